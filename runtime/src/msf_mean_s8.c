@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/* MEAN over H and W of an int8 [h][w][c] tensor, bit-exact with TFLM's int8
+ * MEAN as of tflite-micro commit 577446690577 (kernels/reduce_common.cc,
+ * EvalIntegerMean) and kernels/internal/reference/reduce.h of the same era:
+ *
+ *  - same_quant (input and output scale and zero point equal):
+ *    reference_ops::Mean<int8_t, int32_t>: sum of the raw int8 values,
+ *    divided by the element count with C integer division (truncation
+ *    towards zero), no requantisation.
+ *  - otherwise reference_ops::QuantizedMeanOrSum(compute_sum = false):
+ *    the multiplier m (from in_scale / out_scale, shift s) absorbs 1/n:
+ *      k  = min(floor(log2 n), 32, 31 + s)
+ *      m' = (m << k) / n   (int64, truncating),   s' = s - k
+ *    out = clamp(MBQM((int32)(sum - in_zp * n), m', s') + out_zp, int8).
+ *
+ * Older TFLite versions used a different int8 MEAN path (a 4-D axes-{1,2}
+ * specialisation with its own rounding); this file follows the current one.
+ * scratch holds c int32 running sums, as TFLM's temp_sum buffer. */
+#include "msf_rt/msf_kernels.h"
+#include "msf_view_internal.h"
+
+int32_t msf_mean_s8_buffer_size(const msf_mean_params *p) {
+  if (p == 0 || p->c < 0) return 0;
+  return p->c * (int32_t)sizeof(int32_t);
+}
+
+/* floor(log2(n)) for n > 0, i.e. 63 - CountLeadingZeros((uint64)n). */
+static int32_t floor_log2_u64(uint64_t n) {
+  int32_t r = -1;
+  while (n != 0) {
+    n >>= 1;
+    ++r;
+  }
+  return r;
+}
+
+msf_status msf_mean_s8(const msf_mean_params *p, const int8_t *in, int32_t *scratch, int8_t *out) {
+  int32_t i, ch;
+  int32_t n;
+  if (p == 0 || in == 0 || scratch == 0 || out == 0 || p->h < 1 || p->w < 1 || p->c < 1)
+    return MSF_ARG_ERROR;
+  n = p->h * p->w;
+  for (ch = 0; ch < p->c; ++ch) scratch[ch] = 0;
+  for (i = 0; i < n; ++i) {
+    const int8_t *px = in + i * p->c;
+    for (ch = 0; ch < p->c; ++ch) scratch[ch] = msf_wrap_add(scratch[ch], px[ch]);
+  }
+
+  if (p->same_quant) {
+    for (ch = 0; ch < p->c; ++ch) out[ch] = (int8_t)(scratch[ch] / n);
+    return MSF_OK;
+  }
+
+  {
+    int32_t k = floor_log2_u64((uint64_t)n);
+    int32_t mult, shift;
+    if (k > 32) k = 32;
+    if (k > 31 + p->shift) k = 31 + p->shift;
+    if (k < 0) k = 0; /* only reachable with shift < -31, which QuantizeMultiplier never emits */
+    mult = (int32_t)(((int64_t)p->multiplier * ((int64_t)1 << k)) / (int64_t)n);
+    shift = p->shift - k;
+    for (ch = 0; ch < p->c; ++ch) {
+      const int32_t shifted_sum =
+          (int32_t)((int64_t)scratch[ch] - (int64_t)p->input_zero_point * (int64_t)n);
+      int32_t v = msf_multiply_by_quantized_multiplier(shifted_sum, mult, shift);
+      v += p->output_zero_point;
+      out[ch] = (int8_t)msf_clamp(v, INT8_MIN, INT8_MAX);
+    }
+  }
+  return MSF_OK;
+}

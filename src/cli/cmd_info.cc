@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+// `msf info`: the op list with shapes and MACs, and layer-by-layer peak RAM.
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/format.h"
+#include "load/model_loader.h"
+#include "core/error.h"
+#include "ir/analysis.h"
+
+namespace msf::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string Geometry(const ir::Op& op) {
+  char buf[96];
+  if (const auto* c = std::get_if<ir::ConvAttrs>(&op.attrs)) {
+    std::snprintf(buf, sizeof buf, "k%dx%d s%d p%d,%d,%d,%d %s", c->kernel_h, c->kernel_w, c->stride_h,
+                  c->pad.top, c->pad.bottom, c->pad.left, c->pad.right, ir::ActivationName(c->act));
+    return buf;
+  }
+  if (const auto* p = std::get_if<ir::PoolAttrs>(&op.attrs)) {
+    std::snprintf(buf, sizeof buf, "k%dx%d s%d p%d,%d,%d,%d", p->filter_h, p->filter_w, p->stride_h,
+                  p->pad.top, p->pad.bottom, p->pad.left, p->pad.right);
+    return buf;
+  }
+  if (const auto* p = std::get_if<ir::PadAttrs>(&op.attrs)) {
+    std::snprintf(buf, sizeof buf, "p%d,%d,%d,%d", p->pad.top, p->pad.bottom, p->pad.left, p->pad.right);
+    return buf;
+  }
+  return "";
+}
+
+json TensorJson(const ir::Tensor& t) {
+  return {{"name", t.name}, {"shape", t.shape}, {"type", ir::DTypeName(t.type)},
+          {"scale", t.quant.scale.empty() ? 0.0 : t.quant.Scale()}, {"zero_point", t.quant.ZeroPoint()}};
+}
+
+}  // namespace
+
+int RunInfo(const std::vector<std::string>& argv) {
+  Args args(argv, {"json"}, {});
+  if (args.positional().size() != 1) throw Error("usage: msf info MODEL [--json FILE]");
+  const ir::Graph g = load::LoadModel(args.positional()[0]);
+  const std::vector<ir::OpFootprint> fp = ir::LayerFootprints(g);
+  const ir::VanillaPeak peak = ir::ComputeVanillaPeak(g);
+  const int64_t macs = ir::TotalMacs(g);
+
+  const ir::Tensor& in = g.tensor(g.input());
+  std::printf("model: %s\n", g.name.c_str());
+  std::printf("input: %s int8 (scale %.8g, zero point %d)\n", ShapeString(in.shape).c_str(), in.quant.Scale(), in.quant.ZeroPoint());
+  for (ir::TensorId o : g.outputs) {
+    const ir::Tensor& t = g.tensor(o);
+    std::printf("output: %s int8 (scale %.8g, zero point %d)\n", ShapeString(t.shape).c_str(), t.quant.Scale(), t.quant.ZeroPoint());
+  }
+  std::printf("%4s %6s  %-18s %-14s %-14s %-26s %12s %10s\n", "#", "tflite", "op", "input", "output",
+              "geometry", "MACs", "RAM bytes");
+  json ops = json::array();
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    const ir::Op& op = g.ops[i];
+    const int64_t op_macs = ir::OpMacs(g, op);
+    const std::string src = op.source_index >= 0 ? std::to_string(op.source_index) : "-";
+    std::printf("%4zu %6s  %-18s %-14s %-14s %-26s %12s %10s\n", i, src.c_str(), ir::OpKindName(op.kind),
+                ShapeString(g.tensor(op.input()).shape).c_str(), ShapeString(g.tensor(op.output()).shape).c_str(),
+                Geometry(op).c_str(), Thousands(op_macs).c_str(), Thousands(fp[i].bytes).c_str());
+    json inputs = json::array();
+    for (ir::TensorId t : op.inputs) {
+      if (t != ir::kNoTensor && !g.tensor(t).IsConstant()) inputs.push_back(g.tensor(t).shape);
+    }
+    ops.push_back({{"index", i}, {"source_index", op.source_index}, {"type", ir::OpKindName(op.kind)},
+                   {"inputs", inputs}, {"output", g.tensor(op.output()).shape}, {"geometry", Geometry(op)},
+                   {"macs", op_macs}, {"ram_bytes", fp[i].bytes}, {"ram_bytes_with_io", fp[i].bytes_with_io}});
+  }
+  std::printf("total MACs: %s\n", Thousands(macs).c_str());
+  std::printf("layer-by-layer peak RAM: %s bytes (op %d; network input/output not counted)\n",
+              Thousands(peak.bytes).c_str(), peak.op);
+  std::printf("layer-by-layer peak RAM with input/output: %s bytes\n", Thousands(peak.bytes_with_io).c_str());
+  for (const std::string& note : g.notes) std::printf("note: %s\n", note.c_str());
+
+  if (auto path = args.Get("json")) {
+    json j = {{"model", g.name}, {"input", TensorJson(in)}, {"ops", ops}, {"total_macs", macs},
+              {"vanilla_peak_ram_bytes", peak.bytes}, {"vanilla_peak_op", peak.op},
+              {"vanilla_peak_ram_bytes_with_io", peak.bytes_with_io}, {"notes", g.notes}};
+    json outs = json::array();
+    for (ir::TensorId o : g.outputs) outs.push_back(TensorJson(g.tensor(o)));
+    j["outputs"] = outs;
+    WriteTextFile(*path, j.dump(2) + "\n");
+  }
+  return 0;
+}
+
+}  // namespace msf::cli

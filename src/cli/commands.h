@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <string>
+#include <vector>
+
+namespace msf::cli {
+
+// Each returns the process exit code; user errors throw msf::Error.
+int RunInfo(const std::vector<std::string>& args);
+int RunRun(const std::vector<std::string>& args);
+
+}  // namespace msf::cli

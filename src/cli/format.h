@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace msf::cli {
+
+std::string ShapeString(const std::vector<int32_t>& shape);  // "1x80x80x3"
+std::string Thousands(int64_t v);                            // "18,909,490"
+// Writes `text` to `path`; throws msf::Error on failure.
+void WriteTextFile(const std::string& path, const std::string& text);
+
+}  // namespace msf::cli

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+#include "exec/lowering.h"
+
+#include <cstring>
+
+#include "core/error.h"
+#include "quant/quantize_multiplier.h"
+#include "quant/runtime_params.h"
+
+namespace msf::exec {
+namespace {
+
+void ActivationRange(ir::Activation act, const ir::Tensor& out, int32_t* lo, int32_t* hi) {
+  quant::CalculateActivationRangeQuantized(act, out.quant.Scale(), out.quant.ZeroPoint(), lo, hi);
+}
+
+// Per-channel multipliers: effective scale = in_scale * w_scale[c] / out_scale.
+void ChannelMultipliers(const ir::Tensor& in, const ir::Tensor& w, const ir::Tensor& out,
+                        int32_t channels, LoweredOp* l) {
+  const size_t n = w.quant.IsPerChannel() ? static_cast<size_t>(channels) : 1;
+  l->multipliers.resize(n);
+  l->shifts.resize(n);
+  for (size_t c = 0; c < n; ++c) {
+    const double effective = static_cast<double>(in.quant.Scale()) * static_cast<double>(w.quant.Scale(c)) /
+                             static_cast<double>(out.quant.Scale());
+    quant::QuantizeMultiplier(effective, &l->multipliers[c], &l->shifts[c]);
+  }
+}
+
+void CopyConstants(const ir::Graph& g, const ir::Op& op, LoweredOp* l) {
+  const ir::Tensor& w = g.tensor(op.input(1));
+  l->weights.resize(w.data_size);
+  std::memcpy(l->weights.data(), w.data, w.data_size);
+  if (op.inputs.size() > 2 && op.input(2) != ir::kNoTensor) {
+    const ir::Tensor& b = g.tensor(op.input(2));
+    l->bias.resize(b.data_size / sizeof(int32_t));
+    std::memcpy(l->bias.data(), b.data, l->bias.size() * sizeof(int32_t));
+  }
+}
+
+}  // namespace
+
+msf_view WholeView(const ir::Tensor& t, int8_t* data) {
+  return {data, 0, 0, t.H(), t.W(), t.C(), 0, 0};
+}
+
+msf_rect WholeRect(const ir::Tensor& t) { return {0, 0, t.H(), t.W()}; }
+
+LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
+  LoweredOp l;
+  l.kind = op.kind;
+  const ir::Tensor& in = g.tensor(op.input());
+  const ir::Tensor& out = g.tensor(op.output());
+  switch (op.kind) {
+    case ir::OpKind::kConv2D:
+    case ir::OpKind::kDepthwiseConv2D: {
+      const ir::ConvAttrs& a = op.conv();
+      msf_conv_params& p = l.conv;
+      p.in_h = in.H(), p.in_w = in.W(), p.in_c = in.C(), p.out_c = out.C();
+      p.kernel_h = a.kernel_h, p.kernel_w = a.kernel_w;
+      p.stride_h = a.stride_h, p.stride_w = a.stride_w;
+      p.dilation_h = a.dilation_h, p.dilation_w = a.dilation_w;
+      p.pad_top = a.pad.top, p.pad_left = a.pad.left;
+      p.depth_multiplier = a.depth_multiplier;
+      p.input_offset = -in.quant.ZeroPoint();
+      p.output_offset = out.quant.ZeroPoint();
+      ActivationRange(a.act, out, &p.act_min, &p.act_max);
+      ChannelMultipliers(in, g.tensor(op.input(1)), out, out.C(), &l);
+      CopyConstants(g, op, &l);
+      break;
+    }
+    case ir::OpKind::kAveragePool2D:
+    case ir::OpKind::kMaxPool2D: {
+      const ir::PoolAttrs& a = op.pool();
+      msf_pool_params& p = l.pool;
+      p.in_h = in.H(), p.in_w = in.W(), p.c = in.C();
+      p.filter_h = a.filter_h, p.filter_w = a.filter_w;
+      p.stride_h = a.stride_h, p.stride_w = a.stride_w;
+      p.pad_top = a.pad.top, p.pad_left = a.pad.left;
+      ActivationRange(a.act, out, &p.act_min, &p.act_max);
+      break;
+    }
+    case ir::OpKind::kPad: {
+      const ir::PadAttrs& a = std::get<ir::PadAttrs>(op.attrs);
+      l.pad_top = a.pad.top, l.pad_left = a.pad.left;
+      l.pad_value = static_cast<int8_t>(in.quant.ZeroPoint());
+      break;
+    }
+    case ir::OpKind::kAdd: {
+      const ir::Tensor& in2 = g.tensor(op.input(1));
+      int32_t lo, hi;
+      ActivationRange(std::get<ir::AddAttrs>(op.attrs).act, out, &lo, &hi);
+      l.add = quant::MakeAddParams(in.quant.Scale(), in.quant.ZeroPoint(), in2.quant.Scale(),
+                                   in2.quant.ZeroPoint(), out.quant.Scale(), out.quant.ZeroPoint(), lo, hi);
+      break;
+    }
+    case ir::OpKind::kFullyConnected: {
+      const ir::Tensor& w = g.tensor(op.input(1));
+      msf_fc_params& p = l.fc;
+      p.in_features = w.shape[1], p.out_features = w.shape[0];
+      p.input_offset = -in.quant.ZeroPoint();
+      p.filter_offset = w.quant.IsPerChannel() ? 0 : -w.quant.ZeroPoint();
+      p.output_offset = out.quant.ZeroPoint();
+      ActivationRange(std::get<ir::FullyConnectedAttrs>(op.attrs).act, out, &p.act_min, &p.act_max);
+      ChannelMultipliers(in, w, out, w.shape[0], &l);
+      CopyConstants(g, op, &l);
+      break;
+    }
+    case ir::OpKind::kMean:
+      l.mean = quant::MakeMeanParams(in.quant.Scale(), in.quant.ZeroPoint(), out.quant.Scale(),
+                                     out.quant.ZeroPoint(), in.H(), in.W(), in.C());
+      break;
+    case ir::OpKind::kSoftmax: {
+      const int32_t depth = in.shape.empty() ? 1 : in.shape.back();
+      l.softmax = quant::MakeSoftmaxParams(std::get<ir::SoftmaxAttrs>(op.attrs).beta, in.quant.Scale(),
+                                           static_cast<int32_t>(in.NumElements() / depth), depth);
+      break;
+    }
+    case ir::OpKind::kQuantize:
+      l.requantize = quant::MakeRequantizeParams(in.quant.Scale(), in.quant.ZeroPoint(), out.quant.Scale(),
+                                                 out.quant.ZeroPoint());
+      break;
+    case ir::OpKind::kReshape:
+      break;
+    case ir::OpKind::kDequantize:
+      throw Error("DEQUANTIZE has no int8 path");
+  }
+  return l;
+}
+
+}  // namespace msf::exec

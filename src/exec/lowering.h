@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// IR op -> runtime kernel parameters (integer only). Host code computes the
+// requantisation constants once, here, exactly as TFLite's Prepare does; the
+// reference executor, the fused executor and codegen all use this.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "ir/graph.h"
+#include "msf_rt/msf_kernels.h"
+
+namespace msf::exec {
+
+struct LoweredOp {
+  ir::OpKind kind;
+  msf_conv_params conv{};
+  msf_pool_params pool{};
+  msf_add_params add{};
+  msf_fc_params fc{};
+  msf_mean_params mean{};
+  msf_softmax_params softmax{};
+  msf_requantize_params requantize{};
+  int8_t pad_value = 0;
+  int32_t pad_top = 0, pad_left = 0;
+  std::vector<int32_t> multipliers, shifts;  // per output channel (or one)
+  std::vector<int8_t> weights;
+  std::vector<int32_t> bias;                 // copied: file data may be unaligned
+
+  msf_requant Requant() const {
+    return {multipliers.data(), shifts.data(), multipliers.size() > 1 ? 1 : 0};
+  }
+  const int32_t* BiasOrNull() const { return bias.empty() ? nullptr : bias.data(); }
+};
+
+LoweredOp Lower(const ir::Graph& g, const ir::Op& op);
+
+// Whole-tensor view of an NHWC activation (batch 1).
+msf_view WholeView(const ir::Tensor& t, int8_t* data);
+msf_rect WholeRect(const ir::Tensor& t);
+
+}  // namespace msf::exec
