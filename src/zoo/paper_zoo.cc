@@ -119,7 +119,7 @@ class SplitMix64 {
   }
   int8_t Weight() { return static_cast<int8_t>(static_cast<int>(Next() % 255) - 127); }
   // Uniform in [-1, 1] with 2^-20 resolution.
-  double Unit() { return static_cast<double>(Next() >> 43) / double(1 << 20) * 2.0 - 1.0; }
+  double Unit() { return static_cast<double>(Next() >> 44) / double(1 << 20) * 2.0 - 1.0; }
 
  private:
   uint64_t state_;
@@ -138,7 +138,7 @@ uint64_t Fnv1a(std::string_view s) {
 // the previous ReLU6 leaves (like folded batch norm). Without this the deep
 // chains would saturate or collapse to a constant within a few layers.
 
-constexpr double kPreActStd = 1.5;
+constexpr double kPreActStd = 2.0;
 constexpr double kLinearLevels = 40.0;  // linear tensors: 1 std = 40 int8 steps
 constexpr double kInputScale = 1.0 / 128.0;
 

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// The fusion DAG: nodes are cut points between ops (0 = network input,
+// num_nodes-1 = network output); an edge from -> to runs ops [from, to) as
+// one step, either op by op ("layer", to == from + 1) or as a fused block
+// computed patch by patch in one of a few variants. Several parallel edges
+// may join the same nodes (variants, patch sizes). A path from the first to
+// the last node is a fusion setting: peak RAM = max edge RAM, MACs = sum.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace msf::fusion {
+
+enum class StepKind : uint8_t { kLayer, kFused };
+
+// How a fused block reuses overlapping input regions between patches.
+enum class Variant : uint8_t {
+  kNone,        // layer step
+  kRecompute,   // MCUNetV2: overlaps recomputed in both directions
+  kHCache,      // msf-CNN: columns cached along W, rows recomputed
+  kLineBuffer,  // StreamNet-like: rows cached in ring buffers, nothing recomputed
+};
+
+const char* VariantName(Variant v);  // "recompute", "hcache", "linebuf", "none"
+
+struct Edge {
+  int32_t from = 0;  // first op
+  int32_t to = 0;    // one past the last op
+  StepKind kind = StepKind::kLayer;
+  Variant variant = Variant::kNone;
+  int32_t patch_h = 0, patch_w = 0;  // output patch of a fused block; 0 for layers
+  int64_t ram_bytes = 0;             // peak while this step runs (network input/output not counted)
+  int64_t ram_bytes_with_io = 0;     // same, counting network input/output
+  int64_t macs = 0;                  // MACs actually performed, recomputation included
+};
+
+struct FusionDag {
+  int32_t num_nodes = 0;  // = number of ops + 1
+  std::vector<Edge> edges;
+  int64_t vanilla_macs = 0;
+};
+
+// A fusion setting: edge indices along a path from node 0 to the last node.
+struct Setting {
+  std::vector<int32_t> edges;
+  int64_t peak_ram_bytes = 0;
+  int64_t peak_ram_bytes_with_io = 0;
+  int64_t macs = 0;
+  double MacOverhead(const FusionDag& dag) const {
+    return dag.vanilla_macs > 0 ? static_cast<double>(macs) / static_cast<double>(dag.vanilla_macs) : 0.0;
+  }
+};
+
+}  // namespace msf::fusion
