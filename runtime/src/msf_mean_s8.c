@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* MEAN over H and W of an int8 [h][w][c] tensor, bit-exact with TFLM's int8
- * MEAN as of tflite-micro commit 577446690577 (kernels/reduce_common.cc,
- * EvalIntegerMean) and kernels/internal/reference/reduce.h of the same era:
+ * MEAN as read in tflite-micro: micro/kernels/reduce_common.cc at commit
+ * 577446690577 (EvalIntegerMean, PrepareMeanOrSumHelper) and
+ * kernels/internal/reference/reduce.h at commit 2699a6088460 (Mean<T, U>,
+ * QuantizedMeanOrSum):
  *
  *  - same_quant (input and output scale and zero point equal):
  *    reference_ops::Mean<int8_t, int32_t>: sum of the raw int8 values,

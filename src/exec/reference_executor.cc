@@ -5,9 +5,13 @@
 #include <string>
 
 #include "core/error.h"
-#include "exec/lowering.h"
+#include "lower/lowering.h"
 
 namespace msf::exec {
+using lower::LoweredOp;
+using lower::Lower;
+using lower::WholeView;
+using lower::WholeRect;
 namespace {
 
 void Check(msf_status s, const ir::Op& op) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "exec/lowering.h"
+#include "lower/lowering.h"
 
 #include <cstring>
 
@@ -7,7 +7,7 @@
 #include "quant/quantize_multiplier.h"
 #include "quant/runtime_params.h"
 
-namespace msf::exec {
+namespace msf::lower {
 namespace {
 
 void ActivationRange(ir::Activation act, const ir::Tensor& out, int32_t* lo, int32_t* hi) {
@@ -128,4 +128,20 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
   return l;
 }
 
-}  // namespace msf::exec
+}  // namespace msf::lower
+
+namespace msf::lower {
+
+int64_t ScratchBytes(const LoweredOp& l) {
+  switch (l.kind) {
+    case ir::OpKind::kConv2D: return msf_conv_s8_buffer_size(&l.conv);
+    case ir::OpKind::kDepthwiseConv2D: return msf_depthwise_conv_s8_buffer_size(&l.conv);
+    case ir::OpKind::kAveragePool2D:
+    case ir::OpKind::kMaxPool2D: return msf_pool_s8_buffer_size(&l.pool);
+    case ir::OpKind::kFullyConnected: return msf_fully_connected_s8_buffer_size(&l.fc);
+    case ir::OpKind::kMean: return msf_mean_s8_buffer_size(&l.mean);
+    default: return 0;
+  }
+}
+
+}  // namespace msf::lower

@@ -9,7 +9,7 @@
 #include "ir/graph.h"
 #include "msf_rt/msf_kernels.h"
 
-namespace msf::exec {
+namespace msf::lower {
 
 struct LoweredOp {
   ir::OpKind kind;
@@ -38,4 +38,11 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op);
 msf_view WholeView(const ir::Tensor& t, int8_t* data);
 msf_rect WholeRect(const ir::Tensor& t);
 
-}  // namespace msf::exec
+}  // namespace msf::lower
+
+namespace msf::lower {
+
+// Scratch bytes the op's kernel needs (its *_buffer_size() query).
+int64_t ScratchBytes(const LoweredOp& l);
+
+}  // namespace msf::lower

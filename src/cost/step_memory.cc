@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+#include "cost/step_memory.h"
+
+#include <algorithm>
+#include <climits>
+
+#include "ir/analysis.h"
+#include "lower/lowering.h"
+
+namespace msf::cost {
+
+geometry::Reuse ReuseOf(fusion::Variant v) {
+  switch (v) {
+    case fusion::Variant::kHCache: return geometry::Reuse::kColumns;
+    case fusion::Variant::kLineBuffer: return geometry::Reuse::kRows;
+    default: return geometry::Reuse::kNone;
+  }
+}
+
+int64_t StepMemory::Bytes(bool count_io) const {
+  int64_t total = 0;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (count_io || !whole_is_excluded_io[i]) total += whole_bytes[i];
+  }
+  for (const LocalBuffer& b : locals) total += b.bytes;
+  return total;
+}
+
+GraphLiveness ComputeLiveness(const ir::Graph& g) {
+  GraphLiveness l;
+  l.storage = ir::StorageIds(g);
+  const size_t n = g.tensors.size();
+  const std::vector<int32_t> last = ir::LastUse(g);
+  l.born.assign(n, INT32_MAX);
+  l.last_use.assign(n, -1);
+  l.bytes.assign(n, 0);
+  for (ir::TensorId t : g.inputs) l.born[static_cast<size_t>(l.storage[static_cast<size_t>(t)])] = -1;
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    const size_t s = static_cast<size_t>(l.storage[static_cast<size_t>(g.ops[i].output())]);
+    l.born[s] = std::min(l.born[s], static_cast<int32_t>(i));
+  }
+  for (size_t t = 0; t < n; ++t) {
+    if (g.tensors[t].IsConstant()) continue;
+    const size_t s = static_cast<size_t>(l.storage[t]);
+    l.last_use[s] = std::max({l.last_use[s], last[t], l.born[s] == INT32_MAX ? -1 : l.born[s]});
+    l.bytes[s] = std::max(l.bytes[s], g.tensors[t].Bytes());
+  }
+  return l;
+}
+
+namespace {
+
+bool IsExcludedIo(const ir::Graph& g, const GraphLiveness& live, ir::TensorId storage, int32_t from, int32_t to) {
+  const auto is = [&](const std::vector<ir::TensorId>& v) {
+    for (ir::TensorId t : v) {
+      if (live.storage[static_cast<size_t>(t)] == storage) return true;
+    }
+    return false;
+  };
+  return (from == 0 && is(g.inputs)) || (to == static_cast<int32_t>(g.ops.size()) && is(g.outputs));
+}
+
+// Whole tensors live during ops [from, to), excluding `tiled` storages
+// (block tensors that only ever exist as tiles).
+void AddWholeTensors(const ir::Graph& g, const GraphLiveness& live, int32_t from, int32_t to,
+                     const std::vector<bool>& tiled, StepMemory* m) {
+  for (size_t s = 0; s < g.tensors.size(); ++s) {
+    if (live.storage[s] != static_cast<ir::TensorId>(s) || g.tensors[s].IsConstant()) continue;
+    if (live.born[s] == INT32_MAX || tiled[s]) continue;
+    const bool produced_inside = live.born[s] >= from && live.born[s] < to;
+    const bool crosses_in = live.born[s] < from && live.last_use[s] >= from;
+    if (!produced_inside && !crosses_in) continue;
+    m->whole.push_back(static_cast<ir::TensorId>(s));
+    m->whole_bytes.push_back(live.bytes[s]);
+    m->whole_is_excluded_io.push_back(IsExcludedIo(g, live, static_cast<ir::TensorId>(s), from, to));
+  }
+}
+
+int64_t MaxScratch(const ir::Graph& g, int32_t from, int32_t to) {
+  int64_t scratch = 0;
+  for (int32_t i = from; i < to; ++i) {
+    const ir::Op& op = g.ops[static_cast<size_t>(i)];
+    if (op.kind == ir::OpKind::kReshape) continue;
+    scratch = std::max(scratch, lower::ScratchBytes(lower::Lower(g, op)));
+  }
+  return scratch;
+}
+
+}  // namespace
+
+StepMemory DescribeFusedStep(const ir::Graph& g, const GraphLiveness& live, geometry::BlockSchedule schedule) {
+  StepMemory m;
+  const geometry::BlockStructure& b = schedule.block;
+  std::vector<bool> tiled(g.tensors.size(), false);
+  for (size_t k = 0; k < b.tensors.size(); ++k) {
+    if (schedule.TileBytes(static_cast<int32_t>(k)) > 0) {
+      tiled[static_cast<size_t>(live.storage[static_cast<size_t>(b.tensors[k].id)])] = true;
+      m.locals.push_back({LocalKind::kTile, static_cast<int32_t>(k), schedule.TileBytes(static_cast<int32_t>(k))});
+    }
+  }
+  if (b.has_head()) {
+    const int32_t channels = b.tensors[static_cast<size_t>(b.output)].channels;
+    m.locals.push_back({LocalKind::kSums, -1, int64_t{channels} * 4});
+  }
+  AddWholeTensors(g, live, b.from, b.to, tiled, &m);
+  // The head's global pool is finished from the sums, not by its kernel.
+  const int64_t scratch = MaxScratch(g, b.from, b.spatial_end);
+  const int64_t head_scratch = b.has_head() ? MaxScratch(g, b.spatial_end + 1, b.to) : 0;
+  if (std::max(scratch, head_scratch) > 0) m.locals.push_back({LocalKind::kScratch, -1, std::max(scratch, head_scratch)});
+  m.schedule = std::move(schedule);
+  return m;
+}
+
+std::optional<StepMemory> DescribeStep(const ir::Graph& g, const GraphLiveness& live, const StepSpec& step) {
+  if (step.kind == fusion::StepKind::kLayer) {
+    if (step.to != step.from + 1) return std::nullopt;
+    StepMemory m;
+    AddWholeTensors(g, live, step.from, step.to, std::vector<bool>(g.tensors.size(), false), &m);
+    const int64_t scratch = MaxScratch(g, step.from, step.to);
+    if (scratch > 0) m.locals.push_back({LocalKind::kScratch, -1, scratch});
+    return m;
+  }
+  std::optional<geometry::BlockStructure> block = geometry::AnalyzeBlock(g, step.from, step.to);
+  if (!block) return std::nullopt;
+  return DescribeFusedStep(g, live, geometry::ScheduleBlock(g, *block, ReuseOf(step.variant), step.patch_h, step.patch_w));
+}
+
+}  // namespace msf::cost

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// What one execution step holds in RAM, buffer by buffer. The exact cost
+// model sums it; the arena planner allocates exactly these buffers; so the
+// planned RAM is the executed RAM by construction.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "fusion/dag.h"
+#include "geometry/block.h"
+#include "ir/graph.h"
+
+namespace msf::cost {
+
+// One step of a plan: ops [from, to), layer by layer or fused.
+struct StepSpec {
+  int32_t from = 0, to = 0;
+  fusion::StepKind kind = fusion::StepKind::kLayer;
+  fusion::Variant variant = fusion::Variant::kNone;
+  int32_t patch_h = 0, patch_w = 0;
+};
+
+geometry::Reuse ReuseOf(fusion::Variant v);
+
+enum class LocalKind : uint8_t {
+  kTile,     // tile / ring buffer of a block tensor (local index `local`)
+  kSums,     // int32 per-channel sums of an iterative global pool
+  kScratch,  // kernel scratch (largest *_buffer_size() of the step's ops)
+};
+
+struct LocalBuffer {
+  LocalKind kind;
+  int32_t local = -1;  // block tensor for kTile
+  int64_t bytes = 0;
+};
+
+struct StepMemory {
+  // Whole tensors live during the step (storage ids: a RESHAPE output shares
+  // its input's storage), with their bytes; network input/output flagged.
+  std::vector<ir::TensorId> whole;
+  std::vector<int64_t> whole_bytes;
+  std::vector<bool> whole_is_excluded_io;  // not counted in the paper convention
+  std::vector<LocalBuffer> locals;          // allocated for this step only
+  std::optional<geometry::BlockSchedule> schedule;  // fused steps
+
+  int64_t Bytes(bool count_io) const;
+};
+
+// Liveness facts shared by every step of a graph (compute once per graph).
+struct GraphLiveness {
+  std::vector<ir::TensorId> storage;  // storage id per tensor
+  std::vector<int32_t> born;          // per storage: producing op (-1 graph input)
+  std::vector<int32_t> last_use;      // per storage: last reading op (num_ops for outputs)
+  std::vector<int64_t> bytes;         // per storage
+};
+GraphLiveness ComputeLiveness(const ir::Graph& g);
+
+// nullopt when a fused step cannot be formed (the ops cannot be fused).
+std::optional<StepMemory> DescribeStep(const ir::Graph& g, const GraphLiveness& live, const StepSpec& step);
+
+// Same as above for an already-analysed block (used by the DAG builder).
+StepMemory DescribeFusedStep(const ir::Graph& g, const GraphLiveness& live, geometry::BlockSchedule schedule);
+
+}  // namespace msf::cost

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// Fused blocks: which op ranges can run patch by patch, and the exact patch
+// schedule of one (per tensor and patch: the region needed, the region
+// computed, the tile buffer extent). The cost model counts these buffers and
+// pixels; the executor allocates and computes exactly them.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "geometry/interval.h"
+#include "geometry/op_window.h"
+#include "ir/graph.h"
+
+namespace msf::geometry {
+
+enum class Reuse : uint8_t {
+  kNone,     // every patch recomputes its whole region (MCUNetV2)
+  kColumns,  // hcache: columns cached along W, rows recomputed (msf-CNN)
+  kRows,     // line buffer: rows cached along H, full-width patches (StreamNet)
+};
+
+enum class TensorRole : uint8_t {
+  kExternal,  // produced before the block: a whole tensor in RAM
+  kInterior,  // produced and consumed inside: a tile buffer
+  kOutput,    // the block's spatial output: written whole, or summed by the head
+};
+
+struct BlockTensor {
+  ir::TensorId id;
+  TensorRole role;
+  int32_t channels;
+};
+
+struct BlockOp {
+  int32_t op;                     // graph op index
+  int32_t output;                 // local tensor index
+  std::vector<int32_t> inputs;    // local tensor indices (activations only)
+  int64_t macs_per_pixel;
+};
+
+// The structure of ops [from, to): spatial ops [from, spatial_end) run per
+// patch; ops [spatial_end, to) are the iterative head (global pool first).
+struct BlockStructure {
+  int32_t from = 0, to = 0, spatial_end = 0;
+  std::vector<BlockTensor> tensors;
+  std::vector<BlockOp> ops;  // the spatial ops, in order
+  int32_t output = -1;       // local index of the spatial output tensor
+  bool has_head() const { return spatial_end < to; }
+};
+
+// nullopt (with `why` set if given) when ops [from, to) cannot be fused.
+std::optional<BlockStructure> AnalyzeBlock(const ir::Graph& g, int32_t from, int32_t to,
+                                           std::string* why = nullptr);
+
+// One step along a streamed (cached) axis: block op `op` (index into
+// BlockStructure::ops) computes cells `cells` of its output.
+struct StreamAction {
+  int32_t op;
+  Interval cells;
+};
+
+// The schedule along one axis. A patched axis splits the block output into
+// patches and recomputes each patch's receptive field (need == compute). A
+// streamed axis (ring = true) is a single pass of actions that computes each
+// cell once, cell by cell on demand, so each tensor keeps only a sliding
+// window of `extent` cells in a ring buffer.
+struct AxisSchedule {
+  bool ring = false;
+  int32_t patches = 0;                         // patched axis; 1 for a streamed axis
+  std::vector<std::vector<Interval>> need;     // [local tensor][patch]: cells held (patched axis)
+  std::vector<StreamAction> actions;           // streamed axis
+  std::vector<int32_t> extent;                 // tile buffer extent; 0 for external
+  std::vector<int64_t> computed_total;         // cells computed per pass, summed over patches
+};
+
+struct BlockSchedule {
+  BlockStructure block;
+  Reuse reuse = Reuse::kNone;
+  int32_t patch_h = 1, patch_w = 1;
+  AxisSchedule rows, cols;
+
+  // Bytes of the tile buffer of a local tensor (interior, or the output when
+  // the head sums it); 0 for tensors stored whole.
+  int64_t TileBytes(int32_t local) const;
+  bool OutputIsTiled() const { return block.has_head(); }
+  int64_t Macs(const ir::Graph& g) const;  // spatial ops + head
+};
+
+// patch_h / patch_w size the patches of a patched axis; a streamed axis
+// ignores its patch size (kColumns streams W, kRows streams H).
+BlockSchedule ScheduleBlock(const ir::Graph& g, const BlockStructure& block, Reuse reuse,
+                            int32_t patch_h, int32_t patch_w);
+
+}  // namespace msf::geometry

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#include "geometry/op_window.h"
+
+#include <algorithm>
+
+namespace msf::geometry {
+
+bool IsGlobalPool(const ir::Graph& g, const ir::Op& op) {
+  if (op.kind == ir::OpKind::kMean) return true;
+  if (op.kind != ir::OpKind::kAveragePool2D) return false;
+  const ir::Tensor& in = g.tensor(op.input());
+  const ir::PoolAttrs& a = op.pool();
+  return a.filter_h == in.H() && a.filter_w == in.W() && a.pad.IsZero() &&
+         g.tensor(op.output()).H() == 1 && g.tensor(op.output()).W() == 1;
+}
+
+bool IsSpatialOp(const ir::Graph& g, const ir::Op& op) {
+  switch (op.kind) {
+    case ir::OpKind::kConv2D:
+    case ir::OpKind::kDepthwiseConv2D:
+    case ir::OpKind::kPad:
+    case ir::OpKind::kAdd:
+    case ir::OpKind::kQuantize:
+      return g.tensor(op.output()).shape.size() == 4;
+    case ir::OpKind::kAveragePool2D:
+    case ir::OpKind::kMaxPool2D:
+      return !IsGlobalPool(g, op);
+    default:
+      return false;
+  }
+}
+
+AxisWindow OpAxisWindow(const ir::Graph& g, const ir::Op& op, Axis axis) {
+  const bool h = axis == Axis::kH;
+  const ir::Tensor& in = g.tensor(op.input());
+  AxisWindow w;
+  w.in_size = h ? in.H() : in.W();
+  switch (op.kind) {
+    case ir::OpKind::kConv2D:
+    case ir::OpKind::kDepthwiseConv2D: {
+      const ir::ConvAttrs& a = op.conv();
+      w.kernel = h ? a.kernel_h : a.kernel_w;
+      w.stride = h ? a.stride_h : a.stride_w;
+      w.dilation = h ? a.dilation_h : a.dilation_w;
+      w.pad_before = h ? a.pad.top : a.pad.left;
+      break;
+    }
+    case ir::OpKind::kAveragePool2D:
+    case ir::OpKind::kMaxPool2D: {
+      const ir::PoolAttrs& a = op.pool();
+      w.kernel = h ? a.filter_h : a.filter_w;
+      w.stride = h ? a.stride_h : a.stride_w;
+      w.pad_before = h ? a.pad.top : a.pad.left;
+      break;
+    }
+    case ir::OpKind::kPad: {
+      const ir::PadAttrs& a = std::get<ir::PadAttrs>(op.attrs);
+      w.pad_before = h ? a.pad.top : a.pad.left;
+      break;
+    }
+    default:
+      break;  // elementwise: identity window
+  }
+  return w;
+}
+
+Interval InputInterval(const AxisWindow& w, Interval out) {
+  if (out.empty()) return {};
+  const int32_t lo = out.lo * w.stride - w.pad_before;
+  const int32_t hi = (out.hi - 1) * w.stride - w.pad_before + (w.kernel - 1) * w.dilation + 1;
+  return Clip({lo, hi}, w.in_size);
+}
+
+Interval InputIntervalLeftOpen(const AxisWindow& w, Interval out) {
+  if (out.empty()) return {};
+  const int32_t lo = out.lo * w.stride - w.pad_before;
+  const int32_t hi = std::min((out.hi - 1) * w.stride - w.pad_before + (w.kernel - 1) * w.dilation + 1, w.in_size);
+  return hi > lo ? Interval{lo, hi} : Interval{};
+}
+
+int64_t MacsPerOutputPixel(const ir::Graph& g, const ir::Op& op) {
+  const int64_t cout = g.tensor(op.output()).C();
+  switch (op.kind) {
+    case ir::OpKind::kConv2D:
+      return int64_t{g.tensor(op.input()).C()} * op.conv().kernel_h * op.conv().kernel_w * cout;
+    case ir::OpKind::kDepthwiseConv2D:
+      return int64_t{op.conv().kernel_h} * op.conv().kernel_w * cout;
+    case ir::OpKind::kAveragePool2D:
+    case ir::OpKind::kMaxPool2D:
+      return int64_t{op.pool().filter_h} * op.pool().filter_w * cout;
+    default:
+      return 0;
+  }
+}
+
+}  // namespace msf::geometry

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// Per-op sliding-window geometry along one axis: which input interval an
+// output interval reads. The single source of truth for receptive fields.
+#pragma once
+#include <cstdint>
+
+#include "geometry/interval.h"
+#include "ir/graph.h"
+
+namespace msf::geometry {
+
+enum class Axis : uint8_t { kH, kW };
+
+struct AxisWindow {
+  int32_t kernel = 1, stride = 1, dilation = 1;
+  int32_t pad_before = 0;  // output o reads input from o*stride - pad_before
+  int32_t in_size = 0;
+};
+
+// True for ops computed pixel-wise over a window (conv, depthwise, pools,
+// PAD, and the elementwise ADD / QUANTIZE with a 1x1 identity window).
+bool IsSpatialOp(const ir::Graph& g, const ir::Op& op);
+// AVERAGE_POOL_2D over the whole map, or MEAN: closes a block iteratively.
+bool IsGlobalPool(const ir::Graph& g, const ir::Op& op);
+
+AxisWindow OpAxisWindow(const ir::Graph& g, const ir::Op& op, Axis axis);
+
+// Input interval (clipped to the tensor) read to produce output interval `out`.
+Interval InputInterval(const AxisWindow& w, Interval out);
+// Same, clipped only on the right: cells left of the tensor (< 0) are kept,
+// so a pull from virtual cells left of a map keeps travelling backwards.
+Interval InputIntervalLeftOpen(const AxisWindow& w, Interval out);
+
+// MACs per output pixel (conv: Cin*kh*kw*Cout, depthwise: kh*kw*Cout,
+// pools: kh*kw*C, elementwise: 0). OpMacs = this * Hout * Wout.
+int64_t MacsPerOutputPixel(const ir::Graph& g, const ir::Op& op);
+
+}  // namespace msf::geometry
