@@ -18,7 +18,7 @@
  * Older TFLite versions used a different int8 MEAN path (a 4-D axes-{1,2}
  * specialisation with its own rounding); this file follows the current one.
  * scratch holds c int32 running sums, as TFLM's temp_sum buffer. */
-#include "msf_rt/msf_kernels.h"
+#include "msf_rt/msf_plan.h"
 #include "msf_view_internal.h"
 
 int32_t msf_mean_s8_buffer_size(const msf_mean_params *p) {
@@ -36,23 +36,14 @@ static int32_t floor_log2_u64(uint64_t n) {
   return r;
 }
 
-msf_status msf_mean_s8(const msf_mean_params *p, const int8_t *in, int32_t *scratch, int8_t *out) {
-  int32_t i, ch;
-  int32_t n;
-  if (p == 0 || in == 0 || scratch == 0 || out == 0 || p->h < 1 || p->w < 1 || p->c < 1)
-    return MSF_ARG_ERROR;
+msf_status msf_mean_finalize_s8(const msf_mean_params *p, const int32_t *scratch, int8_t *out) {
+  int32_t ch, n;
+  if (p == 0 || scratch == 0 || out == 0 || p->h < 1 || p->w < 1 || p->c < 1) return MSF_ARG_ERROR;
   n = p->h * p->w;
-  for (ch = 0; ch < p->c; ++ch) scratch[ch] = 0;
-  for (i = 0; i < n; ++i) {
-    const int8_t *px = in + i * p->c;
-    for (ch = 0; ch < p->c; ++ch) scratch[ch] = msf_wrap_add(scratch[ch], px[ch]);
-  }
-
   if (p->same_quant) {
     for (ch = 0; ch < p->c; ++ch) out[ch] = (int8_t)(scratch[ch] / n);
     return MSF_OK;
   }
-
   {
     int32_t k = floor_log2_u64((uint64_t)n);
     int32_t mult, shift;
@@ -70,4 +61,19 @@ msf_status msf_mean_s8(const msf_mean_params *p, const int8_t *in, int32_t *scra
     }
   }
   return MSF_OK;
+}
+
+msf_status msf_mean_s8(const msf_mean_params *p, const int8_t *in, int32_t *scratch, int8_t *out) {
+  int32_t ch;
+  msf_view view;
+  msf_rect all;
+  if (p == 0 || in == 0 || scratch == 0 || out == 0 || p->h < 1 || p->w < 1 || p->c < 1)
+    return MSF_ARG_ERROR;
+  for (ch = 0; ch < p->c; ++ch) scratch[ch] = 0;
+  view.data = (int8_t *)in;
+  view.y0 = 0, view.x0 = 0, view.h = p->h, view.w = p->w, view.c = p->c;
+  view.ring_y = 0, view.ring_x = 0;
+  all.y0 = 0, all.x0 = 0, all.h = p->h, all.w = p->w;
+  msf_channel_sums_s8(&view, &all, scratch);
+  return msf_mean_finalize_s8(p, scratch, out);
 }

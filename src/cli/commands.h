@@ -8,5 +8,7 @@ namespace msf::cli {
 // Each returns the process exit code; user errors throw msf::Error.
 int RunInfo(const std::vector<std::string>& args);
 int RunRun(const std::vector<std::string>& args);
+int RunPlan(const std::vector<std::string>& args);
+int RunPareto(const std::vector<std::string>& args);
 
 }  // namespace msf::cli

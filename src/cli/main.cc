@@ -16,6 +16,14 @@ constexpr const char* kUsage =
     "usage: msf <command> [options]\n"
     "  info MODEL [--json FILE]                     ops, shapes, MACs, layer-by-layer peak RAM\n"
     "  run MODEL --input IN.bin --output OUT.bin    run the int8 model (reference executor)\n"
+    "  plan MODEL (--ram-budget B | --max-overhead F | --min-ram)\n"
+    "       [--strategy msf|layer|mcunetv2|streamnet] [--cost-model exact|paper] [--json PLAN.json]\n"
+    "                                               choose the fusion blocks: fewest MACs within B bytes\n"
+    "                                               (64000, 64k, 64kB, 64KiB), or least RAM within F x\n"
+    "                                               vanilla MACs (F may be inf), or least RAM\n"
+    "  pareto MODEL [--cost-model exact|paper] [--json FILE] [--svg FILE]\n"
+    "                                               every best RAM/MAC trade-off, with the layer,\n"
+    "                                               mcunetv2 and streamnet baselines\n"
     "MODEL is a .tflite file or zoo:NAME (zoo:mbv2-w0.35-r144, zoo:mcunet-vww-5fps-r80,\n"
     "zoo:mcunet-320kb-r176).\n";
 
@@ -32,6 +40,8 @@ int main(int argc, char** argv) {
   try {
     if (command == "info") return msf::cli::RunInfo(args);
     if (command == "run") return msf::cli::RunRun(args);
+    if (command == "plan") return msf::cli::RunPlan(args);
+    if (command == "pareto") return msf::cli::RunPareto(args);
     throw msf::Error("unknown command '" + command + "' (try msf --help)");
   } catch (const msf::Error& e) {
     std::fprintf(stderr, "msf: error: %s\n", e.what());

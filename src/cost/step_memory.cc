@@ -50,14 +50,12 @@ GraphLiveness ComputeLiveness(const ir::Graph& g) {
 
 namespace {
 
-bool IsExcludedIo(const ir::Graph& g, const GraphLiveness& live, ir::TensorId storage, int32_t from, int32_t to) {
-  const auto is = [&](const std::vector<ir::TensorId>& v) {
-    for (ir::TensorId t : v) {
-      if (live.storage[static_cast<size_t>(t)] == storage) return true;
-    }
-    return false;
-  };
-  return (from == 0 && is(g.inputs)) || (to == static_cast<int32_t>(g.ops.size()) && is(g.outputs));
+// Network input and output live in the caller's buffers, never in the
+// arena, so they are not counted (the paper's convention, applied per step).
+bool IsExcludedIo(const ir::Graph& g, const GraphLiveness& live, ir::TensorId storage) {
+  for (ir::TensorId t : g.inputs) if (live.storage[static_cast<size_t>(t)] == storage) return true;
+  for (ir::TensorId t : g.outputs) if (live.storage[static_cast<size_t>(t)] == storage) return true;
+  return false;
 }
 
 // Whole tensors live during ops [from, to), excluding `tiled` storages
@@ -72,7 +70,7 @@ void AddWholeTensors(const ir::Graph& g, const GraphLiveness& live, int32_t from
     if (!produced_inside && !crosses_in) continue;
     m->whole.push_back(static_cast<ir::TensorId>(s));
     m->whole_bytes.push_back(live.bytes[s]);
-    m->whole_is_excluded_io.push_back(IsExcludedIo(g, live, static_cast<ir::TensorId>(s), from, to));
+    m->whole_is_excluded_io.push_back(IsExcludedIo(g, live, static_cast<ir::TensorId>(s)));
   }
 }
 

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/* Plan descriptors and the patch loop that runs them. The host executor
+ * builds these tables in memory; generated MCU code emits them as const data.
+ * Both call msf_run_plan(): one implementation of the fused execution. */
+#ifndef MSF_PLAN_H
+#define MSF_PLAN_H
+#include "msf_kernels.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Where a buffer lives: a byte offset into the arena, or the caller's
+ * input / output tensor (never in the arena). */
+#define MSF_SLOT_INPUT (-1)
+#define MSF_SLOT_OUTPUT (-2)
+
+typedef enum {
+  MSF_KERNEL_CONV = 1,
+  MSF_KERNEL_DEPTHWISE_CONV,
+  MSF_KERNEL_AVGPOOL,
+  MSF_KERNEL_MAXPOOL,
+  MSF_KERNEL_PAD,
+  MSF_KERNEL_ADD,
+  MSF_KERNEL_REQUANTIZE,
+  MSF_KERNEL_FULLY_CONNECTED,
+  MSF_KERNEL_MEAN,
+  MSF_KERNEL_SOFTMAX,
+  MSF_KERNEL_COPY /* RESHAPE: a byte copy (a no-op when storage is shared) */
+} msf_kernel_kind;
+
+typedef struct {
+  int32_t in_h, in_w, pad_top, pad_left;
+  int8_t pad_value;
+} msf_pad_params;
+
+/* One op with its constant data. `params` points to the kind's struct:
+ * msf_conv_params, msf_pool_params, msf_pad_params, msf_add_params,
+ * msf_requantize_params, msf_fc_params, msf_mean_params, msf_softmax_params. */
+typedef struct {
+  uint8_t kind;
+  const void *params;
+  msf_requant requant; /* conv, depthwise, fully connected */
+  const int8_t *weights;
+  const int32_t *bias;
+  int32_t count; /* elements, for requantize and copy */
+} msf_kernel;
+
+/* A buffer of a step: a whole tensor, or a tile (ring) of a block tensor. */
+typedef struct {
+  int32_t offset;         /* arena byte offset, or MSF_SLOT_INPUT / MSF_SLOT_OUTPUT */
+  int32_t h, w, c;        /* stored extent */
+  uint8_t ring_y, ring_x; /* streamed axes of a tile */
+  uint8_t whole;          /* 1: holds the whole tensor (origin 0, 0) */
+} msf_slot;
+
+typedef struct {
+  const msf_kernel *kernel;
+  int16_t in[2]; /* slots of the activation inputs (in[1] = -1 if unused) */
+  int16_t out;
+} msf_step_op;
+
+typedef struct {
+  int32_t lo, hi;
+} msf_interval;
+
+typedef struct {
+  int16_t op; /* index into the step's ops */
+  msf_interval cells;
+} msf_action;
+
+/* How the fused block's global pool is finished from its int32 sums. */
+typedef enum { MSF_HEAD_NONE = 0, MSF_HEAD_AVGPOOL, MSF_HEAD_MEAN } msf_head_kind;
+
+typedef struct {
+  uint8_t fused;
+  const msf_slot *slots;
+  int16_t num_slots;
+  const msf_step_op *ops; /* layer step: exactly one op on whole slots */
+  int16_t num_ops;
+
+  /* Fused steps. The block output slot `out_slot` is whole, or a tile that
+   * feeds the head's sums. An axis is patched (need tables, one interval per
+   * slot and patch, [slot * patches + patch]) or streamed (actions). */
+  int16_t out_slot;
+  int32_t row_patches, col_patches;
+  const msf_interval *row_need, *col_need;
+  const msf_action *row_actions, *col_actions;
+  int32_t num_row_actions, num_col_actions;
+
+  uint8_t head_kind;
+  int32_t sums_offset; /* arena offset of int32 sums[channels] */
+  int32_t head_count;  /* cells summed (H * W of the block output) */
+  int32_t head_act_min, head_act_max;
+  const msf_mean_params *head_mean;
+  int16_t pooled_slot; /* whole slot receiving the pooled vector */
+  const msf_step_op *head_ops;
+  int16_t num_head_ops;
+
+  int32_t scratch_offset; /* arena offset of kernel scratch, -1 if none */
+} msf_step;
+
+typedef struct {
+  const msf_step *steps;
+  int32_t num_steps;
+  int32_t arena_bytes;
+} msf_plan;
+
+/* Runs every step. `arena` must hold plan->arena_bytes bytes, aligned to 4. */
+msf_status msf_run_plan(const msf_plan *plan, const int8_t *input, int8_t *output, uint8_t *arena);
+
+/* Building blocks of the iterative global pool (msf_global_pool_s8.c). */
+void msf_channel_sums_s8(const msf_view *in, const msf_rect *rect, int32_t *sums);
+msf_status msf_global_avgpool_finalize_s8(const int32_t *sums, int32_t channels, int32_t count,
+                                          int32_t act_min, int32_t act_max, int8_t *out);
+msf_status msf_mean_finalize_s8(const msf_mean_params *p, const int32_t *sums, int8_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MSF_PLAN_H */

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/* The patch loop: runs a plan's steps on one static arena. A layer step runs
+ * one kernel on whole tensors. A fused step walks its output patch by patch
+ * (patched axes) or cell by cell (streamed axes, whose tiles are rings), and
+ * computes exactly the cells its schedule lists; the host cost model counted
+ * the same cells and buffers. No heap, no floats. */
+#include "msf_rt/msf_plan.h"
+
+#include <string.h>
+
+static int8_t *slot_base(const msf_slot *s, const int8_t *input, int8_t *output, uint8_t *arena) {
+  if (s->offset == MSF_SLOT_INPUT) return (int8_t *)input;
+  if (s->offset == MSF_SLOT_OUTPUT) return output;
+  return (int8_t *)(arena + s->offset);
+}
+
+static msf_view make_view(const msf_slot *s, int8_t *base, int32_t y0, int32_t x0) {
+  msf_view v;
+  v.data = base;
+  v.y0 = (s->whole || s->ring_y) ? 0 : y0;
+  v.x0 = (s->whole || s->ring_x) ? 0 : x0;
+  v.h = s->h, v.w = s->w, v.c = s->c;
+  v.ring_y = s->ring_y, v.ring_x = s->ring_x;
+  return v;
+}
+
+static msf_status run_kernel(const msf_kernel *k, const msf_view *in0, const msf_view *in1,
+                             const msf_rect *r, msf_view *out, int32_t *scratch) {
+  switch (k->kind) {
+    case MSF_KERNEL_CONV:
+      return msf_conv_s8((const msf_conv_params *)k->params, &k->requant, in0, k->weights, k->bias, r,
+                         out);
+    case MSF_KERNEL_DEPTHWISE_CONV:
+      return msf_depthwise_conv_s8((const msf_conv_params *)k->params, &k->requant, in0, k->weights,
+                                   k->bias, r, out);
+    case MSF_KERNEL_AVGPOOL:
+      return msf_avgpool_s8((const msf_pool_params *)k->params, in0, r, out);
+    case MSF_KERNEL_MAXPOOL:
+      return msf_maxpool_s8((const msf_pool_params *)k->params, in0, r, out);
+    case MSF_KERNEL_PAD: {
+      const msf_pad_params *p = (const msf_pad_params *)k->params;
+      return msf_pad_s8(p->in_h, p->in_w, p->pad_top, p->pad_left, p->pad_value, in0, r, out);
+    }
+    case MSF_KERNEL_ADD:
+      return msf_add_s8((const msf_add_params *)k->params, in0, in1, r, out);
+    case MSF_KERNEL_REQUANTIZE:
+      return msf_requantize_s8((const msf_requantize_params *)k->params, in0->data, out->data,
+                               k->count);
+    case MSF_KERNEL_FULLY_CONNECTED:
+      return msf_fully_connected_s8((const msf_fc_params *)k->params, &k->requant, in0->data,
+                                    k->weights, k->bias, out->data);
+    case MSF_KERNEL_MEAN:
+      return msf_mean_s8((const msf_mean_params *)k->params, in0->data, scratch, out->data);
+    case MSF_KERNEL_SOFTMAX:
+      return msf_softmax_s8((const msf_softmax_params *)k->params, in0->data, out->data);
+    case MSF_KERNEL_COPY:
+      if (out->data != in0->data) memmove(out->data, in0->data, (size_t)k->count);
+      return MSF_OK;
+    default:
+      return MSF_ARG_ERROR;
+  }
+}
+
+typedef struct {
+  const msf_step *st;
+  const int8_t *input;
+  int8_t *output;
+  uint8_t *arena;
+  int32_t *sums;
+  int32_t *scratch;
+} msf_run_ctx;
+
+/* Origin of a slot's tile on a patched axis for patch p (0 if streamed). */
+static int32_t tile_origin(const msf_interval *need, int32_t patches, int32_t slot, int32_t p) {
+  return need != 0 ? need[slot * patches + p].lo : 0;
+}
+
+/* Runs op `i` of a fused step over rows x cols of its output. */
+static msf_status run_cells(const msf_run_ctx *ctx, int32_t i, msf_interval rows, msf_interval cols,
+                            int32_t r, int32_t c) {
+  const msf_step *st = ctx->st;
+  const msf_step_op *op = &st->ops[i];
+  msf_view in[2], out;
+  msf_rect rect;
+  int32_t k;
+  msf_status status;
+  if (rows.hi <= rows.lo || cols.hi <= cols.lo) return MSF_OK;
+  rect.y0 = rows.lo, rect.h = rows.hi - rows.lo;
+  rect.x0 = cols.lo, rect.w = cols.hi - cols.lo;
+  for (k = 0; k < 2; ++k) {
+    if (op->in[k] < 0) continue;
+    {
+      const msf_slot *s = &st->slots[op->in[k]];
+      in[k] = make_view(s, slot_base(s, ctx->input, ctx->output, ctx->arena),
+                        tile_origin(st->row_need, st->row_patches, op->in[k], r),
+                        tile_origin(st->col_need, st->col_patches, op->in[k], c));
+    }
+  }
+  {
+    const msf_slot *s = &st->slots[op->out];
+    out = make_view(s, slot_base(s, ctx->input, ctx->output, ctx->arena),
+                    tile_origin(st->row_need, st->row_patches, op->out, r),
+                    tile_origin(st->col_need, st->col_patches, op->out, c));
+  }
+  status = run_kernel(op->kernel, &in[0], op->in[1] >= 0 ? &in[1] : 0, &rect, &out, ctx->scratch);
+  if (status != MSF_OK) return status;
+  if (op->out == st->out_slot && ctx->sums != 0) msf_channel_sums_s8(&out, &rect, ctx->sums);
+  return MSF_OK;
+}
+
+static msf_status run_fused(const msf_run_ctx *ctx) {
+  const msf_step *st = ctx->st;
+  const int32_t nr = st->row_actions != 0 ? 1 : st->row_patches;
+  const int32_t nc = st->col_actions != 0 ? 1 : st->col_patches;
+  int32_t r, c, i;
+  msf_status status;
+  for (r = 0; r < nr; ++r) {
+    for (c = 0; c < nc; ++c) {
+      if (st->col_actions != 0) { /* hcache: stream W, rows of patch r */
+        for (i = 0; i < st->num_col_actions; ++i) {
+          const msf_action *a = &st->col_actions[i];
+          const int32_t out = st->ops[a->op].out;
+          status = run_cells(ctx, a->op, st->row_need[out * st->row_patches + r], a->cells, r, c);
+          if (status != MSF_OK) return status;
+        }
+      } else if (st->row_actions != 0) { /* line buffer: stream H, full width */
+        for (i = 0; i < st->num_row_actions; ++i) {
+          const msf_action *a = &st->row_actions[i];
+          const int32_t out = st->ops[a->op].out;
+          status = run_cells(ctx, a->op, a->cells, st->col_need[out * st->col_patches + c], r, c);
+          if (status != MSF_OK) return status;
+        }
+      } else { /* recompute: every op over its whole need in this patch */
+        for (i = 0; i < st->num_ops; ++i) {
+          const int32_t out = st->ops[i].out;
+          status = run_cells(ctx, i, st->row_need[out * st->row_patches + r],
+                             st->col_need[out * st->col_patches + c], r, c);
+          if (status != MSF_OK) return status;
+        }
+      }
+    }
+  }
+  return MSF_OK;
+}
+
+static msf_status run_whole(const msf_run_ctx *ctx, const msf_step_op *op) {
+  const msf_step *st = ctx->st;
+  msf_view in[2], out;
+  msf_rect rect;
+  int32_t k;
+  for (k = 0; k < 2; ++k) {
+    if (op->in[k] < 0) continue;
+    in[k] = make_view(&st->slots[op->in[k]],
+                      slot_base(&st->slots[op->in[k]], ctx->input, ctx->output, ctx->arena), 0, 0);
+  }
+  out = make_view(&st->slots[op->out], slot_base(&st->slots[op->out], ctx->input, ctx->output, ctx->arena),
+                  0, 0);
+  rect.y0 = 0, rect.x0 = 0, rect.h = out.h, rect.w = out.w;
+  return run_kernel(op->kernel, &in[0], op->in[1] >= 0 ? &in[1] : 0, &rect, &out, ctx->scratch);
+}
+
+static msf_status run_head(const msf_run_ctx *ctx) {
+  const msf_step *st = ctx->st;
+  const msf_slot *pooled = &st->slots[st->pooled_slot];
+  int8_t *dst = slot_base(pooled, ctx->input, ctx->output, ctx->arena);
+  msf_status status;
+  int16_t i;
+  if (st->head_kind == MSF_HEAD_AVGPOOL) {
+    status = msf_global_avgpool_finalize_s8(ctx->sums, pooled->c, st->head_count, st->head_act_min,
+                                            st->head_act_max, dst);
+  } else {
+    status = msf_mean_finalize_s8(st->head_mean, ctx->sums, dst);
+  }
+  for (i = 0; status == MSF_OK && i < st->num_head_ops; ++i) status = run_whole(ctx, &st->head_ops[i]);
+  return status;
+}
+
+msf_status msf_run_plan(const msf_plan *plan, const int8_t *input, int8_t *output, uint8_t *arena) {
+  int32_t s;
+  if (plan == 0 || input == 0 || output == 0 || (arena == 0 && plan->arena_bytes > 0)) return MSF_ARG_ERROR;
+  for (s = 0; s < plan->num_steps; ++s) {
+    const msf_step *st = &plan->steps[s];
+    msf_run_ctx ctx;
+    msf_status status;
+    ctx.st = st, ctx.input = input, ctx.output = output, ctx.arena = arena;
+    ctx.sums = st->head_kind != MSF_HEAD_NONE ? (int32_t *)(void *)(arena + st->sums_offset) : 0;
+    ctx.scratch = st->scratch_offset >= 0 ? (int32_t *)(void *)(arena + st->scratch_offset) : 0;
+    if (!st->fused) {
+      status = run_whole(&ctx, &st->ops[0]);
+    } else {
+      if (ctx.sums != 0) memset(ctx.sums, 0, (size_t)st->slots[st->pooled_slot].c * sizeof(int32_t));
+      status = run_fused(&ctx);
+      if (status == MSF_OK && ctx.sums != 0) status = run_head(&ctx);
+    }
+    if (status != MSF_OK) return status;
+  }
+  return MSF_OK;
+}

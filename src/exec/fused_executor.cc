@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+#include "exec/fused_executor.h"
+
+#include <cstring>
+#include <string>
+
+#include "core/error.h"
+#include "msf_rt/msf_plan.h"
+#include "plan/device_plan.h"
+
+namespace msf::exec {
+namespace {
+
+constexpr size_t kGuardBytes = 64;
+
+struct PoisonedRun {
+  int64_t high_water = 0;
+  bool guards_intact = true;
+};
+
+PoisonedRun RunOnce(const msf_plan& rt, size_t arena_bytes, uint8_t poison, const std::vector<int8_t>& input,
+                    std::vector<int8_t>* output) {
+  // 4-byte aligned storage: guard | arena | guard.
+  std::vector<uint32_t> words((arena_bytes + 2 * kGuardBytes + 3) / 4 + 1);
+  uint8_t* base = reinterpret_cast<uint8_t*>(words.data());
+  std::memset(base, poison, words.size() * 4);
+  uint8_t* arena = base + kGuardBytes;
+  const msf_status status = msf_run_plan(&rt, input.data(), output->data(), arena);
+  if (status != MSF_OK) throw Error("the runtime rejected a kernel's arguments while running the plan");
+  PoisonedRun r;
+  for (size_t i = 0; i < kGuardBytes; ++i) {
+    if (base[i] != poison || arena[arena_bytes + i] != poison) r.guards_intact = false;
+  }
+  for (size_t i = arena_bytes; i-- > 0;) {
+    if (arena[i] != poison) {
+      r.high_water = static_cast<int64_t>(i) + 1;
+      break;
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+PlanRun RunPlan(const ir::Graph& g, const fusion::Plan& plan, const std::vector<int8_t>& input,
+                const RunOptions& options) {
+  const plan::DevicePlan device(g, plan);
+  PlanRun run;
+  run.planned_arena_bytes = device.arena().arena_bytes;
+  run.planned_peak_bytes = device.arena().peak_step_bytes;
+  if (options.ram_limit >= 0 && run.planned_arena_bytes > options.ram_limit) {
+    throw Error("the plan needs an arena of " + std::to_string(run.planned_arena_bytes) +
+                " bytes, over --ram-limit " + std::to_string(options.ram_limit));
+  }
+  const ir::Tensor& in = g.tensor(g.input());
+  if (static_cast<int64_t>(input.size()) != in.NumElements()) {
+    throw Error("input has " + std::to_string(input.size()) + " bytes, the model expects " + std::to_string(in.NumElements()));
+  }
+  run.output.assign(static_cast<size_t>(g.tensor(g.output()).NumElements()), 0);
+  std::vector<int8_t> second(run.output.size(), 0);
+  const size_t arena = static_cast<size_t>(run.planned_arena_bytes);
+  const PoisonedRun a = RunOnce(device.runtime_plan(), arena, 0xA5, input, &run.output);
+  const PoisonedRun b = RunOnce(device.runtime_plan(), arena, 0x5A, input, &second);
+  if (second != run.output) throw Error("internal: the plan's output depends on uninitialised arena bytes");
+  run.measured_peak_bytes = std::max(a.high_water, b.high_water);
+  run.guards_intact = a.guards_intact && b.guards_intact;
+  if (!run.guards_intact) throw Error("guard bytes around the arena were overwritten: the plan wrote outside its arena");
+  return run;
+}
+
+}  // namespace msf::exec

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// Runs a plan on one static arena through the device runtime's patch loop
+// and measures the RAM it really touched: the arena (and guard bytes on both
+// sides) is poisoned before the run, and the high-water mark is the highest
+// arena byte that changed. Two runs with different poison values make a byte
+// that happens to be written with the poison value impossible to miss.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "fusion/plan_json.h"
+#include "ir/graph.h"
+
+namespace msf::exec {
+
+struct PlanRun {
+  std::vector<int8_t> output;
+  int64_t planned_arena_bytes = 0;   // from the arena planner
+  int64_t planned_peak_bytes = 0;    // max over steps of live bytes (the DAG's peak)
+  int64_t measured_peak_bytes = 0;   // high-water mark of the arena
+  bool guards_intact = true;
+};
+
+struct RunOptions {
+  int64_t ram_limit = -1;  // refuse (msf::Error) before running if the arena is larger
+};
+
+PlanRun RunPlan(const ir::Graph& g, const fusion::Plan& plan, const std::vector<int8_t>& input,
+                const RunOptions& options = {});
+
+}  // namespace msf::exec

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: MIT
+#include "plan/device_plan.h"
+
+#include <limits>
+#include <map>
+#include <string>
+
+#include "core/error.h"
+#include "geometry/op_window.h"
+
+namespace msf::plan {
+namespace {
+
+template <typename T>
+int16_t Narrow16(T value) {
+  const int64_t v = static_cast<int64_t>(value);
+  if (v < std::numeric_limits<int16_t>::min() || v > std::numeric_limits<int16_t>::max()) {
+    throw Error("plan too large for the runtime tables (index " + std::to_string(v) + ")");
+  }
+  return static_cast<int16_t>(v);
+}
+
+int32_t Narrow32(int64_t v) {
+  if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
+    throw Error("arena offset does not fit in 32 bits");
+  }
+  return static_cast<int32_t>(v);
+}
+
+msf_kernel_kind KindOf(ir::OpKind k) {
+  switch (k) {
+    case ir::OpKind::kConv2D: return MSF_KERNEL_CONV;
+    case ir::OpKind::kDepthwiseConv2D: return MSF_KERNEL_DEPTHWISE_CONV;
+    case ir::OpKind::kAveragePool2D: return MSF_KERNEL_AVGPOOL;
+    case ir::OpKind::kMaxPool2D: return MSF_KERNEL_MAXPOOL;
+    case ir::OpKind::kPad: return MSF_KERNEL_PAD;
+    case ir::OpKind::kAdd: return MSF_KERNEL_ADD;
+    case ir::OpKind::kQuantize: return MSF_KERNEL_REQUANTIZE;
+    case ir::OpKind::kFullyConnected: return MSF_KERNEL_FULLY_CONNECTED;
+    case ir::OpKind::kMean: return MSF_KERNEL_MEAN;
+    case ir::OpKind::kSoftmax: return MSF_KERNEL_SOFTMAX;
+    case ir::OpKind::kReshape: return MSF_KERNEL_COPY;
+    case ir::OpKind::kDequantize: break;
+  }
+  throw Error("DEQUANTIZE has no int8 kernel");
+}
+
+}  // namespace
+
+DevicePlan::DevicePlan(const ir::Graph& g, const fusion::Plan& plan) : arena_(PlanArena(g, plan)) {
+  const cost::GraphLiveness live = cost::ComputeLiveness(g);
+  kernel_of_op_.assign(g.ops.size(), -1);
+  device_steps_.resize(plan.steps.size());
+  steps_.resize(plan.steps.size());
+  for (int32_t s = 0; s < static_cast<int32_t>(plan.steps.size()); ++s) {
+    if (arena_.steps[static_cast<size_t>(s)].schedule) {
+      BuildFusedStep(g, live, s);
+    } else {
+      BuildLayerStep(g, live, s, plan.steps[static_cast<size_t>(s)].first_op);
+    }
+  }
+  // Pointers into the device steps are final only now (vectors stopped growing).
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    DeviceStep& d = device_steps_[s];
+    msf_step& st = steps_[s];
+    st.slots = d.slots.data();
+    st.num_slots = Narrow16(d.slots.size());
+    st.ops = d.ops.data();
+    st.num_ops = Narrow16(d.ops.size());
+    st.head_ops = d.head_ops.empty() ? nullptr : d.head_ops.data();
+    st.num_head_ops = Narrow16(d.head_ops.size());
+    st.row_need = d.row_need.empty() ? nullptr : d.row_need.data();
+    st.col_need = d.col_need.empty() ? nullptr : d.col_need.data();
+    st.row_actions = d.row_actions.empty() ? nullptr : d.row_actions.data();
+    st.col_actions = d.col_actions.empty() ? nullptr : d.col_actions.data();
+    st.num_row_actions = static_cast<int32_t>(d.row_actions.size());
+    st.num_col_actions = static_cast<int32_t>(d.col_actions.size());
+  }
+  plan_.steps = steps_.data();
+  plan_.num_steps = static_cast<int32_t>(steps_.size());
+  plan_.arena_bytes = Narrow32(arena_.arena_bytes);
+}
+
+size_t DevicePlan::KernelIndex(const msf_kernel* k) const {
+  for (size_t i = 0; i < kernels_.size(); ++i) {
+    if (&kernels_[i].kernel == k) return i;
+  }
+  throw Error("internal: unknown kernel");
+}
+
+const msf_kernel* DevicePlan::KernelFor(const ir::Graph& g, int32_t op) {
+  int32_t& index = kernel_of_op_[static_cast<size_t>(op)];
+  if (index >= 0) return &kernels_[static_cast<size_t>(index)].kernel;
+  const ir::Op& o = g.ops[static_cast<size_t>(op)];
+  kernels_.emplace_back();
+  DeviceKernel& d = kernels_.back();
+  d.op = op;
+  d.lowered = lower::Lower(g, o);
+  msf_kernel& k = d.kernel;
+  k.kind = static_cast<uint8_t>(KindOf(o.kind));
+  const lower::LoweredOp& l = d.lowered;
+  switch (o.kind) {
+    case ir::OpKind::kConv2D:
+    case ir::OpKind::kDepthwiseConv2D: k.params = &l.conv; break;
+    case ir::OpKind::kAveragePool2D:
+    case ir::OpKind::kMaxPool2D: k.params = &l.pool; break;
+    case ir::OpKind::kPad: {
+      const ir::Tensor& in = g.tensor(o.input());
+      d.pad = {in.H(), in.W(), l.pad_top, l.pad_left, l.pad_value};
+      k.params = &d.pad;
+      break;
+    }
+    case ir::OpKind::kAdd: k.params = &l.add; break;
+    case ir::OpKind::kQuantize: k.params = &l.requantize; break;
+    case ir::OpKind::kFullyConnected: k.params = &l.fc; break;
+    case ir::OpKind::kMean: k.params = &l.mean; break;
+    case ir::OpKind::kSoftmax: k.params = &l.softmax; break;
+    default: k.params = nullptr; break;
+  }
+  k.requant = l.Requant();
+  k.weights = l.weights.empty() ? nullptr : l.weights.data();
+  k.bias = l.BiasOrNull();
+  k.count = static_cast<int32_t>(g.tensor(o.input()).NumElements());
+  index = static_cast<int32_t>(kernels_.size() - 1);
+  return &k;
+}
+
+msf_slot DevicePlan::WholeSlot(const ir::Graph& g, const cost::GraphLiveness& live, ir::TensorId t) const {
+  const ir::Tensor& tensor = g.tensor(t);
+  msf_slot s{};
+  s.offset = Narrow32(arena_.WholeOffset(live, g, t));
+  if (tensor.shape.size() == 4) {
+    s.h = tensor.H(), s.w = tensor.W(), s.c = tensor.C();
+  } else {  // vectors (dense head): one pixel of N channels
+    s.h = 1, s.w = 1, s.c = static_cast<int32_t>(tensor.NumElements());
+  }
+  s.whole = 1;
+  return s;
+}
+
+void DevicePlan::BuildLayerStep(const ir::Graph& g, const cost::GraphLiveness& live, int32_t s, int32_t op) {
+  const cost::StepMemory& m = arena_.steps[static_cast<size_t>(s)];
+  DeviceStep& d = device_steps_[static_cast<size_t>(s)];
+  msf_step& st = steps_[static_cast<size_t>(s)];
+  const ir::Op& o = g.ops[static_cast<size_t>(op)];
+  msf_step_op sop{};
+  sop.kernel = KernelFor(g, op);
+  sop.in[0] = sop.in[1] = -1;
+  int k = 0;
+  for (ir::TensorId t : o.inputs) {
+    if (t == ir::kNoTensor || g.tensor(t).IsConstant()) continue;
+    d.slots.push_back(WholeSlot(g, live, t));
+    sop.in[k++] = Narrow16(d.slots.size() - 1);
+  }
+  d.slots.push_back(WholeSlot(g, live, o.output()));
+  sop.out = Narrow16(d.slots.size() - 1);
+  d.ops.push_back(sop);
+  st.fused = 0;
+  st.out_slot = sop.out;
+  st.pooled_slot = -1;
+  st.head_kind = MSF_HEAD_NONE;
+  st.sums_offset = -1;
+  st.scratch_offset = -1;
+  for (size_t i = 0; i < m.locals.size(); ++i) {
+    if (m.locals[i].kind == cost::LocalKind::kScratch) st.scratch_offset = Narrow32(arena_.LocalOffset(s, static_cast<int32_t>(i)));
+  }
+}
+
+void DevicePlan::BuildFusedStep(const ir::Graph& g, const cost::GraphLiveness& live, int32_t s) {
+  const cost::StepMemory& m = arena_.steps[static_cast<size_t>(s)];
+  const geometry::BlockSchedule& sched = *m.schedule;
+  const geometry::BlockStructure& b = sched.block;
+  DeviceStep& d = device_steps_[static_cast<size_t>(s)];
+  msf_step& st = steps_[static_cast<size_t>(s)];
+  st.fused = 1;
+  st.sums_offset = -1;
+  st.scratch_offset = -1;
+  st.pooled_slot = -1;
+  // One slot per block tensor (same index), then the head's whole tensors.
+  std::vector<int64_t> tile_offset(b.tensors.size(), -1);
+  for (size_t i = 0; i < m.locals.size(); ++i) {
+    const int64_t off = arena_.LocalOffset(s, static_cast<int32_t>(i));
+    switch (m.locals[i].kind) {
+      case cost::LocalKind::kTile: tile_offset[static_cast<size_t>(m.locals[i].local)] = off; break;
+      case cost::LocalKind::kSums: st.sums_offset = Narrow32(off); break;
+      case cost::LocalKind::kScratch: st.scratch_offset = Narrow32(off); break;
+    }
+  }
+  for (size_t t = 0; t < b.tensors.size(); ++t) {
+    if (tile_offset[t] < 0) {
+      d.slots.push_back(WholeSlot(g, live, b.tensors[t].id));
+      continue;
+    }
+    msf_slot slot{};
+    slot.offset = Narrow32(tile_offset[t]);
+    slot.h = sched.rows.extent[t], slot.w = sched.cols.extent[t], slot.c = b.tensors[t].channels;
+    slot.ring_y = sched.rows.ring, slot.ring_x = sched.cols.ring;
+    d.slots.push_back(slot);
+  }
+  for (const geometry::BlockOp& op : b.ops) {
+    msf_step_op sop{};
+    sop.kernel = KernelFor(g, op.op);
+    sop.in[0] = sop.in[1] = -1;
+    for (size_t k = 0; k < op.inputs.size() && k < 2; ++k) sop.in[k] = Narrow16(op.inputs[k]);
+    sop.out = Narrow16(op.output);
+    d.ops.push_back(sop);
+  }
+  st.out_slot = Narrow16(b.output);
+  const auto need_table = [&](const geometry::AxisSchedule& axis, std::vector<msf_interval>* table) {
+    if (axis.ring) return;
+    for (size_t t = 0; t < b.tensors.size(); ++t) {
+      for (const geometry::Interval& iv : axis.need[t]) table->push_back({iv.lo, iv.hi});
+    }
+  };
+  need_table(sched.rows, &d.row_need);
+  need_table(sched.cols, &d.col_need);
+  for (const geometry::StreamAction& a : sched.rows.actions) d.row_actions.push_back({Narrow16(a.op), {a.cells.lo, a.cells.hi}});
+  for (const geometry::StreamAction& a : sched.cols.actions) d.col_actions.push_back({Narrow16(a.op), {a.cells.lo, a.cells.hi}});
+  st.row_patches = sched.rows.patches;
+  st.col_patches = sched.cols.patches;
+
+  st.head_kind = MSF_HEAD_NONE;
+  if (!b.has_head()) return;
+  const ir::Op& pool = g.ops[static_cast<size_t>(b.spatial_end)];
+  const ir::Tensor& pool_in = g.tensor(pool.input());
+  const DeviceKernel& pk = kernels_[static_cast<size_t>(KernelIndex(KernelFor(g, b.spatial_end)))];
+  st.head_count = pool_in.H() * pool_in.W();
+  if (pool.kind == ir::OpKind::kMean) {
+    st.head_kind = MSF_HEAD_MEAN;
+    st.head_mean = &pk.lowered.mean;
+  } else {
+    st.head_kind = MSF_HEAD_AVGPOOL;
+    st.head_act_min = pk.lowered.pool.act_min;
+    st.head_act_max = pk.lowered.pool.act_max;
+  }
+  std::map<ir::TensorId, int16_t> head_slot;
+  const auto slot_of = [&](ir::TensorId t) {
+    const ir::TensorId storage = live.storage[static_cast<size_t>(t)];
+    auto it = head_slot.find(storage);
+    if (it != head_slot.end()) return it->second;
+    d.slots.push_back(WholeSlot(g, live, t));
+    const int16_t slot = Narrow16(d.slots.size() - 1);
+    head_slot[storage] = slot;
+    return slot;
+  };
+  st.pooled_slot = slot_of(pool.output());
+  for (int32_t i = b.spatial_end + 1; i < b.to; ++i) {
+    const ir::Op& o = g.ops[static_cast<size_t>(i)];
+    msf_step_op sop{};
+    sop.kernel = KernelFor(g, i);
+    sop.in[0] = slot_of(o.input());
+    sop.in[1] = -1;
+    sop.out = slot_of(o.output());
+    d.head_ops.push_back(sop);
+  }
+}
+
+}  // namespace msf::plan
