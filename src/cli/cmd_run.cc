@@ -10,7 +10,11 @@
 #include "cli/format.h"
 #include "load/model_loader.h"
 #include "core/error.h"
+#include "exec/fused_executor.h"
 #include "exec/reference_executor.h"
+#include "fusion/budget_parse.h"
+#include "fusion/plan_json.h"
+#include <nlohmann/json.hpp>
 
 namespace msf::cli {
 namespace {
@@ -40,11 +44,23 @@ void WriteRaw(const std::string& path, const std::vector<int8_t>& data) {
   }
 }
 
+void PrintOutput(const ir::Graph& g, const std::vector<int8_t>& output) {
+  const size_t shown = std::min<size_t>(output.size(), 10);
+  std::printf("output %s:", ShapeString(g.tensor(g.output()).shape).c_str());
+  for (size_t i = 0; i < shown; ++i) std::printf(" %d", output[i]);
+  std::printf("%s\n", output.size() > shown ? " ..." : "");
+  const auto top = std::max_element(output.begin(), output.end());
+  std::printf("top-1: index %td (value %d)\n", top - output.begin(), *top);
+}
+
 }  // namespace
 
 int RunRun(const std::vector<std::string>& argv) {
-  Args args(argv, {"input", "output"}, {});
-  if (args.positional().size() != 1) throw Error("usage: msf run MODEL --input IN.bin --output OUT.bin");
+  Args args(argv, {"input", "output", "plan", "json", "ram-limit"}, {"check"});
+  if (args.positional().size() != 1) {
+    throw Error("usage: msf run MODEL --input IN.bin --output OUT.bin [--plan PLAN.json [--check] "
+                "[--json F] [--ram-limit B]]");
+  }
   const ir::Graph g = load::LoadModel(args.positional()[0]);
   const std::vector<int8_t> input = ReadRaw(args.Require("input"));
   const std::string out_path = args.Require("output");
@@ -53,15 +69,46 @@ int RunRun(const std::vector<std::string>& argv) {
     throw Error(args.Require("input") + ": has " + std::to_string(input.size()) + " bytes, the model input " +
                 ShapeString(g.tensor(g.input()).shape) + " needs " + std::to_string(expected));
   }
-  const std::vector<int8_t> output = exec::RunReference(g, input);
-  WriteRaw(out_path, output);
+  if (!args.Get("plan")) {
+    if (args.Has("check") || args.Get("json") || args.Get("ram-limit")) {
+      throw Error("--check, --json and --ram-limit need --plan");
+    }
+    const std::vector<int8_t> output = exec::RunReference(g, input);
+    WriteRaw(out_path, output);
+    PrintOutput(g, output);
+    return 0;
+  }
+  const fusion::Plan plan = fusion::ReadPlanFile(*args.Get("plan"));
+  exec::RunOptions options;
+  if (auto limit = args.Get("ram-limit")) options.ram_limit = fusion::ParseRamBudget(*limit);
+  const exec::PlanRun run = exec::RunPlan(g, plan, input, options);
+  const bool ram_ok = run.measured_peak_bytes == run.planned_arena_bytes && run.guards_intact;
+  bool exact = true;
+  if (args.Has("check")) exact = exec::RunReference(g, input) == run.output;
 
-  const size_t shown = std::min<size_t>(output.size(), 10);
-  std::printf("output %s:", ShapeString(g.tensor(g.output()).shape).c_str());
-  for (size_t i = 0; i < shown; ++i) std::printf(" %d", output[i]);
-  std::printf("%s\n", output.size() > shown ? " ..." : "");
-  const auto top = std::max_element(output.begin(), output.end());
-  std::printf("top-1: index %td (value %d)\n", top - output.begin(), *top);
+  std::printf("plan: %zu steps, %s cost model, plan peak %s bytes\n", plan.steps.size(), plan.cost_model.c_str(),
+              Thousands(plan.peak_ram_bytes).c_str());
+  if (args.Has("check")) std::printf("bit-exact: %s\n", exact ? "yes" : "no");
+  std::printf("planned_peak_ram_bytes: %lld\n", static_cast<long long>(run.planned_arena_bytes));
+  std::printf("measured_peak_ram_bytes: %lld\n", static_cast<long long>(run.measured_peak_bytes));
+  if (auto path = args.Get("json")) {
+    nlohmann::ordered_json j = {{"model", g.name},
+                                {"plan", *args.Get("plan")},
+                                {"bit_exact", args.Has("check") ? nlohmann::ordered_json(exact) : nlohmann::ordered_json()},
+                                {"plan_peak_ram_bytes", plan.peak_ram_bytes},
+                                {"planned_peak_ram_bytes", run.planned_arena_bytes},
+                                {"measured_peak_ram_bytes", run.measured_peak_bytes},
+                                {"guards_intact", run.guards_intact},
+                                {"output", std::vector<int>(run.output.begin(), run.output.end())}};
+    WriteTextFile(*path, j.dump(2) + "\n");
+  }
+  if (!exact || !ram_ok) {
+    std::fprintf(stderr, "msf: check failed:%s%s\n", exact ? "" : " output differs from the reference executor",
+                 ram_ok ? "" : " measured RAM differs from the planned arena");
+    return 1;
+  }
+  WriteRaw(out_path, run.output);
+  PrintOutput(g, run.output);
   return 0;
 }
 

@@ -15,7 +15,10 @@ namespace {
 constexpr const char* kUsage =
     "usage: msf <command> [options]\n"
     "  info MODEL [--json FILE]                     ops, shapes, MACs, layer-by-layer peak RAM\n"
-    "  run MODEL --input IN.bin --output OUT.bin    run the int8 model (reference executor)\n"
+    "  run MODEL --input IN.bin --output OUT.bin [--plan PLAN.json [--check] [--json F]\n"
+    "       [--ram-limit B]]                        run the int8 model: layer by layer (reference), or\n"
+    "                                               a plan in one static arena; --check compares with\n"
+    "                                               the reference and the measured RAM with the plan\n"
     "  plan MODEL (--ram-budget B | --max-overhead F | --min-ram)\n"
     "       [--strategy msf|layer|mcunetv2|streamnet] [--cost-model exact|paper] [--json PLAN.json]\n"
     "                                               choose the fusion blocks: fewest MACs within B bytes\n"

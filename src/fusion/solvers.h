@@ -34,7 +34,9 @@ Setting SolveP1(const FusionDag& dag, double max_overhead);
 
 // P2: lowest MACs with peak RAM <= ram_budget (bytes, network input/output
 // not counted). Ties: lower peak, then fewer steps. Throws msf::Error naming
-// the smallest feasible peak RAM if nothing fits.
+// the smallest feasible peak RAM if nothing fits. (The authors' sweep only
+// accepts thresholds strictly below P_max; no edge of the paper DAGs costs
+// exactly a published budget, so <= gives every published number.)
 Setting SolveP2(const FusionDag& dag, int64_t ram_budget);
 
 // Lowest peak RAM at all; ties: lower MACs, then fewer steps.

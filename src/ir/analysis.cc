@@ -56,7 +56,9 @@ std::vector<TensorId> StorageIds(const Graph& g) {
 std::vector<int32_t> LastUse(const Graph& g) {
   std::vector<int32_t> last(g.tensors.size(), -1);
   for (size_t i = 0; i < g.ops.size(); ++i) {
-    for (TensorId t : g.ops[i].inputs) last[static_cast<size_t>(t)] = static_cast<int32_t>(i);
+    for (TensorId t : g.ops[i].inputs) {
+      if (t != kNoTensor) last[static_cast<size_t>(t)] = static_cast<int32_t>(i);
+    }
   }
   for (TensorId t : g.outputs) last[static_cast<size_t>(t)] = static_cast<int32_t>(g.ops.size());
   return last;

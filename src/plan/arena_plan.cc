@@ -64,6 +64,118 @@ int64_t FirstFit(const ArenaBuffer& b, const std::vector<const ArenaBuffer*>& pl
   return (offset + b.align - 1) / b.align * b.align;
 }
 
+// Highest aligned offset <= limit - bytes where `b` fits, or -1.
+int64_t LastFit(const ArenaBuffer& b, const std::vector<const ArenaBuffer*>& placed, int64_t limit) {
+  std::vector<std::pair<int64_t, int64_t>> busy;
+  for (const ArenaBuffer* p : placed) {
+    if (p->last_step < b.first_step || p->first_step > b.last_step) continue;
+    busy.emplace_back(p->offset, p->offset + p->bytes);
+  }
+  std::sort(busy.begin(), busy.end(), [](auto x, auto y) { return x.second > y.second; });
+  int64_t top = limit;  // candidate end of the buffer
+  for (;;) {
+    int64_t offset = (top - b.bytes) / b.align * b.align;
+    if (offset < 0) return -1;
+    bool moved = false;
+    for (const auto& [lo, hi] : busy) {
+      if (offset < hi && lo < offset + b.bytes) {
+        top = lo;
+        moved = true;
+        break;
+      }
+    }
+    if (!moved) return offset;
+  }
+}
+
+// Ping-pong: whole tensors alternate between the bottom and the top of an
+// arena of the target size, so a step's input and output sit at opposite
+// ends and its tiles fill the middle; this reaches the lower bound on chains.
+int64_t PlaceTwoSided(std::vector<ArenaBuffer>& buffers, int64_t target, bool start_top, bool locals_top) {
+  std::vector<size_t> order(buffers.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    const ArenaBuffer &a = buffers[x], &b = buffers[y];
+    if (a.first_step != b.first_step) return a.first_step < b.first_step;
+    const bool wa = a.storage != ir::kNoTensor, wb = b.storage != ir::kNoTensor;
+    if (wa != wb) return wa;
+    return a.bytes > b.bytes;
+  });
+  std::vector<const ArenaBuffer*> placed;
+  int64_t arena = 0;
+  bool top = start_top;
+  for (size_t i : order) {
+    ArenaBuffer& b = buffers[i];
+    int64_t offset = -1;
+    if (b.storage != ir::kNoTensor) {
+      offset = top ? LastFit(b, placed, target) : FirstFit(b, placed);
+      if (!top && offset + b.bytes > target) offset = LastFit(b, placed, target);
+      top = !top;
+    } else {
+      offset = locals_top ? LastFit(b, placed, target) : FirstFit(b, placed);
+    }
+    if (offset < 0 || offset + b.bytes > target) offset = FirstFit(b, placed);
+    b.offset = offset;
+    placed.push_back(&b);
+    arena = std::max(arena, offset + b.bytes);
+  }
+  return arena;
+}
+
+// Depth-first search for offsets within `target`: buffers in birth order,
+// each tried at the edges of the buffers it overlaps in time. Bounded by a
+// node budget; true when every buffer fits.
+class BoundedSearch {
+ public:
+  BoundedSearch(std::vector<ArenaBuffer>& buffers, int64_t target) : b_(buffers), target_(target) {
+    order_.resize(b_.size());
+    std::iota(order_.begin(), order_.end(), 0);
+    std::stable_sort(order_.begin(), order_.end(), [&](size_t x, size_t y) {
+      if (b_[x].first_step != b_[y].first_step) return b_[x].first_step < b_[y].first_step;
+      return b_[x].bytes > b_[y].bytes;
+    });
+  }
+  bool Run() { return Place(0); }
+
+ private:
+  bool Conflicts(size_t i, int64_t offset, size_t depth) const {
+    for (size_t k = 0; k < depth; ++k) {
+      const ArenaBuffer& p = b_[order_[k]];
+      if (p.last_step < b_[i].first_step || p.first_step > b_[i].last_step) continue;
+      if (offset < p.offset + p.bytes && p.offset < offset + b_[i].bytes) return true;
+    }
+    return false;
+  }
+  bool Place(size_t depth) {
+    if (depth == order_.size()) return true;
+    if (++nodes_ > kMaxNodes) return false;
+    const size_t i = order_[depth];
+    ArenaBuffer& b = b_[i];
+    std::vector<int64_t> candidates = {0, target_ - b.bytes};
+    for (size_t k = 0; k < depth; ++k) {
+      const ArenaBuffer& p = b_[order_[k]];
+      if (p.last_step < b.first_step || p.first_step > b.last_step) continue;
+      candidates.push_back(p.offset + p.bytes);
+      candidates.push_back(p.offset - b.bytes);
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    for (int64_t c : candidates) {
+      const int64_t offset = (c + b.align - 1) / b.align * b.align;
+      if (offset < 0 || offset + b.bytes > target_ || Conflicts(i, offset, depth)) continue;
+      b.offset = offset;
+      if (Place(depth + 1)) return true;
+      if (nodes_ > kMaxNodes) return false;
+    }
+    return false;
+  }
+  static constexpr int64_t kMaxNodes = 200000;
+  std::vector<ArenaBuffer>& b_;
+  int64_t target_;
+  std::vector<size_t> order_;
+  int64_t nodes_ = 0;
+};
+
 int64_t Place(std::vector<ArenaBuffer>& buffers, const std::vector<size_t>& order) {
   std::vector<const ArenaBuffer*> placed;
   int64_t arena = 0;
@@ -158,6 +270,36 @@ ArenaPlan PlanArena(const ir::Graph& g, const fusion::Plan& plan) {
       best = std::move(trial);
     }
     if (a.arena_bytes == a.peak_step_bytes) break;
+  }
+  for (int variant = 0; variant < 4 && a.arena_bytes > a.peak_step_bytes; ++variant) {
+    std::vector<ArenaBuffer> trial = a.buffers;
+    const int64_t size = PlaceTwoSided(trial, a.peak_step_bytes, variant & 1, variant & 2);
+    if (size < a.arena_bytes) {
+      a.arena_bytes = size;
+      best = std::move(trial);
+    }
+  }
+  if (a.arena_bytes > a.peak_step_bytes) {
+    std::vector<ArenaBuffer> trial = a.buffers;
+    if (BoundedSearch(trial, a.peak_step_bytes).Run()) {
+      a.arena_bytes = a.peak_step_bytes;
+      best = std::move(trial);
+    }
+  }
+  // Still above the bound: deterministic random restarts of first-fit.
+  uint64_t seed = 0x9E3779B97F4A7C15ull;
+  for (int attempt = 0; attempt < 200 && a.arena_bytes > a.peak_step_bytes; ++attempt) {
+    std::vector<size_t> o = order;
+    for (size_t i = o.size(); i > 1; --i) {
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      std::swap(o[i - 1], o[seed % i]);
+    }
+    std::vector<ArenaBuffer> trial = a.buffers;
+    const int64_t size = Place(trial, o);
+    if (size < a.arena_bytes) {
+      a.arena_bytes = size;
+      best = std::move(trial);
+    }
   }
   a.buffers = std::move(best);
   if (a.buffers.empty()) a.arena_bytes = 0;
