@@ -10,5 +10,6 @@ int RunInfo(const std::vector<std::string>& args);
 int RunRun(const std::vector<std::string>& args);
 int RunPlan(const std::vector<std::string>& args);
 int RunPareto(const std::vector<std::string>& args);
+int RunReport(const std::vector<std::string>& args);
 
 }  // namespace msf::cli

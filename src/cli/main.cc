@@ -27,6 +27,7 @@ constexpr const char* kUsage =
     "  pareto MODEL [--cost-model exact|paper] [--json FILE] [--svg FILE]\n"
     "                                               every best RAM/MAC trade-off, with the layer,\n"
     "                                               mcunetv2 and streamnet baselines\n"
+    "  report ram-table [--models DIR]              the RAM table of BENCHMARKS.md, from msf runs\n"
     "MODEL is a .tflite file or zoo:NAME (zoo:mbv2-w0.35-r144, zoo:mcunet-vww-5fps-r80,\n"
     "zoo:mcunet-320kb-r176).\n";
 
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "info") return msf::cli::RunInfo(args);
     if (command == "run") return msf::cli::RunRun(args);
+    if (command == "report") return msf::cli::RunReport(args);
     if (command == "plan") return msf::cli::RunPlan(args);
     if (command == "pareto") return msf::cli::RunPareto(args);
     throw msf::Error("unknown command '" + command + "' (try msf --help)");

@@ -46,23 +46,25 @@ fusion::FusionDag BuildExactDag(const ir::Graph& g, const ExactOptions& options)
     dag.edges.push_back(MakeEdge(g, *DescribeStep(g, live, layer), layer));
     for (int32_t to = from + 2; to <= std::min(n, from + options.max_block_ops); ++to) {
       std::string why;
-      std::optional<geometry::BlockStructure> block = geometry::AnalyzeBlock(g, from, to, &why);
+      std::optional<geometry::BlockStructure> block = geometry::AnalyzeBlock(g, from, to, &why, &live.tensor_last_use);
       if (!block) {
         // An op that cannot run per patch ends every longer block too.
         if (why.find("cannot") != std::string::npos) break;
         continue;
       }
-      std::vector<fusion::Edge> candidates;
       for (fusion::Variant v : options.variants) {
+        // Prune per variant only: strategies restrict the DAG by variant.
+        std::vector<fusion::Edge> candidates;
         for (int32_t p : options.patch_sizes) {
           const StepSpec spec{from, to, fusion::StepKind::kFused, v, p, p};
           geometry::BlockSchedule schedule = geometry::ScheduleBlock(g, *block, ReuseOf(v), p, p);
           StepSpec actual = spec;
           actual.patch_h = schedule.patch_h, actual.patch_w = schedule.patch_w;
           candidates.push_back(MakeEdge(g, DescribeFusedStep(g, live, std::move(schedule)), actual));
+          if (v == fusion::Variant::kLineBuffer) break;  // streams H over full-width rows: no patch size
         }
+        AddNonDominated(std::move(candidates), &dag.edges);
       }
-      AddNonDominated(std::move(candidates), &dag.edges);
     }
   }
   return dag;

@@ -31,6 +31,12 @@ GraphLiveness ComputeLiveness(const ir::Graph& g) {
   l.storage = ir::StorageIds(g);
   const size_t n = g.tensors.size();
   const std::vector<int32_t> last = ir::LastUse(g);
+  l.tensor_last_use = last;
+  l.op_scratch.assign(g.ops.size(), 0);
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    if (g.ops[i].kind == ir::OpKind::kReshape || g.ops[i].kind == ir::OpKind::kDequantize) continue;
+    l.op_scratch[i] = lower::ScratchBytes(lower::Lower(g, g.ops[i]));
+  }
   l.born.assign(n, INT32_MAX);
   l.last_use.assign(n, -1);
   l.bytes.assign(n, 0);
@@ -74,13 +80,9 @@ void AddWholeTensors(const ir::Graph& g, const GraphLiveness& live, int32_t from
   }
 }
 
-int64_t MaxScratch(const ir::Graph& g, int32_t from, int32_t to) {
+int64_t MaxScratch(const GraphLiveness& live, int32_t from, int32_t to) {
   int64_t scratch = 0;
-  for (int32_t i = from; i < to; ++i) {
-    const ir::Op& op = g.ops[static_cast<size_t>(i)];
-    if (op.kind == ir::OpKind::kReshape) continue;
-    scratch = std::max(scratch, lower::ScratchBytes(lower::Lower(g, op)));
-  }
+  for (int32_t i = from; i < to; ++i) scratch = std::max(scratch, live.op_scratch[static_cast<size_t>(i)]);
   return scratch;
 }
 
@@ -102,8 +104,8 @@ StepMemory DescribeFusedStep(const ir::Graph& g, const GraphLiveness& live, geom
   }
   AddWholeTensors(g, live, b.from, b.to, tiled, &m);
   // The head's global pool is finished from the sums, not by its kernel.
-  const int64_t scratch = MaxScratch(g, b.from, b.spatial_end);
-  const int64_t head_scratch = b.has_head() ? MaxScratch(g, b.spatial_end + 1, b.to) : 0;
+  const int64_t scratch = MaxScratch(live, b.from, b.spatial_end);
+  const int64_t head_scratch = b.has_head() ? MaxScratch(live, b.spatial_end + 1, b.to) : 0;
   if (std::max(scratch, head_scratch) > 0) m.locals.push_back({LocalKind::kScratch, -1, std::max(scratch, head_scratch)});
   m.schedule = std::move(schedule);
   return m;
@@ -114,11 +116,11 @@ std::optional<StepMemory> DescribeStep(const ir::Graph& g, const GraphLiveness& 
     if (step.to != step.from + 1) return std::nullopt;
     StepMemory m;
     AddWholeTensors(g, live, step.from, step.to, std::vector<bool>(g.tensors.size(), false), &m);
-    const int64_t scratch = MaxScratch(g, step.from, step.to);
+    const int64_t scratch = MaxScratch(live, step.from, step.to);
     if (scratch > 0) m.locals.push_back({LocalKind::kScratch, -1, scratch});
     return m;
   }
-  std::optional<geometry::BlockStructure> block = geometry::AnalyzeBlock(g, step.from, step.to);
+  std::optional<geometry::BlockStructure> block = geometry::AnalyzeBlock(g, step.from, step.to, nullptr, &live.tensor_last_use);
   if (!block) return std::nullopt;
   return DescribeFusedStep(g, live, geometry::ScheduleBlock(g, *block, ReuseOf(step.variant), step.patch_h, step.patch_w));
 }

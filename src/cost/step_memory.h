@@ -53,6 +53,8 @@ struct GraphLiveness {
   std::vector<int32_t> born;          // per storage: producing op (-1 graph input)
   std::vector<int32_t> last_use;      // per storage: last reading op (num_ops for outputs)
   std::vector<int64_t> bytes;         // per storage
+  std::vector<int32_t> tensor_last_use;  // per tensor (ir::LastUse)
+  std::vector<int64_t> op_scratch;       // per op: its kernel's scratch bytes
 };
 GraphLiveness ComputeLiveness(const ir::Graph& g);
 

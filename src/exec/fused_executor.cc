@@ -42,6 +42,19 @@ PoisonedRun RunOnce(const msf_plan& rt, size_t arena_bytes, uint8_t poison, cons
 
 }  // namespace
 
+ArenaMeasurement MeasureRun(const msf_plan& rt, int64_t arena_bytes, const std::vector<int8_t>& input,
+                            std::vector<int8_t>* output) {
+  std::vector<int8_t> second(output->size(), 0);
+  const size_t arena = static_cast<size_t>(arena_bytes);
+  const PoisonedRun a = RunOnce(rt, arena, 0xA5, input, output);
+  const PoisonedRun b = RunOnce(rt, arena, 0x5A, input, &second);
+  if (!a.guards_intact || !b.guards_intact) {
+    throw Error("guard bytes around the arena were overwritten: the plan wrote outside its arena");
+  }
+  if (second != *output) throw Error("internal: the plan's output depends on uninitialised arena bytes");
+  return {std::max(a.high_water, b.high_water), true};
+}
+
 PlanRun RunPlan(const ir::Graph& g, const fusion::Plan& plan, const std::vector<int8_t>& input,
                 const RunOptions& options) {
   const plan::DevicePlan device(g, plan);
@@ -57,14 +70,9 @@ PlanRun RunPlan(const ir::Graph& g, const fusion::Plan& plan, const std::vector<
     throw Error("input has " + std::to_string(input.size()) + " bytes, the model expects " + std::to_string(in.NumElements()));
   }
   run.output.assign(static_cast<size_t>(g.tensor(g.output()).NumElements()), 0);
-  std::vector<int8_t> second(run.output.size(), 0);
-  const size_t arena = static_cast<size_t>(run.planned_arena_bytes);
-  const PoisonedRun a = RunOnce(device.runtime_plan(), arena, 0xA5, input, &run.output);
-  const PoisonedRun b = RunOnce(device.runtime_plan(), arena, 0x5A, input, &second);
-  if (second != run.output) throw Error("internal: the plan's output depends on uninitialised arena bytes");
-  run.measured_peak_bytes = std::max(a.high_water, b.high_water);
-  run.guards_intact = a.guards_intact && b.guards_intact;
-  if (!run.guards_intact) throw Error("guard bytes around the arena were overwritten: the plan wrote outside its arena");
+  const ArenaMeasurement m = MeasureRun(device.runtime_plan(), run.planned_arena_bytes, input, &run.output);
+  run.measured_peak_bytes = m.high_water;
+  run.guards_intact = m.guards_intact;
   return run;
 }
 

@@ -10,6 +10,7 @@
 
 #include "fusion/plan_json.h"
 #include "ir/graph.h"
+#include "msf_rt/msf_plan.h"
 
 namespace msf::exec {
 
@@ -24,6 +25,15 @@ struct PlanRun {
 struct RunOptions {
   int64_t ram_limit = -1;  // refuse (msf::Error) before running if the arena is larger
 };
+
+// Runs runtime tables on a poisoned, guarded arena of `arena_bytes` (the
+// measurement behind RunPlan). Throws msf::Error if a guard byte changed.
+struct ArenaMeasurement {
+  int64_t high_water = 0;
+  bool guards_intact = true;
+};
+ArenaMeasurement MeasureRun(const msf_plan& rt, int64_t arena_bytes, const std::vector<int8_t>& input,
+                            std::vector<int8_t>* output);
 
 PlanRun RunPlan(const ir::Graph& g, const fusion::Plan& plan, const std::vector<int8_t>& input,
                 const RunOptions& options = {});

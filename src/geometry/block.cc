@@ -32,7 +32,8 @@ bool Fail(std::string* why, const std::string& text) {
 
 }  // namespace
 
-std::optional<BlockStructure> AnalyzeBlock(const ir::Graph& g, int32_t from, int32_t to, std::string* why) {
+std::optional<BlockStructure> AnalyzeBlock(const ir::Graph& g, int32_t from, int32_t to, std::string* why,
+                                           const std::vector<int32_t>* last_use_in) {
   if (from < 0 || to > static_cast<int32_t>(g.ops.size()) || to - from < 2) {
     Fail(why, "a fused block needs at least two ops");
     return std::nullopt;
@@ -54,7 +55,9 @@ std::optional<BlockStructure> AnalyzeBlock(const ir::Graph& g, int32_t from, int
     }
   }
   // Every tensor produced inside must be consumed only inside (one output).
-  const std::vector<int32_t> last_use = ir::LastUse(g);
+  std::vector<int32_t> computed;
+  if (last_use_in == nullptr) computed = ir::LastUse(g);
+  const std::vector<int32_t>& last_use = last_use_in != nullptr ? *last_use_in : computed;
   for (int32_t i = from; i < to - 1; ++i) {
     const ir::TensorId t = g.ops[static_cast<size_t>(i)].output();
     if (last_use[static_cast<size_t>(t)] >= to) {

@@ -51,8 +51,10 @@ struct BlockStructure {
 };
 
 // nullopt (with `why` set if given) when ops [from, to) cannot be fused.
+// `last_use` (ir::LastUse(g)) may be passed to avoid recomputing it.
 std::optional<BlockStructure> AnalyzeBlock(const ir::Graph& g, int32_t from, int32_t to,
-                                           std::string* why = nullptr);
+                                           std::string* why = nullptr,
+                                           const std::vector<int32_t>* last_use = nullptr);
 
 // One step along a streamed (cached) axis: block op `op` (index into
 // BlockStructure::ops) computes cells `cells` of its output.

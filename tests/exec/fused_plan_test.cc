@@ -30,7 +30,10 @@ std::vector<PlanCase> Cases() {
       {"overhead_1_1", [](const fusion::FusionDag& d) { return fusion::SolveP1(d, 1.1); }},
       {"overhead_1_3", [](const fusion::FusionDag& d) { return fusion::SolveP1(d, 1.3); }},
       {"overhead_1_5", [](const fusion::FusionDag& d) { return fusion::SolveP1(d, 1.5); }},
+      {"budget_16k", [](const fusion::FusionDag& d) { return fusion::SolveP2(d, 16000); }},
+      {"budget_32k", [](const fusion::FusionDag& d) { return fusion::SolveP2(d, 32000); }},
       {"budget_64k", [](const fusion::FusionDag& d) { return fusion::SolveP2(d, 64000); }},
+      {"budget_128k", [](const fusion::FusionDag& d) { return fusion::SolveP2(d, 128000); }},
       {"layer", [](const fusion::FusionDag& d) { return fusion::SolveMinRam(d); }, Strategy::kLayer},
       {"mcunetv2", [](const fusion::FusionDag& d) { return fusion::SolveMinRam(d); }, Strategy::kMcunetV2},
       {"streamnet", [](const fusion::FusionDag& d) { return fusion::SolveMinRam(d); }, Strategy::kStreamNet},
@@ -72,7 +75,7 @@ TEST(FusedPlan, SharedModelsAreBitExactAndMeasuredEqualsPlanned) {
       for (const fusion::PlanStep& step : plan.steps) fused_steps += step.kind == fusion::StepKind::kFused;
     }
   }
-  EXPECT_GE(runs, 16 * 6);  // only a few budget objectives may be infeasible
+  EXPECT_GE(runs, 16 * 9);  // only the small budgets may be infeasible
   EXPECT_GT(fused_steps, runs);
   std::printf("%d plans run, %d fused steps\n", runs, fused_steps);
 }

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+// The executor's refusals: a plan that does not match the model, a plan over
+// --ram-limit, and a write outside the arena caught by the guard bytes.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/error.h"
+#include "cost/exact_cost_model.h"
+#include "exec/fused_executor.h"
+#include "fusion/plan_json.h"
+#include "fusion/solvers.h"
+#include "load/model_loader.h"
+#include "plan/device_plan.h"
+#include "support/test_support.h"
+
+namespace msf {
+namespace {
+
+struct Fixture {
+  ir::Graph g = load::LoadModel("zoo:mcunet-vww-5fps-r80");
+  fusion::FusionDag dag = cost::BuildExactDag(g);
+  fusion::Plan plan = fusion::MakePlan(dag, fusion::SolveMinRam(dag));
+  std::vector<int8_t> input = std::vector<int8_t>(80 * 80 * 3, 7);
+};
+
+std::string RunError(const Fixture& f, const fusion::Plan& plan, exec::RunOptions options = {}) {
+  try {
+    exec::RunPlan(f.g, plan, f.input, options);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(FusedErrors, PlanForAnotherModelIsRefused) {
+  Fixture f;
+  fusion::Plan p = f.plan;
+  p.num_ops = 12;
+  EXPECT_NE(RunError(f, p).find("plan is for 12 ops but the model has 45"), std::string::npos);
+}
+
+TEST(FusedErrors, OverlappingOrMissingStepsAreRefused) {
+  Fixture f;
+  fusion::Plan overlap = f.plan;
+  overlap.steps[1].first_op -= 1;
+  EXPECT_NE(RunError(f, overlap).find("without gaps or overlaps"), std::string::npos);
+  fusion::Plan short_plan = f.plan;
+  short_plan.steps.pop_back();
+  EXPECT_NE(RunError(f, short_plan).find("plan steps end at op"), std::string::npos);
+}
+
+TEST(FusedErrors, LayerStepOverSeveralOpsIsRefused) {
+  Fixture f;
+  fusion::Plan p = f.plan;
+  p.steps[0].kind = fusion::StepKind::kLayer;
+  EXPECT_NE(RunError(f, p).find("a layer step runs one op"), std::string::npos);
+}
+
+TEST(FusedErrors, RamLimitIsCheckedBeforeRunning) {
+  Fixture f;
+  exec::RunOptions o;
+  o.ram_limit = 1000;
+  EXPECT_NE(RunError(f, f.plan, o).find("over --ram-limit 1000"), std::string::npos);
+  o.ram_limit = 1 << 20;
+  EXPECT_EQ(RunError(f, f.plan, o), "");
+}
+
+TEST(FusedErrors, WritesOutsideTheArenaTripTheGuards) {
+  Fixture f;
+  plan::DevicePlan device(f.g, f.plan);
+  // Shrink the arena the runtime is given: the top buffer now spills into the guard.
+  const msf_plan& rt = device.runtime_plan();
+  std::vector<int8_t> out(static_cast<size_t>(f.g.tensor(f.g.output()).NumElements()));
+  EXPECT_THROW(exec::MeasureRun(rt, rt.arena_bytes - 16, f.input, &out), Error);
+  EXPECT_NO_THROW(exec::MeasureRun(rt, rt.arena_bytes, f.input, &out));
+}
+
+TEST(FusedErrors, CliCheckReportsAndNothingIsWrittenOnFailure) {
+  const std::string plan_path = test::TempPath("vww_min.json");
+  const std::string in_path = test::TempPath("vww_in.bin");
+  const std::string out_path = test::TempPath("vww_out.bin");
+  test::WriteFile(in_path, std::vector<uint8_t>(80 * 80 * 3, 9));
+  ASSERT_EQ(test::RunCli({"plan", "zoo:mcunet-vww-5fps-r80", "--min-ram", "--json", plan_path}).exit_code, 0);
+  const test::CliResult ok = test::RunCli({"run", "zoo:mcunet-vww-5fps-r80", "--input", in_path, "--output", out_path,
+                                           "--plan", plan_path, "--check"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("bit-exact: yes"), std::string::npos);
+  EXPECT_NE(ok.out.find("planned_peak_ram_bytes: 11200"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("measured_peak_ram_bytes: 11200"), std::string::npos) << ok.out;
+  const std::string never = test::TempPath("never_written.bin");
+  const test::CliResult limited = test::RunCli({"run", "zoo:mcunet-vww-5fps-r80", "--input", in_path, "--output",
+                                                never, "--plan", plan_path, "--ram-limit", "10k"});
+  EXPECT_EQ(limited.exit_code, 2);
+  EXPECT_NE(limited.err.find("over --ram-limit 10000"), std::string::npos) << limited.err;
+  EXPECT_FALSE(std::ifstream(never).good());
+}
+
+}  // namespace
+}  // namespace msf
