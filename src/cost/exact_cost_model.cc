@@ -16,6 +16,7 @@ fusion::Edge MakeEdge(const ir::Graph& g, const StepMemory& m, const StepSpec& s
   e.ram_bytes = m.Bytes(false);
   e.ram_bytes_with_io = m.Bytes(true);
   e.macs = m.schedule ? m.schedule->Macs(g) : ir::OpMacs(g, g.ops[static_cast<size_t>(s.from)]);
+  e.work = StepWorkOf(g, m, s);
   return e;
 }
 

@@ -6,6 +6,7 @@
 
 #include "ir/analysis.h"
 #include "lower/lowering.h"
+#include "msf_rt/msf_plan.h"
 
 namespace msf::cost {
 
@@ -123,6 +124,81 @@ std::optional<StepMemory> DescribeStep(const ir::Graph& g, const GraphLiveness& 
   std::optional<geometry::BlockStructure> block = geometry::AnalyzeBlock(g, step.from, step.to, nullptr, &live.tensor_last_use);
   if (!block) return std::nullopt;
   return DescribeFusedStep(g, live, geometry::ScheduleBlock(g, *block, ReuseOf(step.variant), step.patch_h, step.patch_w));
+}
+
+int KernelKindOf(ir::OpKind kind) {
+  switch (kind) {
+    case ir::OpKind::kConv2D: return MSF_KERNEL_CONV;
+    case ir::OpKind::kDepthwiseConv2D: return MSF_KERNEL_DEPTHWISE_CONV;
+    case ir::OpKind::kAveragePool2D: return MSF_KERNEL_AVGPOOL;
+    case ir::OpKind::kMaxPool2D: return MSF_KERNEL_MAXPOOL;
+    case ir::OpKind::kPad: return MSF_KERNEL_PAD;
+    case ir::OpKind::kAdd: return MSF_KERNEL_ADD;
+    case ir::OpKind::kQuantize: return MSF_KERNEL_REQUANTIZE;
+    case ir::OpKind::kFullyConnected: return MSF_KERNEL_FULLY_CONNECTED;
+    case ir::OpKind::kMean: return MSF_KERNEL_MEAN;
+    case ir::OpKind::kSoftmax: return MSF_KERNEL_SOFTMAX;
+    case ir::OpKind::kReshape: return MSF_KERNEL_COPY;
+    case ir::OpKind::kDequantize: break;
+  }
+  return 0;
+}
+
+namespace {
+
+int64_t NonEmpty(const std::vector<geometry::Interval>& v) {
+  int64_t n = 0;
+  for (const geometry::Interval& iv : v) n += iv.empty() ? 0 : 1;
+  return n;
+}
+
+void AddWholeOp(const ir::Graph& g, int32_t op, fusion::StepWork* w) {
+  const ir::Op& o = g.ops[static_cast<size_t>(op)];
+  const size_t k = static_cast<size_t>(KernelKindOf(o.kind));
+  w->macs[k] += ir::OpMacs(g, o);
+  w->out_bytes[k] += g.tensor(o.output()).Bytes();
+  w->calls[k] += 1;
+}
+
+}  // namespace
+
+fusion::StepWork StepWorkOf(const ir::Graph& g, const StepMemory& m, const StepSpec& step) {
+  fusion::StepWork w;
+  if (!m.schedule) {
+    AddWholeOp(g, step.from, &w);
+    return w;
+  }
+  const geometry::BlockSchedule& s = *m.schedule;
+  const geometry::BlockStructure& b = s.block;
+  std::vector<int64_t> row_calls(b.ops.size(), 0), col_calls(b.ops.size(), 0);
+  for (const geometry::StreamAction& a : s.rows.actions) ++row_calls[static_cast<size_t>(a.op)];
+  for (const geometry::StreamAction& a : s.cols.actions) ++col_calls[static_cast<size_t>(a.op)];
+  for (size_t i = 0; i < b.ops.size(); ++i) {
+    const geometry::BlockOp& op = b.ops[i];
+    const size_t t = static_cast<size_t>(op.output);
+    const size_t k = static_cast<size_t>(KernelKindOf(g.ops[static_cast<size_t>(op.op)].kind));
+    const int64_t cells = s.rows.computed_total[t] * s.cols.computed_total[t];
+    w.macs[k] += op.macs_per_pixel * cells;
+    w.out_bytes[k] += cells * b.tensors[t].channels;
+    const int64_t rows = s.rows.ring ? row_calls[i] : NonEmpty(s.rows.need[t]);
+    const int64_t cols = s.cols.ring ? col_calls[i] : NonEmpty(s.cols.need[t]);
+    w.calls[k] += rows * cols;
+  }
+  // Loop iterations of the patch loop (empty cells included).
+  const int64_t nr = s.rows.ring ? 1 : s.rows.patches, nc = s.cols.ring ? 1 : s.cols.patches;
+  const int64_t per_pass = s.cols.ring ? static_cast<int64_t>(s.cols.actions.size())
+                           : s.rows.ring ? static_cast<int64_t>(s.rows.actions.size())
+                                         : static_cast<int64_t>(b.ops.size());
+  w.calls[0] += nr * nc * per_pass;
+  if (b.has_head()) {
+    const ir::Op& pool = g.ops[static_cast<size_t>(b.spatial_end)];
+    const size_t k = static_cast<size_t>(KernelKindOf(pool.kind));
+    w.macs[k] += ir::OpMacs(g, pool);  // the per-pixel sums
+    w.calls[k] += 1;
+    w.out_bytes[k] += g.tensor(pool.output()).Bytes();
+    for (int32_t i = b.spatial_end + 1; i < b.to; ++i) AddWholeOp(g, i, &w);
+  }
+  return w;
 }
 
 }  // namespace msf::cost

@@ -58,6 +58,11 @@ struct GraphLiveness {
 };
 GraphLiveness ComputeLiveness(const ir::Graph& g);
 
+// The work of a described step, per kernel family (see fusion::StepWork).
+fusion::StepWork StepWorkOf(const ir::Graph& g, const StepMemory& m, const StepSpec& step);
+// Runtime kernel family (msf_kernel_kind) of an op.
+int KernelKindOf(ir::OpKind kind);
+
 // nullopt when a fused step cannot be formed (the ops cannot be fused).
 std::optional<StepMemory> DescribeStep(const ir::Graph& g, const GraphLiveness& live, const StepSpec& step);
 

@@ -6,6 +6,7 @@
 // may join the same nodes (variants, patch sizes). A path from the first to
 // the last node is a fusion setting: peak RAM = max edge RAM, MACs = sum.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,6 +25,16 @@ enum class Variant : uint8_t {
 
 const char* VariantName(Variant v);  // "recompute", "hcache", "linebuf", "none"
 
+// What a step does, per runtime kernel family (index = msf_kernel_kind;
+// index 0 is the patch loop itself), so a latency model can predict its
+// cost as a linear function of these counts.
+inline constexpr int kWorkKinds = 12;
+struct StepWork {
+  std::array<int64_t, kWorkKinds> macs{};       // multiply-accumulates
+  std::array<int64_t, kWorkKinds> out_bytes{};  // output bytes written
+  std::array<int64_t, kWorkKinds> calls{};      // kernel invocations (index 0: loop iterations)
+};
+
 struct Edge {
   int32_t from = 0;  // first op
   int32_t to = 0;    // one past the last op
@@ -33,6 +44,7 @@ struct Edge {
   int64_t ram_bytes = 0;             // peak while this step runs (network input/output not counted)
   int64_t ram_bytes_with_io = 0;     // same, counting network input/output
   int64_t macs = 0;                  // MACs actually performed, recomputation included
+  StepWork work;                     // the same work broken down for latency models
 };
 
 struct FusionDag {
