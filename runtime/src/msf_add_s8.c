@@ -33,7 +33,7 @@ msf_status msf_add_s8(const msf_add_params *p, const msf_view *in1, const msf_vi
             msf_wrap_shl(v2, p->left_shift), p->input2_multiplier, p->input2_shift);
         int32_t o = msf_multiply_by_quantized_multiplier(msf_wrap_add(s1, s2),
                                                          p->output_multiplier, p->output_shift);
-        o += p->output_offset;
+        o = msf_wrap_add(o, p->output_offset);
         dst[c] = (int8_t)msf_clamp(o, p->act_min, p->act_max);
       }
     }

@@ -53,12 +53,12 @@ msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf
             src = msf_view_at(in, row, msf_view_col(in, ix));
             w = w_oc + (ky * p->kernel_w + kx) * p->in_c;
             for (ic = 0; ic < p->in_c; ++ic)
-              acc += ((int32_t)src[ic] + p->input_offset) * (int32_t)w[ic];
+              acc = msf_wrap_add(acc, ((int32_t)src[ic] + p->input_offset) * (int32_t)w[ic]);
           }
         }
-        if (bias) acc += bias[oc];
+        if (bias) acc = msf_wrap_add(acc, bias[oc]);
         acc = msf_multiply_by_quantized_multiplier(acc, q->multiplier[qi], q->shift[qi]);
-        acc += p->output_offset;
+        acc = msf_wrap_add(acc, p->output_offset);
         dst[oc] = (int8_t)msf_clamp(acc, p->act_min, p->act_max);
       }
     }

@@ -53,12 +53,12 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
               if (ix < 0 || ix >= p->in_w) continue;
               v = msf_view_at(in, row, msf_view_col(in, ix))[ic];
               w = filter[(ky * p->kernel_w + kx) * p->out_c + oc];
-              acc += (v + p->input_offset) * w;
+              acc = msf_wrap_add(acc, (v + p->input_offset) * w);
             }
           }
-          if (bias) acc += bias[oc];
+          if (bias) acc = msf_wrap_add(acc, bias[oc]);
           acc = msf_multiply_by_quantized_multiplier(acc, q->multiplier[qi], q->shift[qi]);
-          acc += p->output_offset;
+          acc = msf_wrap_add(acc, p->output_offset);
           dst[oc] = (int8_t)msf_clamp(acc, p->act_min, p->act_max);
         }
       }

@@ -23,10 +23,10 @@ msf_status msf_fully_connected_s8(const msf_fc_params *p, const msf_requant *q, 
     const int32_t qi = q->per_channel ? o : 0;
     int32_t acc = 0;
     for (i = 0; i < p->in_features; ++i)
-      acc += ((int32_t)w[i] + p->filter_offset) * ((int32_t)in[i] + p->input_offset);
-    if (bias) acc += bias[o];
+      acc = msf_wrap_add(acc, ((int32_t)w[i] + p->filter_offset) * ((int32_t)in[i] + p->input_offset));
+    if (bias) acc = msf_wrap_add(acc, bias[o]);
     acc = msf_multiply_by_quantized_multiplier(acc, q->multiplier[qi], q->shift[qi]);
-    acc += p->output_offset;
+    acc = msf_wrap_add(acc, p->output_offset);
     out[o] = (int8_t)msf_clamp(acc, p->act_min, p->act_max);
   }
   return MSF_OK;

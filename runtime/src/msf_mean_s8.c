@@ -56,7 +56,7 @@ msf_status msf_mean_finalize_s8(const msf_mean_params *p, const int32_t *scratch
       const int32_t shifted_sum =
           (int32_t)((int64_t)scratch[ch] - (int64_t)p->input_zero_point * (int64_t)n);
       int32_t v = msf_multiply_by_quantized_multiplier(shifted_sum, mult, shift);
-      v += p->output_zero_point;
+      v = msf_wrap_add(v, p->output_zero_point);
       out[ch] = (int8_t)msf_clamp(v, INT8_MIN, INT8_MAX);
     }
   }

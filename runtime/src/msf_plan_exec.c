@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "msf_view_internal.h"
+
 static int8_t *slot_base(const msf_slot *s, const int8_t *input, int8_t *output, uint8_t *arena) {
   if (s->offset == MSF_SLOT_INPUT) return (int8_t *)input;
   if (s->offset == MSF_SLOT_OUTPUT) return output;
@@ -43,9 +45,18 @@ static msf_status run_kernel(const msf_kernel *k, const msf_view *in0, const msf
     }
     case MSF_KERNEL_ADD:
       return msf_add_s8((const msf_add_params *)k->params, in0, in1, r, out);
-    case MSF_KERNEL_REQUANTIZE:
-      return msf_requantize_s8((const msf_requantize_params *)k->params, in0->data, out->data,
-                               k->count);
+    case MSF_KERNEL_REQUANTIZE: {
+      /* Elementwise over the rect, pixel by pixel: in a fused step the views
+       * are tiles or rings, not whole tensors. */
+      int32_t y, x;
+      msf_status status = MSF_OK;
+      if (in0->c != out->c || !msf_rect_fits(r, out) || !msf_rect_fits(r, in0)) return MSF_ARG_ERROR;
+      for (y = r->y0; status == MSF_OK && y < r->y0 + r->h; ++y)
+        for (x = r->x0; status == MSF_OK && x < r->x0 + r->w; ++x)
+          status = msf_requantize_s8((const msf_requantize_params *)k->params, msf_view_pixel(in0, y, x),
+                                     msf_view_pixel(out, y, x), out->c);
+      return status;
+    }
     case MSF_KERNEL_FULLY_CONNECTED:
       return msf_fully_connected_s8((const msf_fc_params *)k->params, &k->requant, in0->data,
                                     k->weights, k->bias, out->data);

@@ -12,7 +12,7 @@ msf_status msf_requantize_s8(const msf_requantize_params *p, const int8_t *in, i
   for (i = 0; i < n; ++i) {
     int32_t v = msf_multiply_by_quantized_multiplier((int32_t)in[i] - p->input_zero_point,
                                                      p->multiplier, p->shift);
-    v += p->output_zero_point;
+    v = msf_wrap_add(v, p->output_zero_point);
     out[i] = (int8_t)msf_clamp(v, INT8_MIN, INT8_MAX);
   }
   return MSF_OK;

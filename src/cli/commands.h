@@ -11,5 +11,6 @@ int RunRun(const std::vector<std::string>& args);
 int RunPlan(const std::vector<std::string>& args);
 int RunPareto(const std::vector<std::string>& args);
 int RunReport(const std::vector<std::string>& args);
+int RunCodegen(const std::vector<std::string>& args);
 
 }  // namespace msf::cli

@@ -28,6 +28,9 @@ constexpr const char* kUsage =
     "                                               every best RAM/MAC trade-off, with the layer,\n"
     "                                               mcunetv2 and streamnet baselines\n"
     "  report ram-table [--models DIR]              the RAM table of BENCHMARKS.md, from msf runs\n"
+    "  codegen MODEL --plan PLAN.json --target host|cortex-m4|cortex-m7|rv32imac --out DIR\n"
+    "       [--embed-input IN.bin]                  the plan as a C99 package: const tables, one static\n"
+    "                                               arena, the runtime, a Makefile (make run: QEMU)\n"
     "MODEL is a .tflite file or zoo:NAME (zoo:mbv2-w0.35-r144, zoo:mcunet-vww-5fps-r80,\n"
     "zoo:mcunet-320kb-r176).\n";
 
@@ -47,6 +50,7 @@ int main(int argc, char** argv) {
     if (command == "report") return msf::cli::RunReport(args);
     if (command == "plan") return msf::cli::RunPlan(args);
     if (command == "pareto") return msf::cli::RunPareto(args);
+    if (command == "codegen") return msf::cli::RunCodegen(args);
     throw msf::Error("unknown command '" + command + "' (try msf --help)");
   } catch (const msf::Error& e) {
     std::fprintf(stderr, "msf: error: %s\n", e.what());

@@ -2,6 +2,9 @@
 #include "cost/exact_cost_model.h"
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
+#include <thread>
 
 #include "cost/step_memory.h"
 #include "ir/analysis.h"
@@ -34,6 +37,61 @@ void AddNonDominated(std::vector<fusion::Edge> candidates, std::vector<fusion::E
   }
 }
 
+// Every fused edge starting at op `from` (pruned: per variant only the
+// non-dominated patch sizes, and nothing above the layer-by-layer peak).
+std::vector<fusion::Edge> FusedEdgesFrom(const ir::Graph& g, const GraphLiveness& live, const ExactOptions& options,
+                                         int32_t from, int64_t layer_peak) {
+  std::vector<fusion::Edge> out;
+  const int32_t n = static_cast<int32_t>(g.ops.size());
+  struct Combo {
+    fusion::Variant variant;
+    int32_t patch;
+    bool alive = true;
+  };
+  std::vector<Combo> combos;
+  for (fusion::Variant v : options.variants) {
+    for (int32_t p : options.patch_sizes) {
+      combos.push_back({v, p});
+      if (v == fusion::Variant::kLineBuffer) break;  // streams H over full-width rows: no patch size
+    }
+  }
+  for (int32_t to = from + 2; to <= std::min(n, from + options.max_block_ops); ++to) {
+    std::string why;
+    std::optional<geometry::BlockStructure> block = geometry::AnalyzeBlock(g, from, to, &why, &live.tensor_last_use);
+    if (!block) {
+      if (why.find("cannot") != std::string::npos) break;  // such an op ends every longer block too
+      continue;
+    }
+    geometry::AxisCache cache(g, std::make_shared<const geometry::BlockStructure>(std::move(*block)));
+    std::vector<fusion::Edge> candidates;
+    bool any_alive = false;
+    for (size_t c = 0; c < combos.size(); ++c) {
+      Combo& combo = combos[c];
+      if (combo.alive) {
+        geometry::BlockSchedule schedule = geometry::ScheduleBlock(cache, ReuseOf(combo.variant), combo.patch, combo.patch);
+        const StepSpec spec{from, to, fusion::StepKind::kFused, combo.variant, schedule.patch_h, schedule.patch_w};
+        const StepMemory m = DescribeFusedStep(g, live, std::move(schedule));
+        int64_t tiles = 0;
+        for (const LocalBuffer& b : m.locals) tiles += b.kind == LocalKind::kTile ? b.bytes : 0;
+        // Tiles only grow as the block gets longer (regions pulled through
+        // more ops), so once they alone exceed the layer peak they always will.
+        if (tiles > layer_peak) combo.alive = false;
+        fusion::Edge e = MakeEdge(g, m, spec);
+        if (e.ram_bytes <= layer_peak) candidates.push_back(std::move(e));
+      }
+      any_alive = any_alive || combo.alive;
+      // Prune per variant only: strategies restrict the DAG by variant.
+      const bool last_of_variant = c + 1 == combos.size() || combos[c + 1].variant != combo.variant;
+      if (last_of_variant) {
+        AddNonDominated(std::move(candidates), &out);
+        candidates.clear();
+      }
+    }
+    if (!any_alive) break;
+  }
+  return out;
+}
+
 }  // namespace
 
 fusion::FusionDag BuildExactDag(const ir::Graph& g, const ExactOptions& options) {
@@ -45,28 +103,28 @@ fusion::FusionDag BuildExactDag(const ir::Graph& g, const ExactOptions& options)
   for (int32_t from = 0; from < n; ++from) {
     const StepSpec layer{from, from + 1, fusion::StepKind::kLayer, fusion::Variant::kNone, 0, 0};
     dag.edges.push_back(MakeEdge(g, *DescribeStep(g, live, layer), layer));
-    for (int32_t to = from + 2; to <= std::min(n, from + options.max_block_ops); ++to) {
-      std::string why;
-      std::optional<geometry::BlockStructure> block = geometry::AnalyzeBlock(g, from, to, &why, &live.tensor_last_use);
-      if (!block) {
-        // An op that cannot run per patch ends every longer block too.
-        if (why.find("cannot") != std::string::npos) break;
-        continue;
-      }
-      for (fusion::Variant v : options.variants) {
-        // Prune per variant only: strategies restrict the DAG by variant.
-        std::vector<fusion::Edge> candidates;
-        for (int32_t p : options.patch_sizes) {
-          const StepSpec spec{from, to, fusion::StepKind::kFused, v, p, p};
-          geometry::BlockSchedule schedule = geometry::ScheduleBlock(g, *block, ReuseOf(v), p, p);
-          StepSpec actual = spec;
-          actual.patch_h = schedule.patch_h, actual.patch_w = schedule.patch_w;
-          candidates.push_back(MakeEdge(g, DescribeFusedStep(g, live, std::move(schedule)), actual));
-          if (v == fusion::Variant::kLineBuffer) break;  // streams H over full-width rows: no patch size
-        }
-        AddNonDominated(std::move(candidates), &dag.edges);
-      }
+  }
+  // Layer by layer reaches this peak at vanilla MACs, the fewest possible; a
+  // fused edge above it can never be part of a non-dominated setting.
+  int64_t layer_peak = 0;
+  for (const fusion::Edge& e : dag.edges) layer_peak = std::max(layer_peak, e.ram_bytes);
+
+  // Blocks starting at different ops are independent: build them on all
+  // cores, then append in `from` order so the DAG is the same as serially.
+  const int32_t threads = std::max(1, std::min<int32_t>(static_cast<int32_t>(std::thread::hardware_concurrency()), 8));
+  std::vector<std::vector<fusion::Edge>> per_from(static_cast<size_t>(n));
+  std::atomic<int32_t> next{0};
+  const auto worker = [&] {
+    for (int32_t from = next++; from < n; from = next++) {
+      per_from[static_cast<size_t>(from)] = FusedEdgesFrom(g, live, options, from, layer_peak);
     }
+  };
+  std::vector<std::thread> pool;
+  for (int32_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  for (std::vector<fusion::Edge>& edges : per_from) {
+    for (fusion::Edge& e : edges) dag.edges.push_back(std::move(e));
   }
   return dag;
 }

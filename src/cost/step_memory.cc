@@ -33,6 +33,11 @@ GraphLiveness ComputeLiveness(const ir::Graph& g) {
   const size_t n = g.tensors.size();
   const std::vector<int32_t> last = ir::LastUse(g);
   l.tensor_last_use = last;
+  for (size_t t = 0; t < n; ++t) {
+    if (!g.tensors[t].IsConstant() && l.storage[t] == static_cast<ir::TensorId>(t)) {
+      l.activation_storages.push_back(static_cast<ir::TensorId>(t));
+    }
+  }
   l.op_scratch.assign(g.ops.size(), 0);
   for (size_t i = 0; i < g.ops.size(); ++i) {
     if (g.ops[i].kind == ir::OpKind::kReshape || g.ops[i].kind == ir::OpKind::kDequantize) continue;
@@ -69,8 +74,8 @@ bool IsExcludedIo(const ir::Graph& g, const GraphLiveness& live, ir::TensorId st
 // (block tensors that only ever exist as tiles).
 void AddWholeTensors(const ir::Graph& g, const GraphLiveness& live, int32_t from, int32_t to,
                      const std::vector<bool>& tiled, StepMemory* m) {
-  for (size_t s = 0; s < g.tensors.size(); ++s) {
-    if (live.storage[s] != static_cast<ir::TensorId>(s) || g.tensors[s].IsConstant()) continue;
+  for (ir::TensorId id : live.activation_storages) {
+    const size_t s = static_cast<size_t>(id);
     if (live.born[s] == INT32_MAX || tiled[s]) continue;
     const bool produced_inside = live.born[s] >= from && live.born[s] < to;
     const bool crosses_in = live.born[s] < from && live.last_use[s] >= from;
@@ -91,7 +96,7 @@ int64_t MaxScratch(const GraphLiveness& live, int32_t from, int32_t to) {
 
 StepMemory DescribeFusedStep(const ir::Graph& g, const GraphLiveness& live, geometry::BlockSchedule schedule) {
   StepMemory m;
-  const geometry::BlockStructure& b = schedule.block;
+  const geometry::BlockStructure& b = schedule.block();
   std::vector<bool> tiled(g.tensors.size(), false);
   for (size_t k = 0; k < b.tensors.size(); ++k) {
     if (schedule.TileBytes(static_cast<int32_t>(k)) > 0) {
@@ -169,25 +174,25 @@ fusion::StepWork StepWorkOf(const ir::Graph& g, const StepMemory& m, const StepS
     return w;
   }
   const geometry::BlockSchedule& s = *m.schedule;
-  const geometry::BlockStructure& b = s.block;
+  const geometry::BlockStructure& b = s.block();
   std::vector<int64_t> row_calls(b.ops.size(), 0), col_calls(b.ops.size(), 0);
-  for (const geometry::StreamAction& a : s.rows.actions) ++row_calls[static_cast<size_t>(a.op)];
-  for (const geometry::StreamAction& a : s.cols.actions) ++col_calls[static_cast<size_t>(a.op)];
+  for (const geometry::StreamAction& a : s.rows().actions) ++row_calls[static_cast<size_t>(a.op)];
+  for (const geometry::StreamAction& a : s.cols().actions) ++col_calls[static_cast<size_t>(a.op)];
   for (size_t i = 0; i < b.ops.size(); ++i) {
     const geometry::BlockOp& op = b.ops[i];
     const size_t t = static_cast<size_t>(op.output);
     const size_t k = static_cast<size_t>(KernelKindOf(g.ops[static_cast<size_t>(op.op)].kind));
-    const int64_t cells = s.rows.computed_total[t] * s.cols.computed_total[t];
+    const int64_t cells = s.rows().computed_total[t] * s.cols().computed_total[t];
     w.macs[k] += op.macs_per_pixel * cells;
     w.out_bytes[k] += cells * b.tensors[t].channels;
-    const int64_t rows = s.rows.ring ? row_calls[i] : NonEmpty(s.rows.need[t]);
-    const int64_t cols = s.cols.ring ? col_calls[i] : NonEmpty(s.cols.need[t]);
+    const int64_t rows = s.rows().ring ? row_calls[i] : NonEmpty(s.rows().need[t]);
+    const int64_t cols = s.cols().ring ? col_calls[i] : NonEmpty(s.cols().need[t]);
     w.calls[k] += rows * cols;
   }
   // Loop iterations of the patch loop (empty cells included).
-  const int64_t nr = s.rows.ring ? 1 : s.rows.patches, nc = s.cols.ring ? 1 : s.cols.patches;
-  const int64_t per_pass = s.cols.ring ? static_cast<int64_t>(s.cols.actions.size())
-                           : s.rows.ring ? static_cast<int64_t>(s.rows.actions.size())
+  const int64_t nr = s.rows().ring ? 1 : s.rows().patches, nc = s.cols().ring ? 1 : s.cols().patches;
+  const int64_t per_pass = s.cols().ring ? static_cast<int64_t>(s.cols().actions.size())
+                           : s.rows().ring ? static_cast<int64_t>(s.rows().actions.size())
                                          : static_cast<int64_t>(b.ops.size());
   w.calls[0] += nr * nc * per_pass;
   if (b.has_head()) {

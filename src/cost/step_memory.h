@@ -55,6 +55,7 @@ struct GraphLiveness {
   std::vector<int64_t> bytes;         // per storage
   std::vector<int32_t> tensor_last_use;  // per tensor (ir::LastUse)
   std::vector<int64_t> op_scratch;       // per op: its kernel's scratch bytes
+  std::vector<ir::TensorId> activation_storages;  // storages of non-constant tensors
 };
 GraphLiveness ComputeLiveness(const ir::Graph& g);
 

@@ -114,12 +114,14 @@ AxisSchedule PatchAxis(const ir::Graph& g, const BlockStructure& b, Axis axis, i
   s.need.assign(n, std::vector<Interval>(np));
   s.extent.assign(n, 0);
   s.computed_total.assign(n, 0);
+  std::vector<AxisWindow> windows;
+  for (const BlockOp& op : b.ops) windows.push_back(OpAxisWindow(g, g.ops[static_cast<size_t>(op.op)], axis));
   for (size_t p = 0; p < np; ++p) {
     s.need[static_cast<size_t>(b.output)][p] = patches[p];
     for (size_t k = b.ops.size(); k-- > 0;) {  // consumers come after producers
       const BlockOp& op = b.ops[k];
       const Interval want = s.need[static_cast<size_t>(op.output)][p];
-      const Interval in = InputInterval(OpAxisWindow(g, g.ops[static_cast<size_t>(op.op)], axis), want);
+      const Interval in = InputInterval(windows[k], want);
       for (int32_t i : op.inputs) s.need[static_cast<size_t>(i)][p] = Hull(s.need[static_cast<size_t>(i)][p], in);
     }
   }
@@ -204,34 +206,54 @@ class Streamer {
 }  // namespace
 
 int64_t BlockSchedule::TileBytes(int32_t local) const {
-  const BlockTensor& t = block.tensors[static_cast<size_t>(local)];
+  const BlockTensor& t = block().tensors[static_cast<size_t>(local)];
   if (t.role == TensorRole::kExternal) return 0;
   if (t.role == TensorRole::kOutput && !OutputIsTiled()) return 0;
-  return int64_t{rows.extent[static_cast<size_t>(local)]} * cols.extent[static_cast<size_t>(local)] * t.channels;
+  return int64_t{rows().extent[static_cast<size_t>(local)]} * cols().extent[static_cast<size_t>(local)] * t.channels;
 }
 
 int64_t BlockSchedule::Macs(const ir::Graph& g) const {
   int64_t macs = 0;
-  for (const BlockOp& op : block.ops) {
+  for (const BlockOp& op : block().ops) {
     const size_t t = static_cast<size_t>(op.output);
-    macs += op.macs_per_pixel * rows.computed_total[t] * cols.computed_total[t];
+    macs += op.macs_per_pixel * rows().computed_total[t] * cols().computed_total[t];
   }
-  for (int32_t i = block.spatial_end; i < block.to; ++i) macs += ir::OpMacs(g, g.ops[static_cast<size_t>(i)]);
+  for (int32_t i = block().spatial_end; i < block().to; ++i) macs += ir::OpMacs(g, g.ops[static_cast<size_t>(i)]);
   return macs;
+}
+
+AxisCache::AxisCache(const ir::Graph& g, std::shared_ptr<const BlockStructure> block) : g_(g), block_(std::move(block)) {}
+
+std::shared_ptr<const AxisSchedule> AxisCache::Patched(Axis axis, int32_t patch) {
+  auto& slot = cache_[{static_cast<int>(axis), patch}];
+  if (!slot) slot = std::make_shared<const AxisSchedule>(PatchAxis(g_, *block_, axis, patch));
+  return slot;
+}
+
+std::shared_ptr<const AxisSchedule> AxisCache::Streamed(Axis axis) {
+  auto& slot = cache_[{static_cast<int>(axis), -1}];
+  if (!slot) slot = std::make_shared<const AxisSchedule>(Streamer(g_, *block_, axis).Run());
+  return slot;
+}
+
+BlockSchedule ScheduleBlock(AxisCache& cache, Reuse reuse, int32_t patch_h, int32_t patch_w) {
+  const ir::Graph& g = cache.graph();
+  const BlockStructure& block = *cache.block();
+  BlockSchedule s;
+  s.block_ptr = cache.block();
+  s.reuse = reuse;
+  const ir::Tensor& out = g.tensor(block.tensors[static_cast<size_t>(block.output)].id);
+  s.patch_h = reuse == Reuse::kRows ? 1 : std::max(1, std::min(patch_h, out.H()));
+  s.patch_w = reuse == Reuse::kRows ? out.W() : reuse == Reuse::kColumns ? 1 : std::max(1, std::min(patch_w, out.W()));
+  s.rows_ptr = reuse == Reuse::kRows ? cache.Streamed(Axis::kH) : cache.Patched(Axis::kH, s.patch_h);
+  s.cols_ptr = reuse == Reuse::kColumns ? cache.Streamed(Axis::kW) : cache.Patched(Axis::kW, s.patch_w);
+  return s;
 }
 
 BlockSchedule ScheduleBlock(const ir::Graph& g, const BlockStructure& block, Reuse reuse, int32_t patch_h,
                             int32_t patch_w) {
-  BlockSchedule s;
-  s.block = block;
-  s.reuse = reuse;
-  const ir::Tensor& out = g.tensor(block.tensors[static_cast<size_t>(block.output)].id);
-  s.patch_h = std::max(1, std::min(patch_h, out.H()));
-  s.patch_h = reuse == Reuse::kRows ? 1 : s.patch_h;
-  s.patch_w = reuse == Reuse::kRows ? out.W() : reuse == Reuse::kColumns ? 1 : std::max(1, std::min(patch_w, out.W()));
-  s.rows = reuse == Reuse::kRows ? Streamer(g, block, Axis::kH).Run() : PatchAxis(g, block, Axis::kH, s.patch_h);
-  s.cols = reuse == Reuse::kColumns ? Streamer(g, block, Axis::kW).Run() : PatchAxis(g, block, Axis::kW, s.patch_w);
-  return s;
+  AxisCache cache(g, std::make_shared<const BlockStructure>(block));
+  return ScheduleBlock(cache, reuse, patch_h, patch_w);
 }
 
 }  // namespace msf::geometry

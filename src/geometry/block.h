@@ -5,6 +5,8 @@
 // pixels; the executor allocates and computes exactly them.
 #pragma once
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,21 +80,42 @@ struct AxisSchedule {
 };
 
 struct BlockSchedule {
-  BlockStructure block;
+  std::shared_ptr<const BlockStructure> block_ptr;
+  std::shared_ptr<const AxisSchedule> rows_ptr, cols_ptr;
   Reuse reuse = Reuse::kNone;
   int32_t patch_h = 1, patch_w = 1;
-  AxisSchedule rows, cols;
 
+  const BlockStructure& block() const { return *block_ptr; }
+  const AxisSchedule& rows() const { return *rows_ptr; }
+  const AxisSchedule& cols() const { return *cols_ptr; }
   // Bytes of the tile buffer of a local tensor (interior, or the output when
   // the head sums it); 0 for tensors stored whole.
   int64_t TileBytes(int32_t local) const;
-  bool OutputIsTiled() const { return block.has_head(); }
+  bool OutputIsTiled() const { return block().has_head(); }
   int64_t Macs(const ir::Graph& g) const;  // spatial ops + head
+};
+
+// Memoised axis schedules of one block, shared by its variants and patch
+// sizes (a patched axis depends only on the patch size, a streamed one on
+// nothing else).
+class AxisCache {
+ public:
+  AxisCache(const ir::Graph& g, std::shared_ptr<const BlockStructure> block);
+  std::shared_ptr<const AxisSchedule> Patched(Axis axis, int32_t patch);
+  std::shared_ptr<const AxisSchedule> Streamed(Axis axis);
+  const std::shared_ptr<const BlockStructure>& block() const { return block_; }
+  const ir::Graph& graph() const { return g_; }
+
+ private:
+  const ir::Graph& g_;
+  std::shared_ptr<const BlockStructure> block_;
+  std::map<std::pair<int, int32_t>, std::shared_ptr<const AxisSchedule>> cache_;
 };
 
 // patch_h / patch_w size the patches of a patched axis; a streamed axis
 // ignores its patch size (kColumns streams W, kRows streams H).
-BlockSchedule ScheduleBlock(const ir::Graph& g, const BlockStructure& block, Reuse reuse,
-                            int32_t patch_h, int32_t patch_w);
+BlockSchedule ScheduleBlock(AxisCache& cache, Reuse reuse, int32_t patch_h, int32_t patch_w);
+BlockSchedule ScheduleBlock(const ir::Graph& g, const BlockStructure& block, Reuse reuse, int32_t patch_h,
+                            int32_t patch_w);
 
 }  // namespace msf::geometry

@@ -64,13 +64,6 @@ AxisWindow OpAxisWindow(const ir::Graph& g, const ir::Op& op, Axis axis) {
   return w;
 }
 
-Interval InputInterval(const AxisWindow& w, Interval out) {
-  if (out.empty()) return {};
-  const int32_t lo = out.lo * w.stride - w.pad_before;
-  const int32_t hi = (out.hi - 1) * w.stride - w.pad_before + (w.kernel - 1) * w.dilation + 1;
-  return Clip({lo, hi}, w.in_size);
-}
-
 Interval InputIntervalLeftOpen(const AxisWindow& w, Interval out) {
   if (out.empty()) return {};
   const int32_t lo = out.lo * w.stride - w.pad_before;

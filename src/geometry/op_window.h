@@ -26,7 +26,12 @@ bool IsGlobalPool(const ir::Graph& g, const ir::Op& op);
 AxisWindow OpAxisWindow(const ir::Graph& g, const ir::Op& op, Axis axis);
 
 // Input interval (clipped to the tensor) read to produce output interval `out`.
-Interval InputInterval(const AxisWindow& w, Interval out);
+inline Interval InputInterval(const AxisWindow& w, Interval out) {
+  if (out.empty()) return {};
+  const int32_t lo = out.lo * w.stride - w.pad_before;
+  const int32_t hi = (out.hi - 1) * w.stride - w.pad_before + (w.kernel - 1) * w.dilation + 1;
+  return Clip({lo, hi}, w.in_size);
+}
 // Same, clipped only on the right: cells left of the tensor (< 0) are kept,
 // so a pull from virtual cells left of a map keeps travelling backwards.
 Interval InputIntervalLeftOpen(const AxisWindow& w, Interval out);

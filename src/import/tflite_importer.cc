@@ -24,6 +24,10 @@ using ir::OpKind;
 using ir::TensorId;
 
 constexpr int64_t kMaxTensorBytes = int64_t{1} << 31;  // 2 GiB: sizes stay in int32 on the device
+// Padded spatial extents, strides and windows stay below this, so every
+// int32 window computation of the geometry and the runtime (o * stride -
+// pad + (k - 1) * dilation + 1, pad sums after PAD folding) cannot overflow.
+constexpr int64_t kMaxSpatialExtent = int64_t{1} << 24;
 
 class Importer {
  public:
@@ -155,7 +159,17 @@ ir::Quant Importer::ReadQuant(const tfl::Tensor* t) const {
   const tfl::QuantizationParameters* qp = t->quantization();
   if (qp == nullptr) return q;
   if (qp->scale()) q.scale.assign(qp->scale()->begin(), qp->scale()->end());
-  if (qp->zero_point()) q.zero_point.assign(qp->zero_point()->begin(), qp->zero_point()->end());
+  if (const auto* zp = qp->zero_point()) {
+    // flatbuffers' verifier checks only 4-byte alignment of vectors, so an
+    // int64 element may be misaligned in a corrupt file: copy the bytes.
+    const auto* raw = reinterpret_cast<const uint8_t*>(zp->Data());
+    q.zero_point.resize(zp->size());
+    for (size_t i = 0; i < q.zero_point.size(); ++i) {
+      int64_t v;
+      std::memcpy(&v, raw + i * sizeof v, sizeof v);
+      q.zero_point[i] = flatbuffers::EndianScalar(v);
+    }
+  }
   q.axis = qp->quantized_dimension();
   return q;
 }
@@ -282,6 +296,10 @@ ir::Pad2D Importer::ResolvePadding(tfl::Padding padding, int32_t in_h, int32_t i
   const int64_t eff_h = int64_t{k_h - 1} * d_h + 1, eff_w = int64_t{k_w - 1} * d_w + 1;
   const int64_t total_h = std::max<int64_t>((int64_t{out_h} - 1) * s_h + eff_h - in_h, 0);
   const int64_t total_w = std::max<int64_t>((int64_t{out_w} - 1) * s_w + eff_w - in_w, 0);
+  if (int64_t{in_h} + total_h > kMaxSpatialExtent || int64_t{in_w} + total_w > kMaxSpatialExtent) {
+    FailOp("SAME padding of " + std::to_string(total_h) + "x" + std::to_string(total_w) +
+           " cells is too large (padded extents are limited to 2^24)");
+  }
   pad.top = static_cast<int32_t>(total_h / 2);
   pad.bottom = static_cast<int32_t>(total_h - total_h / 2);
   pad.left = static_cast<int32_t>(total_w / 2);
@@ -293,6 +311,11 @@ void Importer::CheckSpatialOutput(const ir::Tensor& in, const ir::Tensor& out, c
                                   int32_t k_h, int32_t k_w, int32_t s_h, int32_t s_w, int32_t d_h,
                                   int32_t d_w) const {
   const int64_t eff_h = int64_t{k_h - 1} * d_h + 1, eff_w = int64_t{k_w - 1} * d_w + 1;
+  if (int64_t{in.H()} + pad.top + pad.bottom > kMaxSpatialExtent ||
+      int64_t{in.W()} + pad.left + pad.right > kMaxSpatialExtent || s_h > kMaxSpatialExtent ||
+      s_w > kMaxSpatialExtent) {
+    FailOp("spatial size or stride too large (padded extents and strides are limited to 2^24)");
+  }
   const int64_t span_h = int64_t{in.H()} + pad.top + pad.bottom - eff_h;
   const int64_t span_w = int64_t{in.W()} + pad.left + pad.right - eff_w;
   if (span_h < 0 || span_w < 0) FailOp("window larger than the padded input");
@@ -410,6 +433,9 @@ void Importer::ImportPad() {
   if (ti.shape.size() != 4 || ti.shape[0] != 1 || p.size() != 8) FailOp("only 4-D NHWC PAD is supported");
   for (int32_t v : p) if (v < 0) FailOp("negative padding");
   if (p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0) FailOp("padding of batch or channel dimensions is not supported");
+  if (int64_t{ti.H()} + p[2] + p[3] > kMaxSpatialExtent || int64_t{ti.W()} + p[4] + p[5] > kMaxSpatialExtent) {
+    FailOp("padding too large (padded extents are limited to 2^24)");
+  }
   ir::PadAttrs a;
   a.pad = {p[2], p[3], p[4], p[5]};
   if (to.shape.size() != 4 || to.H() != ti.H() + p[2] + p[3] || to.W() != ti.W() + p[4] + p[5] || to.C() != ti.C()) {

@@ -74,8 +74,8 @@ int64_t LastFit(const ArenaBuffer& b, const std::vector<const ArenaBuffer*>& pla
   std::sort(busy.begin(), busy.end(), [](auto x, auto y) { return x.second > y.second; });
   int64_t top = limit;  // candidate end of the buffer
   for (;;) {
-    int64_t offset = (top - b.bytes) / b.align * b.align;
-    if (offset < 0) return -1;
+    if (top - b.bytes < 0) return -1;
+    const int64_t offset = (top - b.bytes) / b.align * b.align;
     bool moved = false;
     for (const auto& [lo, hi] : busy) {
       if (offset < hi && lo < offset + b.bytes) {

@@ -169,7 +169,7 @@ void DevicePlan::BuildLayerStep(const ir::Graph& g, const cost::GraphLiveness& l
 void DevicePlan::BuildFusedStep(const ir::Graph& g, const cost::GraphLiveness& live, int32_t s) {
   const cost::StepMemory& m = arena_.steps[static_cast<size_t>(s)];
   const geometry::BlockSchedule& sched = *m.schedule;
-  const geometry::BlockStructure& b = sched.block;
+  const geometry::BlockStructure& b = sched.block();
   DeviceStep& d = device_steps_[static_cast<size_t>(s)];
   msf_step& st = steps_[static_cast<size_t>(s)];
   st.fused = 1;
@@ -193,8 +193,8 @@ void DevicePlan::BuildFusedStep(const ir::Graph& g, const cost::GraphLiveness& l
     }
     msf_slot slot{};
     slot.offset = Narrow32(tile_offset[t]);
-    slot.h = sched.rows.extent[t], slot.w = sched.cols.extent[t], slot.c = b.tensors[t].channels;
-    slot.ring_y = sched.rows.ring, slot.ring_x = sched.cols.ring;
+    slot.h = sched.rows().extent[t], slot.w = sched.cols().extent[t], slot.c = b.tensors[t].channels;
+    slot.ring_y = sched.rows().ring, slot.ring_x = sched.cols().ring;
     d.slots.push_back(slot);
   }
   for (const geometry::BlockOp& op : b.ops) {
@@ -212,12 +212,12 @@ void DevicePlan::BuildFusedStep(const ir::Graph& g, const cost::GraphLiveness& l
       for (const geometry::Interval& iv : axis.need[t]) table->push_back({iv.lo, iv.hi});
     }
   };
-  need_table(sched.rows, &d.row_need);
-  need_table(sched.cols, &d.col_need);
-  for (const geometry::StreamAction& a : sched.rows.actions) d.row_actions.push_back({Narrow16(a.op), {a.cells.lo, a.cells.hi}});
-  for (const geometry::StreamAction& a : sched.cols.actions) d.col_actions.push_back({Narrow16(a.op), {a.cells.lo, a.cells.hi}});
-  st.row_patches = sched.rows.patches;
-  st.col_patches = sched.cols.patches;
+  need_table(sched.rows(), &d.row_need);
+  need_table(sched.cols(), &d.col_need);
+  for (const geometry::StreamAction& a : sched.rows().actions) d.row_actions.push_back({Narrow16(a.op), {a.cells.lo, a.cells.hi}});
+  for (const geometry::StreamAction& a : sched.cols().actions) d.col_actions.push_back({Narrow16(a.op), {a.cells.lo, a.cells.hi}});
+  st.row_patches = sched.rows().patches;
+  st.col_patches = sched.cols().patches;
 
   st.head_kind = MSF_HEAD_NONE;
   if (!b.has_head()) return;

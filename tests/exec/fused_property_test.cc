@@ -15,6 +15,7 @@
 #include "fusion/solvers.h"
 #include "fusion/strategy.h"
 #include "ir/canonicalize.h"
+#include "plan/arena_plan.h"
 #include "support/random_graph.h"
 
 namespace msf {
@@ -66,6 +67,7 @@ TEST(FusedProperty, RandomGraphsAndPlansMatchTheReference) {
     for (const auto& [d, setting] : settings) {
       const fusion::Plan plan = fusion::MakePlan(*d, setting);
       SCOPED_TRACE("seed " + std::to_string(seed) + " plan " + fusion::PlanToJsonText(plan));
+      ASSERT_TRUE(plan::VerifyNoOverlap(plan::PlanArena(g, plan)));
       const exec::PlanRun run = exec::RunPlan(g, plan, input);
       ASSERT_EQ(run.output, expected);
       ASSERT_EQ(run.measured_peak_bytes, run.planned_arena_bytes);

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+#include "fuzz/harness.h"
+
+#include <cmath>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+#include "cost/exact_cost_model.h"
+#include "exec/fused_executor.h"
+#include "exec/reference_executor.h"
+#include "fusion/budget_parse.h"
+#include "fusion/plan_json.h"
+#include "fusion/solvers.h"
+#include "import/tflite_importer.h"
+#include "ir/analysis.h"
+#include "ir/canonicalize.h"
+#include "plan/arena_plan.h"
+#include "support/random_graph.h"
+
+namespace msf::fuzz {
+namespace {
+
+// Limits that keep one input fast (the fuzzer runs thousands per second).
+constexpr size_t kMaxDagOps = 96;                 // BuildExactDag only below this
+constexpr int64_t kMaxDagActivationBytes = 1 << 20;
+constexpr int64_t kMaxRunMacs = 4'000'000;        // run the executors only below this
+constexpr int64_t kMaxRunActivationBytes = 256 << 10;
+
+void CheckMessage(const Error& e) {
+  const std::string what = e.what();
+  if (what.empty()) throw HarnessFailure("msf::Error with an empty message");
+  if (what.rfind("internal", 0) == 0) throw HarnessFailure("internal error: " + what);
+  if (what.find('\n') != std::string::npos) throw HarnessFailure("msf::Error message is not one line: " + what);
+}
+
+// Sum of the bytes of every activation tensor (what the reference executor allocates).
+int64_t ActivationBytes(const ir::Graph& g) {
+  int64_t total = 0;
+  for (const ir::Tensor& t : g.tensors) {
+    if (!t.IsConstant()) total += t.Bytes();
+  }
+  return total;
+}
+
+// The plan must run in its arena exactly like the reference executor.
+void CheckPlanRun(const ir::Graph& g, const fusion::Plan& plan, const std::vector<int8_t>& input,
+                  const std::vector<int8_t>& expected) {
+  const exec::PlanRun run = exec::RunPlan(g, plan, input);
+  if (run.output != expected) throw HarnessFailure("fused output differs from the reference executor");
+  if (run.measured_peak_bytes != run.planned_arena_bytes) {
+    throw HarnessFailure("measured arena " + std::to_string(run.measured_peak_bytes) + " bytes != planned " +
+                         std::to_string(run.planned_arena_bytes));
+  }
+  if (!run.guards_intact) throw HarnessFailure("guard bytes overwritten");
+}
+
+void TfliteBody(const uint8_t* data, size_t size) {
+  auto bytes = std::make_shared<const std::vector<uint8_t>>(data, data + size);
+  ir::Graph g = import::ImportTfliteBuffer(bytes, "fuzz.tflite");
+  ir::Canonicalize(g);
+  // What `msf info` computes for every model that loads.
+  (void)ir::TotalMacs(g);
+  (void)ir::ComputeVanillaPeak(g);
+  if (g.ops.size() > kMaxDagOps || ActivationBytes(g) > kMaxDagActivationBytes) return;
+  cost::ExactOptions options;
+  options.max_block_ops = 4;
+  options.patch_sizes = {1, 2};
+  const fusion::FusionDag dag = cost::BuildExactDag(g, options);
+  if (ir::TotalMacs(g) > kMaxRunMacs || ActivationBytes(g) > kMaxRunActivationBytes) return;
+  const std::vector<int8_t> input(static_cast<size_t>(g.tensor(g.input()).NumElements()), 0);
+  const std::vector<int8_t> expected = exec::RunReference(g, input);
+  // Every graph that imports has at least the layer-by-layer path.
+  fusion::Plan plan = fusion::MakePlan(dag, fusion::SolveMinRam(dag));
+  CheckPlanRun(g, plan, input, expected);
+}
+
+void PlanBody(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const fusion::Plan plan = fusion::PlanFromJsonText(text);
+  // A plan that loads is written back identically.
+  const std::string again = fusion::PlanToJsonText(plan);
+  if (fusion::PlanToJsonText(fusion::PlanFromJsonText(again)) != again) {
+    throw HarnessFailure("plan JSON does not survive a round trip");
+  }
+  const std::vector<ir::Graph>& models = PlanModels();
+  const ir::Graph* g = &models[static_cast<size_t>(plan.num_ops) % models.size()];
+  for (const ir::Graph& m : models) {
+    if (static_cast<int32_t>(m.ops.size()) == plan.num_ops) g = &m;
+  }
+  const plan::ArenaPlan arena = plan::PlanArena(*g, plan);  // validates the plan against the model
+  if (!plan::VerifyNoOverlap(arena)) throw HarnessFailure("arena buffers overlap");
+  if (arena.arena_bytes < arena.peak_step_bytes) throw HarnessFailure("arena smaller than its peak step");
+  std::vector<int8_t> input(static_cast<size_t>(g->tensor(g->input()).NumElements()));
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int8_t>((i * 37 + 11) % 256 - 128);
+  CheckPlanRun(*g, plan, input, exec::RunReference(*g, input));
+}
+
+void BudgetBody(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  try {
+    const int64_t bytes = fusion::ParseRamBudget(text);
+    if (bytes <= 0) throw HarnessFailure("ParseRamBudget accepted a non-positive budget");
+    if (text.empty() || text[0] < '0' || text[0] > '9') throw HarnessFailure("ParseRamBudget accepted a non-number");
+  } catch (const Error& e) {
+    CheckMessage(e);
+  }
+  try {
+    const double f = fusion::ParseMaxOverhead(text);
+    if (!(f > 0)) throw HarnessFailure("ParseMaxOverhead accepted a non-positive or NaN factor");
+  } catch (const Error& e) {
+    CheckMessage(e);
+  }
+}
+
+// Runs `body`; a clean msf::Error is an accepted outcome.
+template <typename Body>
+void Guarded(Body body, const uint8_t* data, size_t size) {
+  try {
+    body(data, size);
+  } catch (const Error& e) {
+    CheckMessage(e);
+  }
+}
+
+}  // namespace
+
+const std::vector<ir::Graph>& PlanModels() {
+  static const std::vector<ir::Graph> models = [] {
+    std::vector<ir::Graph> v;
+    std::set<size_t> op_counts;
+    for (uint64_t seed = 1; v.size() < 6 && seed < 200; ++seed) {
+      ir::Graph g = test::RandomGraph(seed);
+      if (!op_counts.insert(g.ops.size()).second) continue;
+      ir::Verify(g);
+      v.push_back(std::move(g));
+    }
+    return v;
+  }();
+  return models;
+}
+
+void TfliteOne(const uint8_t* data, size_t size) { Guarded(TfliteBody, data, size); }
+void PlanOne(const uint8_t* data, size_t size) { Guarded(PlanBody, data, size); }
+void BudgetOne(const uint8_t* data, size_t size) { BudgetBody(data, size); }
+
+}  // namespace msf::fuzz

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// `msf codegen`: a plan as a self-contained C99 package for a target.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "codegen/codegen.h"
+#include "core/error.h"
+#include "fusion/plan_json.h"
+#include "load/model_loader.h"
+
+namespace msf::cli {
+namespace {
+
+constexpr const char* kCodegenUsage =
+    "usage: msf codegen MODEL --plan PLAN.json --target host|cortex-m4|cortex-m7|rv32imac --out DIR "
+    "[--embed-input IN.bin]";
+
+std::vector<int8_t> ReadInput(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw Error(path + ": cannot open input file");
+  const std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return std::vector<int8_t>(bytes.begin(), bytes.end());
+}
+
+}  // namespace
+
+int RunCodegen(const std::vector<std::string>& argv) {
+  Args args(argv, {"plan", "target", "out", "embed-input"}, {});
+  if (args.positional().size() != 1 || !args.Get("plan") || !args.Get("target") || !args.Get("out")) {
+    throw Error(kCodegenUsage);
+  }
+  const std::string& model = args.positional()[0];
+  const std::string plan_path = *args.Get("plan");
+  codegen::Options options;
+  options.target = codegen::ParseTarget(*args.Get("target"));
+  options.model_label = std::filesystem::path(model).filename().string();
+  options.plan_label = std::filesystem::path(plan_path).filename().string();
+  if (auto input = args.Get("embed-input")) options.input = ReadInput(*input);
+
+  const ir::Graph g = load::LoadModel(model);
+  const fusion::Plan plan = fusion::ReadPlanFile(plan_path);
+  const codegen::Package package = codegen::Generate(g, plan, options);
+  const std::string dir = *args.Get("out");
+  codegen::WritePackage(package, dir);
+  std::printf("wrote %zu files to %s: target %s, arena %lld bytes, input %lld bytes%s, output %lld bytes\n",
+              package.files.size(), dir.c_str(), codegen::TargetName(options.target),
+              static_cast<long long>(package.arena_bytes), static_cast<long long>(package.input_bytes),
+              options.input ? " (embedded)" : "", static_cast<long long>(package.output_bytes));
+  std::printf("build: make -C %s    run: make -C %s run\n", dir.c_str(), dir.c_str());
+  return 0;
+}
+
+}  // namespace msf::cli

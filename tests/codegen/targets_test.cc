@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+// End to end on every target: generate the package for a shared model and a
+// plan, build it with the target's toolchain, run it (natively or under
+// QEMU) and check the printed output bytes against the golden file, byte for
+// byte, and the printed RAM against the planned arena.
+//
+// RAM overhead allowed above the planned arena (ram_total - arena):
+//   bare metal: the output tensor + 1 KiB (the harness's line buffer and
+//               counters, and the stack of startup + main + the patch loop
+//               and kernels: about 0.5 KiB measured);
+//   host:       the input and output tensors (static copies in main.c) + 2 KiB
+//               (C library start-up data and the stack below main).
+// Tool chains are required: a missing one fails the test (CI installs them
+// with tools/install-mcu-deps.sh). Missing shared models skip it.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <filesystem>
+#include <sstream>
+
+#include "codegen/codegen.h"
+#include "codegen/codegen_test_util.h"
+#include "load/model_loader.h"
+#include "support/test_support.h"
+
+namespace msf {
+namespace {
+
+constexpr int64_t kMcuOverheadBytes = 1024;
+constexpr int64_t kHostOverheadBytes = 2048;
+
+struct TargetCase {
+  codegen::Target target;
+  std::string model, input, expected;  // below the models dir
+  std::string plan;                    // "min_ram" or "budget_64k"
+};
+
+void PrintTo(const TargetCase& c, std::ostream* os) {
+  *os << codegen::TargetName(c.target) << " " << c.model << " " << c.plan;
+}
+
+std::vector<TargetCase> Cases() {
+  const std::vector<std::array<std::string, 3>> models = {
+      {"person_detect/person_detect.tflite", "inputs/person_detect/person_96x96x1_int8.bin",
+       "expected/person_detect__person.out.bin"},
+      {"mcunet_vww/mcunet-5fps_vww.tflite", "inputs/vww/vww_person_80x80x3_int8.bin",
+       "expected/mcunet-5fps_vww__vww_person.out.bin"},
+  };
+  std::vector<TargetCase> cases;
+  for (codegen::Target t : codegen::AllTargets()) {
+    for (const auto& m : models) {
+      for (const char* plan : {"min_ram", "budget_64k"}) cases.push_back({t, m[0], m[1], m[2], plan});
+    }
+  }
+  return cases;
+}
+
+std::string CaseName(const ::testing::TestParamInfo<TargetCase>& info) {
+  std::string model = std::filesystem::path(info.param.model).stem().string();
+  std::string name = std::string(codegen::TargetName(info.param.target)) + "_" + model + "_" + info.param.plan;
+  for (char& c : name) {
+    if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
+
+// Programs the package's Makefile needs for `make run`.
+std::vector<std::string> Toolchain(codegen::Target t) {
+  switch (t) {
+    case codegen::Target::kHost: return {"make", "gcc"};
+    case codegen::Target::kCortexM4:
+    case codegen::Target::kCortexM7: return {"make", "arm-none-eabi-gcc", "arm-none-eabi-size", "qemu-system-arm"};
+    case codegen::Target::kRv32imac:
+      return {"make", "riscv64-unknown-elf-gcc", "riscv64-unknown-elf-size", "qemu-system-riscv32"};
+  }
+  return {};
+}
+
+// .data + .bss of an ELF, from `size -A`.
+int64_t DataPlusBss(const std::string& size_tool, const std::string& elf) {
+  const test::ShellResult r = test::RunShell(size_tool + " -A " + test::ShellQuote(elf));
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  int64_t total = 0;
+  std::istringstream in(r.out);
+  std::string name;
+  int64_t size = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    if (words >> name >> size && (name == ".data" || name == ".bss")) total += size;
+  }
+  return total;
+}
+
+class CodegenTargets : public ::testing::TestWithParam<TargetCase> {};
+
+TEST_P(CodegenTargets, GoldenOutputAndPlannedRamOnTheTarget) {
+  MSF_REQUIRE_MODELS();
+  const TargetCase& c = GetParam();
+  for (const std::string& tool : Toolchain(c.target)) {
+    ASSERT_TRUE(test::HaveProgram(tool)) << tool << " is missing: run tools/install-mcu-deps.sh";
+  }
+  const std::string models = test::ModelsDir() + "/";
+  const ir::Graph g = load::LoadModel(models + c.model);
+  const fusion::Plan plan = test::MakeCodegenPlan(g, c.plan);
+  const std::vector<uint8_t> raw = test::ReadFile(models + c.input);
+  const std::vector<uint8_t> expected = test::ReadFile(models + c.expected);
+  ASSERT_FALSE(expected.empty());
+
+  codegen::Options o;
+  o.target = c.target;
+  o.input = std::vector<int8_t>(raw.begin(), raw.end());
+  o.model_label = std::filesystem::path(c.model).filename().string();
+  o.plan_label = c.plan;
+  const codegen::Package p = codegen::Generate(g, plan, o);
+  const std::string dir = test::TempPath("codegen_" + CaseName({GetParam(), 0}));
+  std::filesystem::remove_all(dir);
+  codegen::WritePackage(p, dir);
+
+  const std::string make = "make -s --no-print-directory -C " + test::ShellQuote(dir);
+  const test::ShellResult build = test::RunShell(make + " -j2");
+  ASSERT_EQ(build.exit_code, 0) << build.out;
+  EXPECT_EQ(build.out.find("warning"), std::string::npos) << build.out;
+  const test::ShellResult run = test::RunShell(make + " run");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+
+  const test::RunLines lines = test::ParseRunLines(run.out);
+  ASSERT_EQ(lines.output_lines, 1) << run.out;
+  ASSERT_EQ(lines.stats_lines, 1) << run.out;
+  EXPECT_EQ(test::HexBytes(lines.output), test::HexBytes(expected)) << "output differs from " << c.expected;
+
+  for (const char* key : {"ram_static", "ram_stack", "ram_total", "instructions"}) {
+    ASSERT_EQ(lines.stats.count(key), 1u) << key << " missing in: " << run.out;
+  }
+  const int64_t ram_static = std::stoll(lines.stats.at("ram_static"));
+  const int64_t ram_stack = std::stoll(lines.stats.at("ram_stack"));
+  const int64_t ram_total = std::stoll(lines.stats.at("ram_total"));
+  EXPECT_GE(ram_static, p.arena_bytes) << "the static RAM must hold the planned arena";
+  EXPECT_GT(ram_stack, 0);
+  EXPECT_EQ(ram_total, ram_static + ram_stack);
+  const bool host = c.target == codegen::Target::kHost;
+  const int64_t allowed = host ? p.input_bytes + p.output_bytes + kHostOverheadBytes
+                               : p.output_bytes + kMcuOverheadBytes;
+  EXPECT_LE(ram_total - p.arena_bytes, allowed)
+      << "ram_total " << ram_total << " vs planned arena " << p.arena_bytes;
+  if (host) {
+    EXPECT_EQ(lines.stats.at("instructions"), "NA");
+  } else {
+    EXPECT_GT(std::stoll(lines.stats.at("instructions")), 0);
+    const std::string size_tool =
+        c.target == codegen::Target::kRv32imac ? "riscv64-unknown-elf-size" : "arm-none-eabi-size";
+    EXPECT_EQ(DataPlusBss(size_tool, dir + "/build/model.elf"), ram_static) << "ram_static is .data + .bss";
+  }
+  if (!HasFailure()) std::filesystem::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(SharedModels, CodegenTargets, ::testing::ValuesIn(Cases()), CaseName);
+
+}  // namespace
+}  // namespace msf

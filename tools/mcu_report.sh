@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Generated code on every target: for each target, shared model and plan,
+# `msf codegen` + `make` + `make run`, then one line per run:
+#   target model plan ram_static ram_stack ram_total instructions
+# Every run's output bytes are checked against the golden file (exit 1 if one
+# differs). Plans: min-ram (msf plan --min-ram), 64k (--ram-budget 64k) and
+# vanilla (--strategy layer: layer by layer, no fusion).
+#
+# usage: tools/mcu_report.sh [--build DIR] [--models DIR] [--targets "host cortex-m4 ..."] [--markdown]
+#   --markdown  print the BENCHMARKS.md section instead (per target: model x plan ->
+#               planned arena, measured RAM, instructions, fused/vanilla instruction
+#               ratio next to the plan's MAC overhead F)
+# Needs the MCU tool chains (tools/install-mcu-deps.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=build
+models=../shared/models
+targets="host cortex-m4 cortex-m7 rv32imac"
+markdown=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) build="$2"; shift 2 ;;
+    --models) models="$2"; shift 2 ;;
+    --targets) targets="$2"; shift 2 ;;
+    --markdown) markdown=1; shift ;;
+    *) echo "msf: error: usage: tools/mcu_report.sh [--build DIR] [--models DIR] [--targets LIST] [--markdown]" >&2
+       exit 2 ;;
+  esac
+done
+msf="$build/msf"
+[ -x "$msf" ] || { echo "msf: error: $msf not found (run make build)" >&2; exit 2; }
+[ -f "$models/README.md" ] || { echo "msf: error: shared models not found in $models" >&2; exit 2; }
+
+# name | model file | input | golden output
+runs=(
+  "person_detect|person_detect/person_detect.tflite|inputs/person_detect/person_96x96x1_int8.bin|expected/person_detect__person.out.bin"
+  "mcunet-vww1|mcunet_vww/mcunet-5fps_vww.tflite|inputs/vww/vww_person_80x80x3_int8.bin|expected/mcunet-5fps_vww__vww_person.out.bin"
+)
+plans="min-ram 64k vanilla"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+results="$tmp/results.txt"
+: > "$results"
+
+plan_args() {
+  case "$1" in
+    min-ram) echo "--min-ram" ;;
+    64k) echo "--ram-budget 64k" ;;
+    vanilla) echo "--strategy layer --min-ram" ;;
+  esac
+}
+
+hex() { od -An -tx1 -v "$1" | tr -d ' \n'; }
+
+[ $markdown -eq 1 ] || echo "# target model plan ram_static ram_stack ram_total instructions"
+for entry in "${runs[@]}"; do
+  IFS='|' read -r name model input expected <<< "$entry"
+  for plan in $plans; do
+    # shellcheck disable=SC2046
+    "$msf" plan "$models/$model" $(plan_args "$plan") --json "$tmp/$name.$plan.json" > /dev/null
+  done
+done
+for target in $targets; do
+  for entry in "${runs[@]}"; do
+    IFS='|' read -r name model input expected <<< "$entry"
+    golden=$(hex "$models/$expected")
+    for plan in $plans; do
+      pkg="$tmp/pkg"
+      rm -rf "$pkg"
+      gen=$("$msf" codegen "$models/$model" --plan "$tmp/$name.$plan.json" --target "$target" --out "$pkg" \
+            --embed-input "$models/$input")
+      arena=$(sed -n 's/.*arena \([0-9]*\) bytes.*/\1/p' <<< "$gen")
+      make -s --no-print-directory -C "$pkg" -j2 > "$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; exit 1; }
+      out=$(make -s --no-print-directory -C "$pkg" run) || { echo "$out" >&2; exit 1; }
+      got=$(sed -n 's/^output: //p' <<< "$out")
+      if [ "$got" != "$golden" ]; then
+        echo "msf: error: $target $name $plan: output $got differs from the golden $golden" >&2
+        exit 1
+      fi
+      stats=$(grep '^ram_static=' <<< "$out")
+      get() { sed -n "s/.*$1=\([0-9A-Z]*\).*/\1/p" <<< "$stats"; }
+      overhead=$(sed -n 's/.*"mac_overhead": \([0-9.e+-]*\).*/\1/p' "$tmp/$name.$plan.json")
+      line="$target $name $plan $(get ram_static) $(get ram_stack) $(get ram_total) $(get instructions)"
+      echo "$line $arena $overhead" >> "$results"
+      [ $markdown -eq 1 ] || echo "$line"
+    done
+  done
+done
+[ $markdown -eq 1 ] || exit 0
+
+describe() {
+  case "$1" in
+    host) echo "host (x86-64 gcc -O2, runs natively)" ;;
+    cortex-m4) echo "cortex-m4 (arm-none-eabi-gcc -Os, QEMU mps2-an386)" ;;
+    cortex-m7) echo "cortex-m7 (arm-none-eabi-gcc -Os, QEMU mps2-an500)" ;;
+    rv32imac) echo "rv32imac (riscv64-unknown-elf-gcc -Os, QEMU virt; stands for ESP32-C3/C6)" ;;
+  esac
+}
+
+cat <<'EOF'
+## Generated code on MCU targets (`msf codegen`)
+
+`msf codegen` packages on each target, produced by `tools/mcu_report.sh --markdown`:
+for each shared model (person input) and plan, generate the package, `make`, `make run`.
+Every run prints the golden output bytes. Plans: `min-ram` (`msf plan --min-ram`), `64k`
+(`--ram-budget 64k`) and `vanilla` (`--strategy layer`, layer by layer). `arena` is the planned
+arena; `static` is .data + .bss of the image (arena, output tensor, harness); `stack` is the
+painted-stack high-water mark; `total` = static + stack. Weights, plan tables and the input are
+in flash. Instructions are those of one `msf_model_invoke()`, counted under QEMU
+`-icount shift=0`: exact `minstret` on rv32imac, SysTick at 40 instructions per tick (so
+rounded to 40) on Cortex-M. QEMU models no pipeline or memory timing: these are instruction
+counts, not cycles. `ratio` = instructions / the vanilla plan's instructions, next to the plan's
+MAC overhead `F` = MACs / vanilla MACs; a ratio above F is the patch loop's own cost (fused
+blocks call the kernels on many small rectangles). The host cannot count instructions (NA), and
+its static RAM also holds a copy of the input tensor. cortex-m4 and cortex-m7 run the same
+ARMv7E-M Thumb-2 code, so their instruction counts agree; their cycle counts would not.
+EOF
+for target in $targets; do
+  echo
+  echo "### $(describe "$target")"
+  echo
+  echo "| model | plan | arena | static | stack | total | instructions | ratio | F |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+  awk -v t="$target" '
+    $1 == t && $3 == "vanilla" { vanilla[$2] = $7 }
+    $1 == t { rows[++n] = $0 }
+    END {
+      for (i = 1; i <= n; ++i) {
+        split(rows[i], f, " ")
+        ratio = (f[7] == "NA" || vanilla[f[2]] == "NA") ? "NA" : sprintf("%.3f", f[7] / vanilla[f[2]])
+        printf "| %s | %s | %d | %d | %d | %d | %s | %s | %.4f |\n", f[2], f[3], f[8], f[4], f[5], f[6], f[7], ratio, f[9]
+      }
+    }' "$results"
+done
