@@ -14,6 +14,8 @@
 #include "fusion/solvers.h"
 #include "fusion/strategy.h"
 #include "load/model_loader.h"
+#include "plan/arena_choice.h"
+#include "plan/arena_plan.h"
 
 namespace msf::cli {
 namespace {
@@ -83,6 +85,8 @@ void PrintPlan(const fusion::Plan& p) {
   }
   std::printf("\npeak RAM: %s bytes (network input/output not counted; %s bytes with them)\n",
               Thousands(p.peak_ram_bytes).c_str(), Thousands(p.peak_ram_bytes_with_io).c_str());
+  std::printf("arena: %s bytes (the static buffer the executor allocates%s)\n", Thousands(p.arena_bytes).c_str(),
+              p.cost_model == "paper" ? ", laid out by msf's exact geometry" : "");
   std::printf("MACs: %s = %.4f x vanilla (%s)\n", Thousands(p.macs).c_str(), p.mac_overhead,
               Thousands(p.vanilla_macs).c_str());
   std::printf("steps: %zu (%d fused, %zu layer) over %d ops\n", p.steps.size(), fused, p.steps.size() - fused,
@@ -101,9 +105,16 @@ int RunPlan(const std::vector<std::string>& argv) {
   const std::string& model = args.positional()[0];
   const ir::Graph g = load::LoadModel(model);
   const fusion::FusionDag dag = fusion::Restrict(BuildFusionDag(g, cost_model), strategy);
-  const fusion::Setting setting = Solve(dag, objective);
-
-  fusion::Plan plan = fusion::MakePlan(dag, setting);
+  fusion::Plan plan;
+  if (cost_model == "exact") {
+    // Judge RAM by the static arena the executor will really allocate.
+    const plan::ArenaChoice choice = plan::SolveForArena(g, dag, objective);
+    plan = fusion::MakePlan(dag, choice.setting);
+    plan.arena_bytes = choice.arena_bytes;
+  } else {
+    plan = fusion::MakePlan(dag, Solve(dag, objective));
+    plan.arena_bytes = plan::PlanArena(g, plan).arena_bytes;  // the paper's blocks under msf's executor
+  }
   plan.model = model;
   plan.strategy = fusion::StrategyName(strategy);
   plan.cost_model = cost_model;

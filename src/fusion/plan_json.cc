@@ -179,6 +179,7 @@ std::string PlanToJsonText(const Plan& plan) {
                   {"objective", ObjectiveJson(plan.objective)},
                   {"peak_ram_bytes", plan.peak_ram_bytes},
                   {"peak_ram_bytes_with_io", plan.peak_ram_bytes_with_io},
+                  {"arena_bytes", plan.arena_bytes},
                   {"macs", plan.macs},
                   {"vanilla_macs", plan.vanilla_macs},
                   {"mac_overhead", plan.mac_overhead},
@@ -205,6 +206,7 @@ Plan PlanFromJsonText(std::string_view text) {
   p.objective = ParseObjective(Field(j, "objective", top));
   p.peak_ram_bytes = NonNegativeInt(j, "peak_ram_bytes", top);
   p.peak_ram_bytes_with_io = NonNegativeInt(j, "peak_ram_bytes_with_io", top);
+  if (j.contains("arena_bytes")) p.arena_bytes = NonNegativeInt(j, "arena_bytes", top);
   p.macs = NonNegativeInt(j, "macs", top);
   p.vanilla_macs = NonNegativeInt(j, "vanilla_macs", top);
   const json& overhead = Field(j, "mac_overhead", top);

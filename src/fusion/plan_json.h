@@ -38,6 +38,7 @@ struct Plan {
   std::string model, strategy, cost_model;
   Objective objective;
   int64_t peak_ram_bytes = 0, peak_ram_bytes_with_io = 0;
+  int64_t arena_bytes = 0;  // static arena the executor allocates (0: not laid out)
   int64_t macs = 0, vanilla_macs = 0;
   double mac_overhead = 0.0;
   int32_t num_ops = 0;

@@ -496,6 +496,7 @@ void Importer::ImportFullyConnected(const tfl::Operator* op) {
   if (tw.quant.scale.size() > 1) {
     for (int64_t zp : tw.quant.zero_point) if (zp != 0) FailOp("per-channel weight zero points must be 0");
   }
+  for (int64_t zp : tw.quant.zero_point) if (zp < -128 || zp > 127) FailOp("weight zero point outside int8");
   if (b != ir::kNoTensor && graph_.tensor(b).NumElements() != out_features) FailOp("bias size does not match the output size");
   ir::FullyConnectedAttrs a;
   if (const auto* o = op->builtin_options_as_FullyConnectedOptions()) {
