@@ -204,7 +204,15 @@ TensorId Importer::Activation8(int32_t index) {
 }
 
 TensorId Importer::Constant(int32_t index, DType type) {
-  if (auto it = tensor_map_.find(index); it != tensor_map_.end()) return it->second;
+  if (auto it = tensor_map_.find(index); it != tensor_map_.end()) {
+    // Shared weights are fine; a tensor used as an activation or with another type is not.
+    const ir::Tensor& seen = graph_.tensor(it->second);
+    if (!seen.IsConstant()) FailOp(TensorLabel(index) + " is an activation where constant weights are expected");
+    if (seen.type != type) {
+      FailOp(TensorLabel(index) + " is " + ir::DTypeName(seen.type) + ", expected " + ir::DTypeName(type));
+    }
+    return it->second;
+  }
   const tfl::Tensor* t = FileTensor(index);
   const std::optional<DType> mapped = MapType(t->type());
   if (!mapped || *mapped != type) {
