@@ -567,9 +567,8 @@ std::string Makefile(const Options& o, const std::vector<std::string>& sources,
     m += "            -icount shift=0,align=off,sleep=off\n";
     m += "TIMEOUT   = timeout 600\n";
     m += "RUN       = $(TIMEOUT) $(QEMU) $(QEMUFLAGS) -kernel $(ELF)\n";
-    // Any floating-point operation would be a libgcc soft-float call (the
-    // Arm builds use -mfloat-abi=soft, rv32imac has no FPU); any heap use a
-    // malloc family symbol. Either fails the build.
+    m += "# No floats or heap on the device: any float operation would link a libgcc soft-float\n";
+    m += "# routine (the Arm builds use -mfloat-abi=soft, rv32imac has no FPU), any heap use malloc.\n";
     m += "FORBIDDEN = ' (__aeabi_([fd][a-z0-9]+|[a-z0-9]+2[fd]|c[fd][a-z]+)|__[a-z]+([sdtx]f[0-9]?|[sd]f[sdt]i|[sd]c3)|"
          "malloc|calloc|realloc|free|_sbrk|sbrk)$$'\n";
   }
@@ -578,20 +577,27 @@ std::string Makefile(const Options& o, const std::vector<std::string>& sources,
   m += "HDRS = " + Join(headers, " \\\n       ") + "\n";
   m += "OBJS = $(patsubst %,build/%.o,$(basename $(SRCS)))\n";
   m += "\n";
+  m += "# `make -s` prints nothing but what the program prints.\n";
+  m += "ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)\n";
+  m += "SAY = @:\n";
+  m += "else\n";
+  m += "SAY = @echo\n";
+  m += "endif\n";
+  m += "\n";
   m += ".PHONY: all run clean\n";
   m += "all: $(ELF)\n\n";
   m += "build/%.o: %.c $(HDRS) Makefile\n";
   m += "\t@mkdir -p $(@D)\n";
-  m += "\t@echo \"  CC      $<\"\n";
+  m += "\t$(SAY) \"  CC      $<\"\n";
   m += "\t@$(CC) $(CFLAGS) -c $< -o $@\n\n";
   if (!host) {
     m += "build/%.o: %.S Makefile\n";
     m += "\t@mkdir -p $(@D)\n";
-    m += "\t@echo \"  AS      $<\"\n";
+    m += "\t$(SAY) \"  AS      $<\"\n";
     m += "\t@$(CC) $(CFLAGS) -c $< -o $@\n\n";
   }
   m += std::string("$(ELF): $(OBJS)") + (host ? "" : " link.ld") + "\n";
-  m += "\t@echo \"  LD      $@\"\n";
+  m += "\t$(SAY) \"  LD      $@\"\n";
   m += "\t@$(CC) $(CFLAGS) $(LDFLAGS) $(OBJS) $(LDLIBS) -o $@\n";
   if (!host) {
     m += "\t@if $(NM) $@ | grep -E $(FORBIDDEN); then \\\n";
