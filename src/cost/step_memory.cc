@@ -99,8 +99,11 @@ StepMemory DescribeFusedStep(const ir::Graph& g, const GraphLiveness& live, geom
   const geometry::BlockStructure& b = schedule.block();
   std::vector<bool> tiled(g.tensors.size(), false);
   for (size_t k = 0; k < b.tensors.size(); ++k) {
+    if (!schedule.IsTileHeld(static_cast<int32_t>(k))) continue;
+    // A tile-held tensor is never whole, even when no cell of it is needed
+    // (every window of its consumers lies in padding): then it takes no bytes.
+    tiled[static_cast<size_t>(live.storage[static_cast<size_t>(b.tensors[k].id)])] = true;
     if (schedule.TileBytes(static_cast<int32_t>(k)) > 0) {
-      tiled[static_cast<size_t>(live.storage[static_cast<size_t>(b.tensors[k].id)])] = true;
       m.locals.push_back({LocalKind::kTile, static_cast<int32_t>(k), schedule.TileBytes(static_cast<int32_t>(k))});
     }
   }

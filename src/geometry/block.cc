@@ -205,10 +205,14 @@ class Streamer {
 
 }  // namespace
 
-int64_t BlockSchedule::TileBytes(int32_t local) const {
+bool BlockSchedule::IsTileHeld(int32_t local) const {
   const BlockTensor& t = block().tensors[static_cast<size_t>(local)];
-  if (t.role == TensorRole::kExternal) return 0;
-  if (t.role == TensorRole::kOutput && !OutputIsTiled()) return 0;
+  return t.role == TensorRole::kInterior || (t.role == TensorRole::kOutput && OutputIsTiled());
+}
+
+int64_t BlockSchedule::TileBytes(int32_t local) const {
+  if (!IsTileHeld(local)) return 0;
+  const BlockTensor& t = block().tensors[static_cast<size_t>(local)];
   return int64_t{rows().extent[static_cast<size_t>(local)]} * cols().extent[static_cast<size_t>(local)] * t.channels;
 }
 

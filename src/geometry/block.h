@@ -91,6 +91,10 @@ struct BlockSchedule {
   // Bytes of the tile buffer of a local tensor (interior, or the output when
   // the head sums it); 0 for tensors stored whole.
   int64_t TileBytes(int32_t local) const;
+  // Whether a local tensor exists only as a tile (interior, or the output
+  // when the head sums it), so never as a whole tensor; its TileBytes may be
+  // 0 when none of its cells is needed.
+  bool IsTileHeld(int32_t local) const;
   bool OutputIsTiled() const { return block().has_head(); }
   int64_t Macs(const ir::Graph& g) const;  // spatial ops + head
 };

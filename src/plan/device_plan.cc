@@ -187,6 +187,15 @@ void DevicePlan::BuildFusedStep(const ir::Graph& g, const cost::GraphLiveness& l
     }
   }
   for (size_t t = 0; t < b.tensors.size(); ++t) {
+    if (tile_offset[t] < 0 && sched.IsTileHeld(static_cast<int32_t>(t))) {
+      // A tile of 0 bytes: no cell of it is computed or read (its consumers'
+      // windows lie in padding), so any valid view will do.
+      msf_slot slot{};
+      slot.offset = 0;
+      slot.h = 1, slot.w = 1, slot.c = b.tensors[t].channels;
+      d.slots.push_back(slot);
+      continue;
+    }
     if (tile_offset[t] < 0) {
       d.slots.push_back(WholeSlot(g, live, b.tensors[t].id));
       continue;
