@@ -42,15 +42,6 @@ fusion::Objective ObjectiveOption(const Args& args) {
   return o;
 }
 
-fusion::Setting Solve(const fusion::FusionDag& dag, const fusion::Objective& o) {
-  switch (o.kind) {
-    case fusion::Objective::Kind::kRamBudget: return fusion::SolveP2(dag, o.ram_budget);
-    case fusion::Objective::Kind::kMaxOverhead: return fusion::SolveP1(dag, o.max_overhead);
-    case fusion::Objective::Kind::kMinRam: break;
-  }
-  return fusion::SolveMinRam(dag);
-}
-
 std::string ObjectiveText(const fusion::Objective& o) {
   switch (o.kind) {
     case fusion::Objective::Kind::kRamBudget:
@@ -112,7 +103,7 @@ int RunPlan(const std::vector<std::string>& argv) {
     plan = fusion::MakePlan(dag, choice.setting);
     plan.arena_bytes = choice.arena_bytes;
   } else {
-    plan = fusion::MakePlan(dag, Solve(dag, objective));
+    plan = fusion::MakePlan(dag, fusion::SolveObjective(dag, objective));
     plan.arena_bytes = plan::PlanArena(g, plan).arena_bytes;  // the paper's blocks under msf's executor
   }
   plan.model = model;

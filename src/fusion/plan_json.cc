@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "fusion/plan_json.h"
 
+#include "fusion/solvers.h"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -152,6 +154,15 @@ const char* ObjectiveKindName(Objective::Kind kind) {
     case Objective::Kind::kMinRam: return "min_ram";
   }
   return "?";
+}
+
+Setting SolveObjective(const FusionDag& dag, const Objective& o) {
+  switch (o.kind) {
+    case Objective::Kind::kRamBudget: return SolveP2(dag, o.ram_budget);
+    case Objective::Kind::kMaxOverhead: return SolveP1(dag, o.max_overhead);
+    case Objective::Kind::kMinRam: break;
+  }
+  return SolveMinRam(dag);
 }
 
 Plan MakePlan(const FusionDag& dag, const Setting& setting) {

@@ -49,6 +49,9 @@ struct Plan {
 // model, strategy, cost_model and objective.
 Plan MakePlan(const FusionDag& dag, const Setting& setting);
 
+// SolveP2 / SolveP1 / SolveMinRam, as the objective asks.
+Setting SolveObjective(const FusionDag& dag, const Objective& objective);
+
 std::string PlanToJsonText(const Plan& plan);  // pretty-printed, ends with a newline
 // Parses and validates: steps contiguous from op 0 to num_ops-1, known kinds
 // and variants, non-negative numbers, totals matching the steps. Throws

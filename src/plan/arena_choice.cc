@@ -15,21 +15,8 @@ int64_t ArenaBytes(const ir::Graph& g, const fusion::FusionDag& dag, const fusio
   return PlanArena(g, fusion::MakePlan(dag, setting)).arena_bytes;
 }
 
-namespace {
-
-fusion::Setting SolveDag(const fusion::FusionDag& dag, const fusion::Objective& o) {
-  switch (o.kind) {
-    case fusion::Objective::Kind::kRamBudget: return fusion::SolveP2(dag, o.ram_budget);
-    case fusion::Objective::Kind::kMaxOverhead: return fusion::SolveP1(dag, o.max_overhead);
-    case fusion::Objective::Kind::kMinRam: break;
-  }
-  return fusion::SolveMinRam(dag);
-}
-
-}  // namespace
-
 ArenaChoice SolveForArena(const ir::Graph& g, const fusion::FusionDag& dag, const fusion::Objective& o) {
-  ArenaChoice best{SolveDag(dag, o), 0};
+  ArenaChoice best{fusion::SolveObjective(dag, o), 0};
   best.arena_bytes = ArenaBytes(g, dag, best.setting);
   if (best.arena_bytes == best.setting.peak_ram_bytes) return best;  // the bound is met: optimal
 

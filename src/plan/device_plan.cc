@@ -27,24 +27,6 @@ int32_t Narrow32(int64_t v) {
   return static_cast<int32_t>(v);
 }
 
-msf_kernel_kind KindOf(ir::OpKind k) {
-  switch (k) {
-    case ir::OpKind::kConv2D: return MSF_KERNEL_CONV;
-    case ir::OpKind::kDepthwiseConv2D: return MSF_KERNEL_DEPTHWISE_CONV;
-    case ir::OpKind::kAveragePool2D: return MSF_KERNEL_AVGPOOL;
-    case ir::OpKind::kMaxPool2D: return MSF_KERNEL_MAXPOOL;
-    case ir::OpKind::kPad: return MSF_KERNEL_PAD;
-    case ir::OpKind::kAdd: return MSF_KERNEL_ADD;
-    case ir::OpKind::kQuantize: return MSF_KERNEL_REQUANTIZE;
-    case ir::OpKind::kFullyConnected: return MSF_KERNEL_FULLY_CONNECTED;
-    case ir::OpKind::kMean: return MSF_KERNEL_MEAN;
-    case ir::OpKind::kSoftmax: return MSF_KERNEL_SOFTMAX;
-    case ir::OpKind::kReshape: return MSF_KERNEL_COPY;
-    case ir::OpKind::kDequantize: break;
-  }
-  throw Error("DEQUANTIZE has no int8 kernel");
-}
-
 }  // namespace
 
 DevicePlan::DevicePlan(const ir::Graph& g, const fusion::Plan& plan) : arena_(PlanArena(g, plan)) {
@@ -97,7 +79,8 @@ const msf_kernel* DevicePlan::KernelFor(const ir::Graph& g, int32_t op) {
   d.op = op;
   d.lowered = lower::Lower(g, o);
   msf_kernel& k = d.kernel;
-  k.kind = static_cast<uint8_t>(KindOf(o.kind));
+  if (o.kind == ir::OpKind::kDequantize) throw Error("DEQUANTIZE has no int8 kernel");
+  k.kind = static_cast<uint8_t>(cost::KernelKindOf(o.kind));
   const lower::LoweredOp& l = d.lowered;
   switch (o.kind) {
     case ir::OpKind::kConv2D:
