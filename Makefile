@@ -5,7 +5,8 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps mcu-deps configure build test demo bench clean
+.PHONY: all deps mcu-deps configure build test demo bench clean \
+        test-sanitize fuzz-deps fuzz-build fuzz fuzz-ci fuzz-seeds
 
 all: build
 
@@ -31,5 +32,64 @@ demo: build
 bench: build
 	@$(BUILD)/bench/msf_bench
 
+# Latency models and the paper report run generated code in QEMU (minutes);
+# neither is part of `make test`.
+MODELS ?= ../shared/models
+CALIBRATE_TARGETS ?= cortex-m4 cortex-m7 rv32imac
+.PHONY: calibrate paper
+
+# calibration/<target>.json: QEMU micro-benchmarks fitted by `msf calibrate`
+# (about a minute per target), then rebuilt into msf.
+calibrate: build mcu-deps
+	@for t in $(CALIBRATE_TARGETS); do \
+	  $(BUILD)/msf calibrate --target $$t --jobs $(JOBS) --out calibration/$$t.json \
+	    --samples $(BUILD)/calibration-$$t.csv || exit 1; \
+	done
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# docs/report/: every strategy at the paper's constraints, measured (about 15 minutes).
+paper: build mcu-deps
+	@$(BUILD)/msf report paper --out docs/report --models $(MODELS) --jobs $(JOBS)
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+
+# --- robustness (docs/errors.md) ----------------------------------------------
+# `make test-sanitize`: the whole test suite built with -fsanitize=address,undefined
+# (no recovery: any report fails its test), minus SANITIZE_EXCLUDE, the few
+# long property tests that run for many minutes under the sanitizers (they
+# run in `make test`).
+ASAN_BUILD ?= build-asan
+SANITIZE_EXCLUDE ?= ^FusedProperty\.RandomGraphsAndPlansMatchTheReference$$
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 \
+                UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1
+
+test-sanitize: deps mcu-deps
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMSF_SANITIZE=ON \
+	  -DMSF_BUILD_BENCH=OFF $(CMAKE_FLAGS) > /dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS) -E '$(SANITIZE_EXCLUDE)'
+
+# libFuzzer targets (fuzz/): clang, -fsanitize=fuzzer,address,undefined, in
+# their own build dir. `make fuzz` runs each target FUZZ_SECONDS, `make fuzz-ci`
+# FUZZ_CI_SECONDS; `make fuzz-seeds` regenerates the minimised fuzz/seeds/.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_CI_SECONDS ?= 60
+
+fuzz-deps: deps
+	@bash tools/install-fuzz-deps.sh
+
+fuzz-build: fuzz-deps
+	@cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMSF_FUZZ=ON -DMSF_BUILD_TESTS=OFF -DMSF_BUILD_BENCH=OFF > /dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz: fuzz-build
+	@bash tools/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-ci: fuzz-build
+	@bash tools/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_CI_SECONDS)
+
+fuzz-seeds: fuzz-build
+	@bash tools/run-fuzz.sh --make-seeds $(FUZZ_BUILD)

@@ -188,7 +188,7 @@ void TfliteSeeds(const fs::path& dir) {
   fs::create_directories(dir);
   std::mt19937 rng(2024);
   int written = 0;
-  for (uint64_t seed = 1; seed <= 60; ++seed) {
+  for (uint64_t seed = 1; seed <= 36; ++seed) {
     const std::optional<std::vector<uint8_t>> model = ToTflite(test::RandomGraph(seed), seed % 5 == 0);
     if (!model) continue;
     const std::string base = "random" + std::to_string(seed);
@@ -238,9 +238,15 @@ void PlanSeeds(const fs::path& dir) {
         p.model = "plan-model-" + std::to_string(m);
         p.strategy = strategy;
         p.cost_model = "exact";
-        const std::string text = fusion::PlanToJsonText(p);
-        WriteText(dir / ("m" + std::to_string(m) + "_" + strategy + "_" + std::to_string(i) + ".json"), text);
-        ++written;
+        const std::string name = "m" + std::to_string(m) + "_" + strategy + "_" + std::to_string(i);
+        WriteText(dir / (name + ".json"), fusion::PlanToJsonText(p));
+        // The same plan with every RAM / MAC number 0: the totals stay
+        // consistent while the fuzzer mutates the steps' ops, variants and
+        // patches, so its mutants reach the arena planner and the executor.
+        for (fusion::PlanStep& s : p.steps) s.ram_bytes = s.ram_bytes_with_io = s.macs = 0;
+        p.peak_ram_bytes = p.peak_ram_bytes_with_io = p.macs = 0;
+        WriteText(dir / (name + "_zero.json"), fusion::PlanToJsonText(p));
+        written += 2;
       }
     }
   }

@@ -44,6 +44,7 @@ json TensorJson(const ir::Tensor& t) {
 int RunInfo(const std::vector<std::string>& argv) {
   Args args(argv, {"json"}, {});
   if (args.positional().size() != 1) throw Error("usage: msf info MODEL [--json FILE]");
+  if (auto path = args.Get("json")) CheckNotAnInput(*path, {args.positional()[0]});
   const ir::Graph g = load::LoadModel(args.positional()[0]);
   const std::vector<ir::OpFootprint> fp = ir::LayerFootprints(g);
   const ir::VanillaPeak peak = ir::ComputeVanillaPeak(g);
@@ -87,7 +88,7 @@ int RunInfo(const std::vector<std::string>& argv) {
     json outs = json::array();
     for (ir::TensorId o : g.outputs) outs.push_back(TensorJson(g.tensor(o)));
     j["outputs"] = outs;
-    WriteTextFile(*path, j.dump(2) + "\n");
+    WriteTextFile(*path, j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   }
   return 0;
 }

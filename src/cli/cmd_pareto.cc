@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `msf pareto`: the whole RAM/MAC trade-off of msf-CNN fusion, next to the
 // min-RAM points of the layer, mcunetv2 and streamnet strategies.
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/fusion_options.h"
+#include "cli/latency_options.h"
 #include "cli/pareto_svg.h"
 #include "core/error.h"
 #include "fusion/solvers.h"
@@ -27,15 +29,25 @@ int FusedSteps(const fusion::FusionDag& dag, const fusion::Setting& s) {
   return n;
 }
 
-json PointJson(const fusion::FusionDag& dag, const fusion::Setting& s) {
-  return {{"peak_ram_bytes", s.peak_ram_bytes}, {"peak_ram_bytes_with_io", s.peak_ram_bytes_with_io},
-          {"macs", s.macs}, {"mac_overhead", s.MacOverhead(dag)},
-          {"steps", s.edges.size()}, {"fused_steps", FusedSteps(dag, s)}};
+// `s` was solved on `solved` (MACs or predicted instructions); `dag` has the real MACs.
+json PointJson(const fusion::FusionDag& dag, const fusion::FusionDag& solved, const fusion::Setting& s,
+               const LatencyChoice& latency) {
+  const fusion::Setting real = fusion::SettingOf(dag, s.edges);
+  json j = {{"peak_ram_bytes", s.peak_ram_bytes}, {"peak_ram_bytes_with_io", s.peak_ram_bytes_with_io},
+            {"macs", real.macs}, {"mac_overhead", real.MacOverhead(dag)},
+            {"steps", s.edges.size()}, {"fused_steps", FusedSteps(dag, s)}};
+  if (latency.model) {
+    const fusion::Setting instr = fusion::SettingOf(cost::InstructionDag(dag, *latency.model), s.edges);
+    j["predicted_instructions"] = instr.macs + std::llround(latency.model->per_invoke);
+    j["instruction_overhead"] = instr.MacOverhead(cost::InstructionDag(dag, *latency.model));
+  }
+  (void)solved;
+  return j;
 }
 
-void PrintRow(const std::string& label, const fusion::FusionDag& dag, const fusion::Setting& s) {
+void PrintRow(const std::string& label, const fusion::FusionDag& solved, const fusion::Setting& s) {
   std::printf("%-10s %12s %15s %9.4f %6zu %6d\n", label.c_str(), Thousands(s.peak_ram_bytes).c_str(),
-              Thousands(s.macs).c_str(), s.MacOverhead(dag), s.edges.size(), FusedSteps(dag, s));
+              Thousands(s.macs).c_str(), s.MacOverhead(solved), s.edges.size(), FusedSteps(solved, s));
 }
 
 struct Baseline {
@@ -46,25 +58,34 @@ struct Baseline {
 }  // namespace
 
 int RunPareto(const std::vector<std::string>& argv) {
-  Args args(argv, {"cost-model", "json", "svg"}, {});
+  Args args(argv, {"cost-model", "json", "svg", "objective", "target", "calibration"}, {});
   if (args.positional().size() != 1) {
-    throw Error("usage: msf pareto MODEL [--cost-model exact|paper] [--json FILE] [--svg FILE]");
+    throw Error(std::string("usage: msf pareto MODEL [--cost-model exact|paper] [--json FILE] [--svg FILE] ") +
+                kLatencyUsage);
   }
   const std::string& model = args.positional()[0];
+  for (const char* out : {"json", "svg"}) {
+    if (auto path = args.Get(out)) CheckNotAnInput(*path, {model});
+  }
   const std::string cost_model = CostModelOption(args);
+  const LatencyChoice latency = LatencyOption(args, cost_model);
+  const bool instructions = latency.metric == fusion::Metric::kInstructions;
+  const std::string metric = instructions ? "instructions" : "MACs";
   const ir::Graph g = load::LoadModel(model);
   const fusion::FusionDag dag = BuildFusionDag(g, cost_model);
-  const std::vector<fusion::Setting> front = fusion::ParetoFront(dag);
+  const fusion::FusionDag solved = SolverDag(dag, latency);
+  const std::vector<fusion::Setting> front = fusion::ParetoFront(solved);
 
-  std::printf("model: %s, cost model: %s, vanilla MACs: %s\n\n", model.c_str(), cost_model.c_str(),
-              Thousands(dag.vanilla_macs).c_str());
-  std::printf("%-10s %12s %15s %9s %6s %6s\n", "", "peak RAM B", "MACs", "overhead", "steps", "fused");
+  std::printf("model: %s, cost model: %s, vanilla %s%s: %s\n\n", model.c_str(), cost_model.c_str(),
+              instructions ? "predicted " : "", instructions ? (latency.model->target + " instructions").c_str() : "MACs",
+              Thousands(solved.vanilla_macs).c_str());
+  std::printf("%-10s %12s %15s %9s %6s %6s\n", "", "peak RAM B", metric.c_str(), "overhead", "steps", "fused");
   json front_json = json::array();
   std::vector<ChartPoint> chart_front;
   for (size_t i = 0; i < front.size(); ++i) {
-    PrintRow(i == 0 ? "front" : "", dag, front[i]);
-    front_json.push_back(PointJson(dag, front[i]));
-    chart_front.push_back({static_cast<double>(front[i].peak_ram_bytes) / 1000.0, front[i].MacOverhead(dag)});
+    PrintRow(i == 0 ? "front" : "", solved, front[i]);
+    front_json.push_back(PointJson(dag, solved, front[i], latency));
+    chart_front.push_back({static_cast<double>(front[i].peak_ram_bytes) / 1000.0, front[i].MacOverhead(solved)});
   }
   std::printf("(%zu non-dominated settings; peak RAM without network input/output)\n\n", front.size());
 
@@ -85,23 +106,36 @@ int RunPareto(const std::vector<std::string>& argv) {
       unavailable.push_back({{"strategy", name}, {"reason", e.what()}});
       continue;
     }
-    const fusion::Setting s = fusion::SolveMinRam(*restricted);
-    PrintRow(name, *restricted, s);
-    json j = PointJson(*restricted, s);
+    const fusion::FusionDag restricted_solved = SolverDag(*restricted, latency);
+    const fusion::Setting s = fusion::SolveMinRam(restricted_solved);
+    PrintRow(name, restricted_solved, s);
+    json j = PointJson(*restricted, restricted_solved, s, latency);
     j["strategy"] = name;
     baselines_json.push_back(j);
-    chart_baselines.push_back({b.label, {static_cast<double>(s.peak_ram_bytes) / 1000.0, s.MacOverhead(*restricted)}});
+    chart_baselines.push_back(
+        {b.label, {static_cast<double>(s.peak_ram_bytes) / 1000.0, s.MacOverhead(restricted_solved)}});
   }
   for (const std::string& note : notes) std::printf("%s\n", note.c_str());
 
   if (auto path = args.Get("json")) {
-    const json j = {{"model", model}, {"cost_model", cost_model}, {"vanilla_macs", dag.vanilla_macs},
-                    {"front", front_json}, {"baselines", baselines_json}, {"unavailable", unavailable}};
-    WriteTextFile(*path, j.dump(2) + "\n");
+    json j = {{"model", model}, {"cost_model", cost_model}, {"minimise", instructions ? "instructions" : "macs"},
+              {"vanilla_macs", dag.vanilla_macs}};
+    if (latency.model) {
+      j["target"] = latency.model->target;
+      j["vanilla_predicted_instructions"] = std::llround(cost::PredictVanilla(g, *latency.model));
+    }
+    j["front"] = front_json;
+    j["baselines"] = baselines_json;
+    j["unavailable"] = unavailable;
+    WriteTextFile(*path, j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   }
   if (auto path = args.Get("svg")) {
-    const std::string title = g.name + ": peak RAM vs MACs (" + cost_model + " cost model)";
-    WriteTextFile(*path, ParetoSvg(title, chart_front, chart_baselines, chart_notes));
+    const std::string title = g.name + ": peak RAM vs " +
+                              (instructions ? "predicted " + latency.model->target + " instructions" : "MACs") + " (" +
+                              cost_model + " cost model)";
+    ChartOptions chart;
+    if (instructions) chart.y_label = "instruction overhead (x vanilla, predicted)";
+    WriteTextFile(*path, ParetoSvg(title, chart_front, chart_baselines, chart_notes, chart));
   }
   return 0;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `msf plan`: solve one fusion setting (P1, P2 or min RAM) and print or save it.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -8,6 +9,8 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/fusion_options.h"
+#include "cli/latency_options.h"
+#include "calib/bench_suite.h"
 #include "core/error.h"
 #include "fusion/budget_parse.h"
 #include "fusion/plan_json.h"
@@ -20,9 +23,9 @@
 namespace msf::cli {
 namespace {
 
-constexpr const char* kPlanUsage =
+const std::string kPlanUsage = std::string(
     "usage: msf plan MODEL (--ram-budget B | --max-overhead F | --min-ram) "
-    "[--strategy msf|layer|mcunetv2|streamnet] [--cost-model exact|paper] [--json PLAN.json]";
+    "[--strategy msf|layer|mcunetv2|streamnet] [--cost-model exact|paper] [--json PLAN.json] ") + kLatencyUsage;
 
 fusion::Objective ObjectiveOption(const Args& args) {
   const auto budget = args.Get("ram-budget");
@@ -42,26 +45,30 @@ fusion::Objective ObjectiveOption(const Args& args) {
   return o;
 }
 
-std::string ObjectiveText(const fusion::Objective& o) {
+std::string ObjectiveText(const fusion::Objective& o, fusion::Metric metric, const std::string& target) {
+  const bool instructions = metric == fusion::Metric::kInstructions;
+  const std::string what = instructions ? "predicted " + target + " instructions" : "MACs";
   switch (o.kind) {
     case fusion::Objective::Kind::kRamBudget:
-      return "fewest MACs with peak RAM <= " + Thousands(o.ram_budget) + " bytes";
+      return "fewest " + what + " with peak RAM <= " + Thousands(o.ram_budget) + " bytes";
     case fusion::Objective::Kind::kMaxOverhead: {
-      if (std::isinf(o.max_overhead)) return "lowest peak RAM, any MAC overhead";
+      if (std::isinf(o.max_overhead)) return "lowest peak RAM, any " + std::string(instructions ? "instruction" : "MAC") + " overhead";
       char buf[64];
-      std::snprintf(buf, sizeof buf, "lowest peak RAM with MACs <= %g x vanilla", o.max_overhead);
-      return buf;
+      std::snprintf(buf, sizeof buf, " <= %g x vanilla", o.max_overhead);
+      return "lowest peak RAM with " + what + buf;
     }
     case fusion::Objective::Kind::kMinRam: break;
   }
   return "lowest peak RAM";
 }
 
-void PrintPlan(const fusion::Plan& p) {
+// `vanilla_instructions`: predicted for layer-by-layer execution (when predicted).
+void PrintPlan(const fusion::Plan& p, int64_t vanilla_instructions) {
+  const bool predicted = p.predicted_instructions >= 0;
   std::printf("model: %s\nstrategy: %s, cost model: %s\nobjective: %s\n\n", p.model.c_str(), p.strategy.c_str(),
-              p.cost_model.c_str(), ObjectiveText(p.objective).c_str());
-  std::printf("%5s  %-9s  %-5s  %-9s  %-5s  %12s  %14s\n", "step", "ops", "kind", "variant", "patch", "RAM bytes",
-              "MACs");
+              p.cost_model.c_str(), ObjectiveText(p.objective, p.metric, p.metric_target).c_str());
+  std::printf("%5s  %-9s  %-5s  %-9s  %-5s  %12s  %14s%s\n", "step", "ops", "kind", "variant", "patch", "RAM bytes",
+              "MACs", predicted ? "    instructions" : "");
   int fused = 0;
   for (size_t i = 0; i < p.steps.size(); ++i) {
     const fusion::PlanStep& s = p.steps[i];
@@ -70,9 +77,12 @@ void PrintPlan(const fusion::Plan& p) {
     const std::string ops = s.first_op == s.last_op ? std::to_string(s.first_op)
                                                     : std::to_string(s.first_op) + "-" + std::to_string(s.last_op);
     const std::string patch = is_fused ? std::to_string(s.patch_h) + "x" + std::to_string(s.patch_w) : "-";
-    std::printf("%5zu  %-9s  %-5s  %-9s  %-5s  %12s  %14s%s\n", i, ops.c_str(), is_fused ? "fused" : "layer",
+    const std::string instructions = predicted ? "  " + std::string(14 - std::min<size_t>(14, Thousands(s.predicted_instructions).size()), ' ') +
+                                                     Thousands(s.predicted_instructions)
+                                               : "";
+    std::printf("%5zu  %-9s  %-5s  %-9s  %-5s  %12s  %14s%s%s\n", i, ops.c_str(), is_fused ? "fused" : "layer",
                 is_fused ? fusion::VariantName(s.variant) : "-", patch.c_str(), Thousands(s.ram_bytes).c_str(),
-                Thousands(s.macs).c_str(), s.ram_bytes == p.peak_ram_bytes ? "  <- peak" : "");
+                Thousands(s.macs).c_str(), instructions.c_str(), s.ram_bytes == p.peak_ram_bytes ? "  <- peak" : "");
   }
   std::printf("\npeak RAM: %s bytes (network input/output not counted; %s bytes with them)\n",
               Thousands(p.peak_ram_bytes).c_str(), Thousands(p.peak_ram_bytes_with_io).c_str());
@@ -80,6 +90,12 @@ void PrintPlan(const fusion::Plan& p) {
               p.cost_model == "paper" ? ", laid out by msf's exact geometry" : "");
   std::printf("MACs: %s = %.4f x vanilla (%s)\n", Thousands(p.macs).c_str(), p.mac_overhead,
               Thousands(p.vanilla_macs).c_str());
+  if (predicted) {
+    std::printf("predicted instructions on %s: %s = %.4f x vanilla (%s)\n", p.predicted_target.c_str(),
+                Thousands(p.predicted_instructions).c_str(),
+                static_cast<double>(p.predicted_instructions) / static_cast<double>(vanilla_instructions),
+                Thousands(vanilla_instructions).c_str());
+  }
   std::printf("steps: %zu (%d fused, %zu layer) over %d ops\n", p.steps.size(), fused, p.steps.size() - fused,
               p.num_ops);
 }
@@ -87,30 +103,43 @@ void PrintPlan(const fusion::Plan& p) {
 }  // namespace
 
 int RunPlan(const std::vector<std::string>& argv) {
-  Args args(argv, {"ram-budget", "max-overhead", "strategy", "cost-model", "json"}, {"min-ram"});
+  Args args(argv, {"ram-budget", "max-overhead", "strategy", "cost-model", "json", "objective", "target", "calibration"},
+            {"min-ram"});
   if (args.positional().size() != 1) throw Error(kPlanUsage);
+  if (auto path = args.Get("json")) CheckNotAnInput(*path, {args.positional()[0]});
   const fusion::Objective objective = ObjectiveOption(args);
   const fusion::Strategy strategy = fusion::ParseStrategy(args.Get("strategy").value_or("msf"));
   const std::string cost_model = CostModelOption(args);
+  const LatencyChoice latency = LatencyOption(args, cost_model);
 
   const std::string& model = args.positional()[0];
   const ir::Graph g = load::LoadModel(model);
   const fusion::FusionDag dag = fusion::Restrict(BuildFusionDag(g, cost_model), strategy);
   fusion::Plan plan;
   if (cost_model == "exact") {
-    // Judge RAM by the static arena the executor will really allocate.
-    const plan::ArenaChoice choice = plan::SolveForArena(g, dag, objective);
-    plan = fusion::MakePlan(dag, choice.setting);
+    // Judge RAM by the static arena the executor will really allocate; solve
+    // on MACs or predicted instructions, report real MACs either way.
+    const plan::ArenaChoice choice = plan::SolveForArena(g, SolverDag(dag, latency), objective);
+    const fusion::Setting setting = fusion::SettingOf(dag, choice.setting.edges);
+    plan = fusion::MakePlan(dag, setting);
     plan.arena_bytes = choice.arena_bytes;
+    if (latency.model) {
+      std::vector<fusion::StepWork> work;
+      for (int32_t e : setting.edges) work.push_back(dag.edges[static_cast<size_t>(e)].work);
+      cost::PredictPlan(&plan, work, *latency.model);
+    }
   } else {
     plan = fusion::MakePlan(dag, fusion::SolveObjective(dag, objective));
     plan.arena_bytes = plan::PlanArena(g, plan).arena_bytes;  // the paper's blocks under msf's executor
+    if (latency.model) cost::PredictPlan(&plan, calib::PlanWork(g, plan), *latency.model);
   }
   plan.model = model;
   plan.strategy = fusion::StrategyName(strategy);
   plan.cost_model = cost_model;
   plan.objective = objective;
-  PrintPlan(plan);
+  plan.metric = latency.metric;
+  if (latency.metric == fusion::Metric::kInstructions) plan.metric_target = latency.model->target;
+  PrintPlan(plan, latency.model ? std::llround(cost::PredictVanilla(g, *latency.model)) : 0);
   if (auto path = args.Get("json")) fusion::WritePlanFile(*path, plan);
   return 0;
 }

@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "core/error.h"
+#include "core/read_file.h"
 #include "cost/exact_cost_model.h"
 #include "cost/paper_cost_model.h"
 #include "cost/step_memory.h"
@@ -47,8 +48,7 @@ constexpr PaperRow kRows[] = {
 };
 
 std::vector<int8_t> ReadInput(const std::string& path, int64_t n) {
-  std::ifstream f(path, std::ios::binary);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::vector<char> bytes = ReadWholeFile<char>(path, "input file");
   if (static_cast<int64_t>(bytes.size()) != n) throw Error(path + ": input size does not match the model");
   return std::vector<int8_t>(bytes.begin(), bytes.end());
 }
@@ -135,9 +135,10 @@ void RamTableRow(const std::string& label, const ir::Graph& g, const std::vector
 }  // namespace
 
 int RunReport(const std::vector<std::string>& argv) {
+  if (!argv.empty() && argv[0] == "paper") return RunReportPaper(argv);
   Args args(argv, {"models"}, {});
   if (args.positional().size() != 1 || args.positional()[0] != "ram-table") {
-    throw Error("usage: msf report ram-table [--models DIR]");
+    throw Error("usage: msf report ram-table [--models DIR] | msf report paper --out DIR [--models DIR]");
   }
   const std::string dir = args.Get("models").value_or("");
   std::printf("| network | model | msf min RAM (planned = measured) | F | msf within the paper's RAM | "

@@ -10,6 +10,7 @@
 #include "cli/format.h"
 #include "load/model_loader.h"
 #include "core/error.h"
+#include "core/read_file.h"
 #include "exec/fused_executor.h"
 #include "exec/reference_executor.h"
 #include "fusion/budget_parse.h"
@@ -19,12 +20,7 @@
 namespace msf::cli {
 namespace {
 
-std::vector<int8_t> ReadRaw(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(path + ": cannot open input file");
-  std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  return std::vector<int8_t>(bytes.begin(), bytes.end());
-}
+std::vector<int8_t> ReadRaw(const std::string& path) { return ReadWholeFile<int8_t>(path, "input file"); }
 
 void WriteRaw(const std::string& path, const std::vector<int8_t>& data) {
   // Write beside the target, then rename, so a failure never leaves a partial file.
@@ -60,6 +56,12 @@ int RunRun(const std::vector<std::string>& argv) {
   if (args.positional().size() != 1) {
     throw Error("usage: msf run MODEL --input IN.bin --output OUT.bin [--plan PLAN.json [--check] "
                 "[--json F] [--ram-limit B]]");
+  }
+  {
+    std::vector<std::string> inputs = {args.positional()[0], args.Require("input")};
+    if (auto plan = args.Get("plan")) inputs.push_back(*plan);
+    CheckNotAnInput(args.Require("output"), inputs);
+    if (auto json = args.Get("json")) CheckNotAnInput(*json, inputs);
   }
   const ir::Graph g = load::LoadModel(args.positional()[0]);
   const std::vector<int8_t> input = ReadRaw(args.Require("input"));
@@ -100,7 +102,7 @@ int RunRun(const std::vector<std::string>& argv) {
                                 {"measured_peak_ram_bytes", run.measured_peak_bytes},
                                 {"guards_intact", run.guards_intact},
                                 {"output", std::vector<int>(run.output.begin(), run.output.end())}};
-    WriteTextFile(*path, j.dump(2) + "\n");
+    WriteTextFile(*path, j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   }
   if (!exact || !ram_ok) {
     std::fprintf(stderr, "msf: check failed:%s%s\n", exact ? "" : " output differs from the reference executor",

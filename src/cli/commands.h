@@ -12,5 +12,7 @@ int RunPlan(const std::vector<std::string>& args);
 int RunPareto(const std::vector<std::string>& args);
 int RunReport(const std::vector<std::string>& args);
 int RunCodegen(const std::vector<std::string>& args);
+int RunCalibrate(const std::vector<std::string>& args);
+int RunReportPaper(const std::vector<std::string>& args);  // `msf report paper`
 
 }  // namespace msf::cli

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "cli/format.h"
 
-#include <fstream>
+#include <filesystem>
+#include <system_error>
 
+#include "core/atomic_write.h"
 #include "core/error.h"
 
 namespace msf::cli {
@@ -23,11 +25,15 @@ std::string Thousands(int64_t v) {
   return (v < 0 ? "-" : "") + out;
 }
 
-void WriteTextFile(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  if (!f) throw Error(path + ": cannot write file");
-  f << text;
-  if (!f) throw Error(path + ": write failed");
+void WriteTextFile(const std::string& path, const std::string& text) { WriteFileAtomically(path, text); }
+
+void CheckNotAnInput(const std::string& output, const std::vector<std::string>& inputs) {
+  for (const std::string& in : inputs) {
+    std::error_code ec;
+    if (std::filesystem::equivalent(output, in, ec)) {
+      throw Error(output + ": is also an input file (" + in + "); refusing to overwrite it");
+    }
+  }
 }
 
 }  // namespace msf::cli

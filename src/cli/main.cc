@@ -27,7 +27,16 @@ constexpr const char* kUsage =
     "  pareto MODEL [--cost-model exact|paper] [--json FILE] [--svg FILE]\n"
     "                                               every best RAM/MAC trade-off, with the layer,\n"
     "                                               mcunetv2 and streamnet baselines\n"
+    "       plan and pareto also take [--objective macs|instructions] [--target cortex-m4|cortex-m7|\n"
+    "       rv32imac] [--calibration FILE]: minimise (and bound F by) the target's predicted\n"
+    "       instructions instead of MACs; --target alone adds the prediction to the plan\n"
     "  report ram-table [--models DIR]              the RAM table of BENCHMARKS.md, from msf runs\n"
+    "  report paper --out DIR [--models DIR] [--jobs N] [--only SLUG,...]\n"
+    "                                               docs/report: every strategy at the paper's\n"
+    "                                               constraints, measured on the host and Cortex-M4\n"
+    "  calibrate --target cortex-m4|cortex-m7|rv32imac [--out FILE] [--samples F.csv] [--reuse F.csv]\n"
+    "       [--jobs N] [--tiny]                     fit the target's latency model to QEMU runs of\n"
+    "                                               micro-benchmarks (calibration/<target>.json)\n"
     "  codegen MODEL --plan PLAN.json --target host|cortex-m4|cortex-m7|rv32imac --out DIR\n"
     "       [--embed-input IN.bin]                  the plan as a C99 package: const tables, one static\n"
     "                                               arena, the runtime, a Makefile (make run: QEMU)\n"
@@ -51,15 +60,25 @@ int main(int argc, char** argv) {
     if (command == "plan") return msf::cli::RunPlan(args);
     if (command == "pareto") return msf::cli::RunPareto(args);
     if (command == "codegen") return msf::cli::RunCodegen(args);
+    if (command == "calibrate") return msf::cli::RunCalibrate(args);
     throw msf::Error("unknown command '" + command + "' (try msf --help)");
   } catch (const msf::Error& e) {
-    std::fprintf(stderr, "msf: error: %s\n", e.what());
+    // A broken invariant of msf itself is reported as msf::Error("internal: ...").
+    const std::string what = e.what();
+    if (what.rfind("internal: ", 0) == 0) {
+      std::fprintf(stderr, "msf: internal error: %s\n", what.c_str() + 10);
+      return 3;
+    }
+    std::fprintf(stderr, "msf: error: %s\n", what.c_str());
     return 2;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "msf: error: out of memory\n");
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "msf: internal error: %s\n", e.what());
+    std::fprintf(stderr, "msf: internal error: %s\n", msf::OneLine(e.what()).c_str());
+    return 3;
+  } catch (...) {
+    std::fprintf(stderr, "msf: internal error: unknown exception\n");
     return 3;
   }
 }

@@ -12,6 +12,7 @@ constexpr double kWidth = 760, kHeight = 500;
 constexpr double kLeft = 78, kRight = 24, kTop = 56, kBottom = 64;
 constexpr const char* kFrontColour = "#1f5fbf";
 constexpr const char* kBaselineColours[] = {"#c0392b", "#d68910", "#1e8449", "#7d3c98"};
+constexpr const char* kSeriesColours[] = {"#117a8b", "#6c3483", "#7b7d7d", "#a04000"};
 
 std::string Num(double v) {
   char buf[32];
@@ -35,7 +36,11 @@ std::string Escape(const std::string& s) {
 
 std::string TickLabel(double v, double step) {
   char buf[32];
-  const int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
+  // Enough decimals for the step: 2.5 needs one, 0.25 two.
+  int decimals = 0;
+  while (decimals < 6 && std::abs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals))) > 1e-6) {
+    ++decimals;
+  }
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
 }
@@ -80,6 +85,39 @@ std::string Marker(int shape, double x, double y, const char* colour) {
   }
 }
 
+// Hollow markers for extra series: circle, square, triangle, diamond.
+std::string HollowMarker(int shape, double x, double y, const char* colour) {
+  const std::string style = " fill=\"white\" stroke=\"" + std::string(colour) + "\" stroke-width=\"1.8\"/>\n";
+  switch (shape % 4) {
+    case 0: return "  <ellipse cx=\"" + Num(x) + "\" cy=\"" + Num(y) + "\" rx=\"5\" ry=\"5\"" + style;
+    case 1: return "  <rect x=\"" + Num(x - 4.5) + "\" y=\"" + Num(y - 4.5) + "\" width=\"9\" height=\"9\"" + style;
+    case 2:
+      return "  <polygon points=\"" + Num(x) + "," + Num(y - 6) + " " + Num(x + 6) + "," + Num(y + 4.5) + " " +
+             Num(x - 6) + "," + Num(y + 4.5) + "\"" + style;
+    default:
+      return "  <polygon points=\"" + Num(x) + "," + Num(y - 6) + " " + Num(x + 6) + "," + Num(y) + " " + Num(x) +
+             "," + Num(y + 6) + " " + Num(x - 6) + "," + Num(y) + "\"" + style;
+  }
+}
+
+// Staircase path through points sorted by RAM (see the front below).
+std::string Staircase(const std::vector<ChartPoint>& pts, const Axis& x, const Axis& y) {
+  // Appends only: GCC 12 warns falsely (-Wrestrict) on "M" + Num(...) here.
+  std::string d = "M";
+  d += Num(x.Map(pts[0].ram_kb));
+  d += ",";
+  d += Num(y.Map(pts[0].overhead));
+  for (size_t i = 1; i < pts.size(); ++i) {
+    d += " H";
+    d += Num(x.Map(pts[i].ram_kb));
+    d += " V";
+    d += Num(y.Map(pts[i].overhead));
+  }
+  d += " H";
+  d += Num(x.px_hi);
+  return d;
+}
+
 std::string Text(double x, double y, const std::string& s, const char* anchor, int size,
                  const std::string& extra = "") {
   return "  <text x=\"" + Num(x) + "\" y=\"" + Num(y) + "\" text-anchor=\"" + anchor + "\" font-size=\"" +
@@ -89,7 +127,8 @@ std::string Text(double x, double y, const std::string& s, const char* anchor, i
 }  // namespace
 
 std::string ParetoSvg(const std::string& title, const std::vector<ChartPoint>& front_in,
-                      const std::vector<ChartBaseline>& baselines, const std::vector<std::string>& notes) {
+                      const std::vector<ChartBaseline>& baselines, const std::vector<std::string>& notes,
+                      const ChartOptions& options) {
   std::vector<ChartPoint> front = front_in;
   std::sort(front.begin(), front.end(), [](const ChartPoint& a, const ChartPoint& b) { return a.ram_kb < b.ram_kb; });
   double x_max = 0, y_min = 1.0, y_max = 1.0;
@@ -100,6 +139,9 @@ std::string ParetoSvg(const std::string& title, const std::vector<ChartPoint>& f
   };
   for (const ChartPoint& p : front) include(p);
   for (const ChartBaseline& b : baselines) include(b.point);
+  for (const ChartSeries& series : options.series) {
+    for (const ChartPoint& p : series.points) include(p);
+  }
   const Axis x = MakeAxis(0, x_max * 1.06, 8, kLeft, kWidth - kRight);
   const double y_pad = 0.06 * std::max(y_max - y_min, 0.1);
   const Axis y = MakeAxis(y_min - y_pad, y_max + y_pad, 6, kHeight - kBottom, kTop);
@@ -131,18 +173,27 @@ std::string ParetoSvg(const std::string& title, const std::vector<ChartPoint>& f
   s += "  <rect x=\"" + Num(x.px_lo) + "\" y=\"" + Num(y.px_hi) + "\" width=\"" + Num(x.px_hi - x.px_lo) +
        "\" height=\"" + Num(y.px_lo - y.px_hi) + "\" fill=\"none\" stroke=\"#333\"/>\n";
   s += Text((x.px_lo + x.px_hi) / 2, kHeight - 18, "peak RAM (kB, 1 kB = 1000 bytes)", "middle", 14);
-  s += Text(22, (y.px_lo + y.px_hi) / 2, "MAC overhead F (x vanilla)", "middle", 14,
+  s += Text(22, (y.px_lo + y.px_hi) / 2, options.y_label, "middle", 14,
             " transform=\"rotate(-90 22 " + Num((y.px_lo + y.px_hi) / 2) + ")\"");
+
+  // Extra series first, so the front and baselines stay on top.
+  for (size_t i = 0; i < options.series.size(); ++i) {
+    std::vector<ChartPoint> pts = options.series[i].points;
+    if (pts.empty()) continue;
+    std::sort(pts.begin(), pts.end(), [](const ChartPoint& a, const ChartPoint& b) { return a.ram_kb < b.ram_kb; });
+    const char* colour = kSeriesColours[i % 4];
+    if (options.series[i].staircase) {
+      s += "  <path d=\"" + Staircase(pts, x, y) + "\" fill=\"none\" stroke=\"" + colour +
+           "\" stroke-width=\"1.4\" stroke-dasharray=\"5,3\"/>\n";
+    }
+    for (const ChartPoint& p : pts) s += HollowMarker(static_cast<int>(i), x.Map(p.ram_kb), y.Map(p.overhead), colour);
+  }
 
   // The front: for a RAM budget between two points, the better F is the one
   // of the point on the left, so the line steps down at each point.
   if (!front.empty()) {
-    std::string d = "M" + Num(x.Map(front[0].ram_kb)) + "," + Num(y.Map(front[0].overhead));
-    for (size_t i = 1; i < front.size(); ++i) {
-      d += " H" + Num(x.Map(front[i].ram_kb)) + " V" + Num(y.Map(front[i].overhead));
-    }
-    d += " H" + Num(x.px_hi);
-    s += "  <path d=\"" + d + "\" fill=\"none\" stroke=\"" + kFrontColour + "\" stroke-width=\"1.8\"/>\n";
+    s += "  <path d=\"" + Staircase(front, x, y) + "\" fill=\"none\" stroke=\"" + kFrontColour +
+         "\" stroke-width=\"1.8\"/>\n";
     for (const ChartPoint& p : front) {
       s += "  <circle cx=\"" + Num(x.Map(p.ram_kb)) + "\" cy=\"" + Num(y.Map(p.overhead)) + "\" r=\"3.2\" fill=\"" +
            kFrontColour + "\"/>\n";
@@ -169,22 +220,54 @@ std::string ParetoSvg(const std::string& title, const std::vector<ChartPoint>& f
               std::string(" fill=\"") + colour + "\"");
   }
 
-  // Legend, top right inside the plot.
-  const double lx = x.px_hi - 200, ly = y.px_hi + 12;
-  const double lh = 22.0 * static_cast<double>(1 + baselines.size()) + 10;
-  s += "  <rect x=\"" + Num(lx) + "\" y=\"" + Num(ly) + "\" width=\"188\" height=\"" + Num(lh) +
+  // Legend inside the plot: top right, unless that hides a point; then the
+  // first of a few other corners that hides none.
+  const double lw = options.series.empty() ? 188 : 260;
+  const double lh = 22.0 * static_cast<double>(1 + baselines.size() + options.series.size()) + 10;
+  std::vector<ChartPoint> all = front;
+  for (const ChartBaseline& b : baselines) all.push_back(b.point);
+  for (const ChartSeries& series : options.series) all.insert(all.end(), series.points.begin(), series.points.end());
+  const auto hides_a_point = [&](double bx, double by) {
+    return std::any_of(all.begin(), all.end(), [&](const ChartPoint& p) {
+      const double px = x.Map(p.ram_kb), py = y.Map(p.overhead);
+      return px > bx - 8 && px < bx + lw + 8 && py > by - 8 && py < by + lh + 8;
+    });
+  };
+  const double right = x.px_hi - lw - 12, top = y.px_hi + 12;
+  const std::pair<double, double> corners[] = {{right, top},
+                                               {right, (y.px_hi + y.px_lo - lh) / 2},
+                                               {(x.px_lo + x.px_hi - lw) / 2, top},
+                                               {right, y.px_lo - lh - 40}};
+  double lx = right, ly = top;
+  for (const auto& [cx, cy] : corners) {
+    if (!hides_a_point(cx, cy)) {
+      lx = cx, ly = cy;
+      break;
+    }
+  }
+  s += "  <rect x=\"" + Num(lx) + "\" y=\"" + Num(ly) + "\" width=\"" + Num(lw) + "\" height=\"" + Num(lh) +
        "\" fill=\"white\" fill-opacity=\"0.92\" stroke=\"#bbb\"/>\n";
   s += "  <line x1=\"" + Num(lx + 10) + "\" y1=\"" + Num(ly + 18) + "\" x2=\"" + Num(lx + 34) + "\" y2=\"" +
        Num(ly + 18) + "\" stroke=\"" + kFrontColour + "\" stroke-width=\"1.8\"/>\n";
   s += "  <circle cx=\"" + Num(lx + 22) + "\" cy=\"" + Num(ly + 18) + "\" r=\"3.2\" fill=\"" + kFrontColour + "\"/>\n";
-  s += Text(lx + 42, ly + 22, "msf-CNN Pareto front", "start", 12);
+  s += Text(lx + 42, ly + 22, options.front_label, "start", 12);
   for (size_t i = 0; i < baselines.size(); ++i) {
     const double row = ly + 18 + 22.0 * static_cast<double>(i + 1);
     s += Marker(static_cast<int>(i), lx + 22, row, kBaselineColours[i % 4]);
     s += Text(lx + 42, row + 4, baselines[i].label, "start", 12);
   }
+  for (size_t i = 0; i < options.series.size(); ++i) {
+    const double row = ly + 18 + 22.0 * static_cast<double>(baselines.size() + i + 1);
+    const char* colour = kSeriesColours[i % 4];
+    if (options.series[i].staircase) {
+      s += "  <line x1=\"" + Num(lx + 10) + "\" y1=\"" + Num(row) + "\" x2=\"" + Num(lx + 34) + "\" y2=\"" + Num(row) +
+           "\" stroke=\"" + colour + "\" stroke-width=\"1.4\" stroke-dasharray=\"5,3\"/>\n";
+    }
+    s += HollowMarker(static_cast<int>(i), lx + 22, row, colour);
+    s += Text(lx + 42, row + 4, options.series[i].label, "start", 12);
+  }
   for (size_t i = 0; i < notes.size(); ++i) {
-    s += Text(lx + 188, ly + lh + 18 + 16.0 * static_cast<double>(i), notes[i], "end", 11, " fill=\"#666\"");
+    s += Text(lx + lw, ly + lh + 18 + 16.0 * static_cast<double>(i), notes[i], "end", 11, " fill=\"#666\"");
   }
   s += "</svg>\n";
   return s;

@@ -18,8 +18,23 @@ struct ChartBaseline {
   ChartPoint point;
 };
 
+// More point sets, drawn as hollow markers (e.g. a paper's published
+// points), optionally joined as a dashed staircase (another front).
+struct ChartSeries {
+  std::string label;
+  std::vector<ChartPoint> points;
+  bool staircase = false;
+};
+
+struct ChartOptions {
+  std::string y_label = "MAC overhead F (x vanilla)";
+  std::string front_label = "msf-CNN Pareto front";
+  std::vector<ChartSeries> series;
+};
+
 // `notes` are printed in small type under the legend (e.g. a missing baseline).
 std::string ParetoSvg(const std::string& title, const std::vector<ChartPoint>& front,
-                      const std::vector<ChartBaseline>& baselines, const std::vector<std::string>& notes = {});
+                      const std::vector<ChartBaseline>& baselines, const std::vector<std::string>& notes = {},
+                      const ChartOptions& options = {});
 
 }  // namespace msf::cli

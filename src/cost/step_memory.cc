@@ -160,12 +160,79 @@ int64_t NonEmpty(const std::vector<geometry::Interval>& v) {
   return n;
 }
 
+bool HasWindow(ir::OpKind kind) {
+  return kind == ir::OpKind::kConv2D || kind == ir::OpKind::kDepthwiseConv2D ||
+         kind == ir::OpKind::kAveragePool2D || kind == ir::OpKind::kMaxPool2D;
+}
+
+// Along one axis of a windowed op: prefix[o] = sum over output cells o' < o
+// of the kernel offsets that land inside the input (the kernels skip the rest).
+std::vector<int64_t> InsidePrefix(const ir::Graph& g, const ir::Op& op, geometry::Axis axis) {
+  const geometry::AxisWindow w = geometry::OpAxisWindow(g, op, axis);
+  const ir::Tensor& out = g.tensor(op.output());
+  const int32_t n = axis == geometry::Axis::kH ? out.H() : out.W();
+  std::vector<int64_t> prefix(static_cast<size_t>(n) + 1, 0);
+  for (int32_t o = 0; o < n; ++o) {
+    int64_t inside = 0;
+    for (int32_t j = 0; j < w.kernel; ++j) {
+      const int32_t i = o * w.stride - w.pad_before + j * w.dilation;
+      inside += (i >= 0 && i < w.in_size) ? 1 : 0;
+    }
+    prefix[static_cast<size_t>(o) + 1] = prefix[static_cast<size_t>(o)] + inside;
+  }
+  return prefix;
+}
+
+// Cells and in-input kernel offsets over computed intervals of one axis.
+struct AxisCount {
+  int64_t cells = 0, inside = 0;
+  void Add(const std::vector<int64_t>& prefix, geometry::Interval iv) {
+    cells += iv.size();
+    const int32_t n = static_cast<int32_t>(prefix.size()) - 1;
+    const int32_t lo = std::clamp(iv.lo, 0, n), hi = std::clamp(iv.hi, 0, n);
+    if (hi > lo) inside += prefix[static_cast<size_t>(hi)] - prefix[static_cast<size_t>(lo)];
+  }
+};
+
+// Window counts of an op over rows x cols of computed cells.
+void AddWindowWork(const ir::Graph& g, const ir::Op& op, const AxisCount& rows, const AxisCount& cols,
+                   fusion::StepWork* w) {
+  const size_t k = static_cast<size_t>(KernelKindOf(op.kind));
+  const int64_t channels = g.tensor(op.output()).C();
+  const int64_t taps = rows.inside * cols.inside * channels;
+  w->taps[k] += taps;
+  w->tap_rows[k] += rows.inside * cols.cells * channels;
+  w->executed_macs[k] += op.kind == ir::OpKind::kConv2D ? taps * g.tensor(op.input()).C() : taps;
+}
+
 void AddWholeOp(const ir::Graph& g, int32_t op, fusion::StepWork* w) {
   const ir::Op& o = g.ops[static_cast<size_t>(op)];
   const size_t k = static_cast<size_t>(KernelKindOf(o.kind));
   w->macs[k] += ir::OpMacs(g, o);
   w->out_bytes[k] += g.tensor(o.output()).Bytes();
   w->calls[k] += 1;
+  if (HasWindow(o.kind)) {
+    const ir::Tensor& out = g.tensor(o.output());
+    AxisCount rows, cols;
+    rows.Add(InsidePrefix(g, o, geometry::Axis::kH), {0, out.H()});
+    cols.Add(InsidePrefix(g, o, geometry::Axis::kW), {0, out.W()});
+    AddWindowWork(g, o, rows, cols, w);
+  } else {
+    w->executed_macs[k] += ir::OpMacs(g, o);
+  }
+}
+
+// Computed intervals of block op `i` (output local `t`) along one axis.
+AxisCount CountAxis(const geometry::AxisSchedule& a, size_t i, size_t t, const std::vector<int64_t>& prefix) {
+  AxisCount c;
+  if (a.ring) {
+    for (const geometry::StreamAction& act : a.actions) {
+      if (static_cast<size_t>(act.op) == i) c.Add(prefix, act.cells);
+    }
+  } else {
+    for (const geometry::Interval& iv : a.need[t]) c.Add(prefix, iv);
+  }
+  return c;
 }
 
 }  // namespace
@@ -187,6 +254,13 @@ fusion::StepWork StepWorkOf(const ir::Graph& g, const StepMemory& m, const StepS
     const size_t k = static_cast<size_t>(KernelKindOf(g.ops[static_cast<size_t>(op.op)].kind));
     const int64_t cells = s.rows().computed_total[t] * s.cols().computed_total[t];
     w.macs[k] += op.macs_per_pixel * cells;
+    const ir::Op& gop = g.ops[static_cast<size_t>(op.op)];
+    if (HasWindow(gop.kind)) {
+      AddWindowWork(g, gop, CountAxis(s.rows(), i, t, InsidePrefix(g, gop, geometry::Axis::kH)),
+                    CountAxis(s.cols(), i, t, InsidePrefix(g, gop, geometry::Axis::kW)), &w);
+    } else {
+      w.executed_macs[k] += op.macs_per_pixel * cells;
+    }
     w.out_bytes[k] += cells * b.tensors[t].channels;
     const int64_t rows = s.rows().ring ? row_calls[i] : NonEmpty(s.rows().need[t]);
     const int64_t cols = s.cols().ring ? col_calls[i] : NonEmpty(s.cols().need[t]);
@@ -202,6 +276,7 @@ fusion::StepWork StepWorkOf(const ir::Graph& g, const StepMemory& m, const StepS
     const ir::Op& pool = g.ops[static_cast<size_t>(b.spatial_end)];
     const size_t k = static_cast<size_t>(KernelKindOf(pool.kind));
     w.macs[k] += ir::OpMacs(g, pool);  // the per-pixel sums
+    w.executed_macs[k] += ir::OpMacs(g, pool);
     w.calls[k] += 1;
     w.out_bytes[k] += g.tensor(pool.output()).Bytes();
     for (int32_t i = b.spatial_end + 1; i < b.to; ++i) AddWholeOp(g, i, &w);

@@ -27,12 +27,17 @@ const char* VariantName(Variant v);  // "recompute", "hcache", "linebuf", "none"
 
 // What a step does, per runtime kernel family (index = msf_kernel_kind;
 // index 0 is the patch loop itself), so a latency model can predict its
-// cost as a linear function of these counts.
+// cost as a linear function of these counts. Window counts (conv,
+// depthwise, pools) follow the kernels' loops: per output element, the
+// kernel rows and taps that fall inside the input (padding is skipped).
 inline constexpr int kWorkKinds = 12;
 struct StepWork {
-  std::array<int64_t, kWorkKinds> macs{};       // multiply-accumulates
-  std::array<int64_t, kWorkKinds> out_bytes{};  // output bytes written
-  std::array<int64_t, kWorkKinds> calls{};      // kernel invocations (index 0: loop iterations)
+  std::array<int64_t, kWorkKinds> macs{};           // multiply-accumulates (padding taps included)
+  std::array<int64_t, kWorkKinds> out_bytes{};      // output bytes written
+  std::array<int64_t, kWorkKinds> calls{};          // kernel invocations (index 0: loop iterations)
+  std::array<int64_t, kWorkKinds> executed_macs{};  // MACs of in-input taps only: what really runs
+  std::array<int64_t, kWorkKinds> taps{};           // in-input window taps, summed over output elements
+  std::array<int64_t, kWorkKinds> tap_rows{};       // in-input window rows, summed over output elements
 };
 
 struct Edge {

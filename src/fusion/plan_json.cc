@@ -10,7 +10,9 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_write.h"
 #include "core/error.h"
+#include "core/read_file.h"
 #include "fusion/strategy.h"
 
 namespace msf::fusion {
@@ -64,16 +66,20 @@ Variant ParseVariant(const json& v, const std::string& where) {
   Bad(where, "must be \"recompute\", \"hcache\" or \"linebuf\"");
 }
 
-ordered_json ObjectiveJson(const Objective& o) {
+ordered_json ObjectiveJson(const Objective& o, Metric metric, const std::string& target) {
   ordered_json j = {{"kind", ObjectiveKindName(o.kind)}};
   if (o.kind == Objective::Kind::kRamBudget) j["value"] = o.ram_budget;
   if (o.kind == Objective::Kind::kMaxOverhead) {
     j["value"] = std::isinf(o.max_overhead) ? ordered_json("inf") : ordered_json(o.max_overhead);
   }
+  if (metric == Metric::kInstructions) {  // absent: MACs, as in plans from before latency models
+    j["minimise"] = "instructions";
+    j["target"] = target;
+  }
   return j;
 }
 
-Objective ParseObjective(const json& j) {
+Objective ParseObjective(const json& j, Metric* metric, std::string* target) {
   const std::string where = "objective";
   if (!j.is_object()) Bad(where, "must be an object");
   const std::string kind = String(j, "kind", where);
@@ -96,6 +102,13 @@ Objective ParseObjective(const json& j) {
   } else {
     Bad("objective.kind", "must be \"ram_budget\", \"max_overhead\" or \"min_ram\"");
   }
+  const std::string minimise = j.contains("minimise") ? String(j, "minimise", where) : "macs";
+  if (minimise == "instructions") {
+    *metric = Metric::kInstructions;
+    *target = String(j, "target", where);
+  } else if (minimise != "macs") {
+    Bad("objective.minimise", "must be \"macs\" or \"instructions\"");
+  }
   return o;
 }
 
@@ -108,6 +121,12 @@ ordered_json StepJson(const PlanStep& s) {
           {"ram_bytes", s.ram_bytes},
           {"ram_bytes_with_io", s.ram_bytes_with_io},
           {"macs", s.macs}};
+}
+
+ordered_json StepJsonWithPrediction(const PlanStep& s) {
+  ordered_json j = StepJson(s);
+  if (s.predicted_instructions >= 0) j["predicted_instructions"] = s.predicted_instructions;
+  return j;
 }
 
 PlanStep ParseStep(const json& j, const std::string& where, int32_t expected_first) {
@@ -142,6 +161,7 @@ PlanStep ParseStep(const json& j, const std::string& where, int32_t expected_fir
   s.ram_bytes = NonNegativeInt(j, "ram_bytes", where);
   s.ram_bytes_with_io = j.contains("ram_bytes_with_io") ? NonNegativeInt(j, "ram_bytes_with_io", where) : s.ram_bytes;
   s.macs = NonNegativeInt(j, "macs", where);
+  if (j.contains("predicted_instructions")) s.predicted_instructions = NonNegativeInt(j, "predicted_instructions", where);
   return s;
 }
 
@@ -183,20 +203,23 @@ Plan MakePlan(const FusionDag& dag, const Setting& setting) {
 
 std::string PlanToJsonText(const Plan& plan) {
   ordered_json steps = ordered_json::array();
-  for (const PlanStep& s : plan.steps) steps.push_back(StepJson(s));
-  const ordered_json j = {{"model", plan.model},
+  for (const PlanStep& s : plan.steps) steps.push_back(StepJsonWithPrediction(s));
+  ordered_json j = {{"model", plan.model},
                   {"strategy", plan.strategy},
                   {"cost_model", plan.cost_model},
-                  {"objective", ObjectiveJson(plan.objective)},
+                  {"objective", ObjectiveJson(plan.objective, plan.metric, plan.metric_target)},
                   {"peak_ram_bytes", plan.peak_ram_bytes},
                   {"peak_ram_bytes_with_io", plan.peak_ram_bytes_with_io},
                   {"arena_bytes", plan.arena_bytes},
                   {"macs", plan.macs},
                   {"vanilla_macs", plan.vanilla_macs},
                   {"mac_overhead", plan.mac_overhead},
-                  {"num_ops", plan.num_ops},
-                  {"steps", steps}};
-  return j.dump(2) + "\n";
+                  {"num_ops", plan.num_ops}};
+  if (plan.predicted_instructions >= 0) {
+    j["predicted_instructions"] = {{"target", plan.predicted_target}, {"total", plan.predicted_instructions}};
+  }
+  j["steps"] = steps;
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 Plan PlanFromJsonText(std::string_view text) {
@@ -214,7 +237,7 @@ Plan PlanFromJsonText(std::string_view text) {
   ParseStrategy(p.strategy);  // throws on an unknown name
   p.cost_model = String(j, "cost_model", top);
   if (p.cost_model != "exact" && p.cost_model != "paper") Bad("plan.cost_model", "must be \"exact\" or \"paper\"");
-  p.objective = ParseObjective(Field(j, "objective", top));
+  p.objective = ParseObjective(Field(j, "objective", top), &p.metric, &p.metric_target);
   p.peak_ram_bytes = NonNegativeInt(j, "peak_ram_bytes", top);
   p.peak_ram_bytes_with_io = NonNegativeInt(j, "peak_ram_bytes_with_io", top);
   if (j.contains("arena_bytes")) p.arena_bytes = NonNegativeInt(j, "arena_bytes", top);
@@ -226,6 +249,12 @@ Plan PlanFromJsonText(std::string_view text) {
   const int64_t num_ops = NonNegativeInt(j, "num_ops", top);
   if (num_ops < 1 || num_ops > std::numeric_limits<int32_t>::max()) Bad("plan.num_ops", "must be at least 1");
   p.num_ops = static_cast<int32_t>(num_ops);
+  if (j.contains("predicted_instructions")) {
+    const json& pi = j["predicted_instructions"];
+    if (!pi.is_object()) Bad("plan.predicted_instructions", "must be an object");
+    p.predicted_target = String(pi, "target", "plan.predicted_instructions");
+    p.predicted_instructions = NonNegativeInt(pi, "total", "plan.predicted_instructions");
+  }
 
   const json& steps = Field(j, "steps", top);
   if (!steps.is_array() || steps.empty()) Bad("plan.steps", "must be a non-empty array");
@@ -251,17 +280,11 @@ Plan PlanFromJsonText(std::string_view text) {
   return p;
 }
 
-void WritePlanFile(const std::string& path, const Plan& plan) {
-  std::ofstream f(path, std::ios::binary);
-  if (!f) throw Error(path + ": cannot write file");
-  f << PlanToJsonText(plan);
-  if (!f) throw Error(path + ": write failed");
-}
+void WritePlanFile(const std::string& path, const Plan& plan) { WriteFileAtomically(path, PlanToJsonText(plan)); }
 
 Plan ReadPlanFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(path + ": cannot open plan file");
-  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::vector<char> bytes = ReadWholeFile<char>(path, "plan file");
+  const std::string text(bytes.begin(), bytes.end());
   try {
     return PlanFromJsonText(text);
   } catch (const Error& e) {

@@ -141,6 +141,18 @@ std::vector<Setting> ParetoFront(const FusionDag& dag) {
   return front;
 }
 
+Setting SettingOf(const FusionDag& dag, std::vector<int32_t> edges) {
+  Setting s;
+  s.edges = std::move(edges);
+  for (int32_t e : s.edges) {
+    const Edge& edge = dag.edges.at(static_cast<size_t>(e));
+    s.peak_ram_bytes = std::max(s.peak_ram_bytes, edge.ram_bytes);
+    s.peak_ram_bytes_with_io = std::max(s.peak_ram_bytes_with_io, edge.ram_bytes_with_io);
+    s.macs += edge.macs;
+  }
+  return s;
+}
+
 int64_t MinPeakRam(const FusionDag& dag) { return MinBottleneck(dag, InEdges(dag)); }
 
 Setting SolveMinRam(const FusionDag& dag) {

@@ -42,6 +42,10 @@ Setting SolveP2(const FusionDag& dag, int64_t ram_budget);
 // Lowest peak RAM at all; ties: lower MACs, then fewer steps.
 Setting SolveMinRam(const FusionDag& dag);
 
+// The setting made of `edges` (a path of `dag`), with its totals counted on
+// `dag`: e.g. a path solved on a copy of the DAG with other edge costs.
+Setting SettingOf(const FusionDag& dag, std::vector<int32_t> edges);
+
 // Smallest peak RAM any setting reaches (min-bottleneck path); throws if the
 // DAG has no path from the first to the last node.
 int64_t MinPeakRam(const FusionDag& dag);

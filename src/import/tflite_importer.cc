@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "core/error.h"
+#include "core/read_file.h"
 #include "import/builtin_op_names.h"
 #include "tflite_subset_generated.h"
 
@@ -660,10 +661,7 @@ ir::Graph ImportTfliteBuffer(std::shared_ptr<const std::vector<uint8_t>> bytes, 
 }
 
 ir::Graph ImportTfliteFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw Error(path + ": cannot open file");
-  auto bytes = std::make_shared<std::vector<uint8_t>>(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-  if (file.bad()) throw Error(path + ": read error");
+  auto bytes = std::make_shared<std::vector<uint8_t>>(ReadWholeFile(path, "file"));
   ir::Graph g = ImportTfliteBuffer(std::move(bytes), path);
   const size_t slash = path.find_last_of('/');
   g.name = path.substr(slash == std::string::npos ? 0 : slash + 1);

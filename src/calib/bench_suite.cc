@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: MIT
+#include "calib/bench_suite.h"
+
+#include <algorithm>
+
+#include "calib/graph_builder.h"
+#include "core/error.h"
+#include "ir/analysis.h"
+
+namespace msf::calib {
+namespace {
+
+using ir::Activation;
+
+cost::StepSpec Layer(int32_t op) { return {op, op + 1, fusion::StepKind::kLayer, fusion::Variant::kNone, 0, 0}; }
+
+std::vector<cost::StepSpec> AllLayers(const ir::Graph& g) {
+  std::vector<cost::StepSpec> steps;
+  for (int32_t i = 0; i < static_cast<int32_t>(g.ops.size()); ++i) steps.push_back(Layer(i));
+  return steps;
+}
+
+void AddLayerBench(std::vector<Bench>* out, std::string name, GraphBuilder& b) {
+  ir::Graph g = b.Take();
+  std::vector<cost::StepSpec> steps = AllLayers(g);
+  out->push_back({std::move(name), std::move(g), std::move(steps)});
+}
+
+// One layer of each kernel family, in the shapes real models use.
+void LayerBenches(std::vector<Bench>* out, bool tiny) {
+  uint64_t seed = 1;
+  const auto conv = [&](int h, int cin, int cout, int k, int s) {
+    GraphBuilder b("conv", {1, h, h, cin}, seed++);
+    b.Conv(cout, k, s);
+    AddLayerBench(out, "conv" + std::to_string(k) + "x" + std::to_string(k) + "s" + std::to_string(s) + "_" +
+                           std::to_string(h) + "x" + std::to_string(cin) + "to" + std::to_string(cout), b);
+  };
+  const auto dw = [&](int h, int c, int k, int s, int m) {
+    GraphBuilder b("dw", {1, h, h, c}, seed++);
+    b.Depthwise(k, s, m);
+    AddLayerBench(out, "dw" + std::to_string(k) + "x" + std::to_string(k) + "s" + std::to_string(s) + "m" +
+                           std::to_string(m) + "_" + std::to_string(h) + "x" + std::to_string(c), b);
+  };
+  if (tiny) {
+    conv(8, 8, 16, 1, 1);
+    dw(8, 16, 3, 1, 1);
+    return;
+  }
+  conv(32, 3, 16, 3, 2);  // stems
+  conv(24, 3, 8, 3, 2);
+  conv(24, 1, 8, 3, 2);
+  conv(16, 8, 8, 3, 1);
+  conv(12, 16, 16, 5, 1);
+  conv(16, 8, 48, 1, 1);  // pointwise expand / project
+  conv(16, 48, 8, 1, 1);
+  conv(10, 16, 96, 1, 1);
+  conv(10, 96, 16, 1, 1);
+  conv(8, 24, 144, 1, 1);
+  conv(6, 144, 40, 1, 1);
+  conv(5, 240, 40, 1, 1);
+  conv(3, 160, 320, 1, 1);
+  conv(1, 160, 1000, 1, 1);  // classifier
+  conv(1, 320, 2, 1, 1);
+  dw(20, 16, 3, 1, 1);
+  dw(20, 48, 3, 2, 1);
+  dw(12, 8, 3, 1, 1);
+  dw(10, 72, 5, 1, 1);
+  dw(10, 48, 7, 1, 1);
+  dw(10, 96, 7, 2, 1);
+  dw(5, 240, 3, 1, 1);
+  dw(6, 120, 5, 2, 1);
+  dw(24, 1, 3, 2, 8);  // person_detect's stem: depth multiplier 8
+  dw(12, 8, 3, 1, 2);
+  {
+    GraphBuilder b("avgpool", {1, 5, 5, 160}, seed++);
+    b.GlobalAvgPool();
+    AddLayerBench(out, "global_avgpool_5x5x160", b);
+  }
+  {
+    GraphBuilder b("avgpool", {1, 3, 3, 256}, seed++);
+    b.GlobalAvgPool();
+    AddLayerBench(out, "global_avgpool_3x3x256", b);
+  }
+  const auto pool = [&](bool max, int h, int c, int k, int s) {
+    GraphBuilder b(max ? "maxpool" : "avgpool", {1, h, h, c}, seed++);
+    max ? b.MaxPool(k, s) : b.AvgPool(k, s);
+    AddLayerBench(out, std::string(max ? "maxpool" : "avgpool") + std::to_string(k) + "x" + std::to_string(k) + "s" +
+                           std::to_string(s) + "_" + std::to_string(h) + "x" + std::to_string(c), b);
+  };
+  for (bool max : {false, true}) {
+    pool(max, 12, 16, 2, 2);
+    pool(max, 13, 24, 3, 2);
+    pool(max, 24, 8, 2, 2);
+    pool(max, 6, 64, 3, 1);
+  }
+  for (int h : {10, 20}) {
+    GraphBuilder b("pad", {1, h, h, 16}, seed++);
+    b.Pad(1);
+    AddLayerBench(out, "pad1_" + std::to_string(h) + "x16", b);
+  }
+  for (int h : {10, 16}) {
+    GraphBuilder b("requantize", {1, h, h, 24}, seed++);
+    b.Requantize();
+    AddLayerBench(out, "requantize_" + std::to_string(h) + "x24", b);
+  }
+  for (auto [cin, cout] : {std::pair{256, 10}, std::pair{64, 100}, std::pair{1024, 2}}) {
+    GraphBuilder b("fc", {1, cin}, seed++);
+    b.FullyConnected(cout);
+    AddLayerBench(out, "fc_" + std::to_string(cin) + "to" + std::to_string(cout), b);
+  }
+  for (auto [h, c] : {std::pair{5, 64}, std::pair{3, 160}, std::pair{7, 16}, std::pair{2, 320}}) {
+    GraphBuilder b("mean", {1, h, h, c}, seed++);
+    b.Mean();
+    AddLayerBench(out, "mean_" + std::to_string(h) + "x" + std::to_string(c), b);
+  }
+  for (int n : {2, 100, 1000}) {
+    GraphBuilder b("softmax", {1, n}, seed++);
+    b.Softmax();
+    AddLayerBench(out, "softmax_" + std::to_string(n), b);
+  }
+  for (int n : {2, 1000}) {  // a classifier and its RESHAPE, as in the shared models
+    GraphBuilder b("reshape", {1, 1, 1, 64}, seed++);
+    b.Conv(n, 1, 1, Activation::kNone).Flatten();
+    AddLayerBench(out, "classifier_reshape_" + std::to_string(n), b);
+  }
+  for (auto [h, c] : {std::pair{10, 16}, std::pair{20, 8}, std::pair{5, 96}}) {
+    GraphBuilder b("add", {1, h, h, c}, seed++);
+    const ir::TensorId skip = b.current();
+    b.Depthwise(3, 1).AddFrom(skip);
+    AddLayerBench(out, "add_" + std::to_string(h) + "x" + std::to_string(c), b);
+  }
+}
+
+struct Block {
+  std::string name;
+  ir::Graph graph;
+};
+
+// Typical fusable blocks (each graph is one block).
+std::vector<Block> FusedBlocks(bool tiny) {
+  std::vector<Block> blocks;
+  uint64_t seed = 100;
+  {
+    GraphBuilder b("mbconv", {1, 16, 16, 8}, seed++);
+    b.Conv(48, 1, 1).Depthwise(3, 1).Conv(8, 1, 1, Activation::kNone);
+    blocks.push_back({"mbconv_k3_16x8", b.Take()});
+  }
+  if (tiny) return blocks;
+  {
+    GraphBuilder b("stem", {1, 40, 40, 3}, seed++);
+    b.Conv(16, 3, 2).Depthwise(3, 1).Conv(8, 1, 1, Activation::kNone);
+    blocks.push_back({"stem_40x3", b.Take()});
+  }
+  {
+    GraphBuilder b("mbconv_s2", {1, 20, 20, 16}, seed++);
+    b.Conv(48, 1, 1).Depthwise(7, 2).Conv(24, 1, 1, Activation::kNone);
+    blocks.push_back({"mbconv_k7s2_20x16", b.Take()});
+  }
+  {
+    GraphBuilder b("residual", {1, 12, 12, 16}, seed++);
+    const ir::TensorId skip = b.current();
+    b.Conv(64, 1, 1).Depthwise(5, 1).Conv(16, 1, 1, Activation::kNone).AddFrom(skip);
+    blocks.push_back({"residual_k5_12x16", b.Take()});
+  }
+  {
+    GraphBuilder b("two_blocks", {1, 24, 24, 8}, seed++);
+    b.Conv(24, 1, 1).Depthwise(3, 2).Conv(16, 1, 1, Activation::kNone).Conv(48, 1, 1).Depthwise(5, 1);
+    blocks.push_back({"two_mbconv_24x8", b.Take()});
+  }
+  {
+    GraphBuilder b("person", {1, 24, 24, 1}, seed++);
+    b.Depthwise(3, 2, 8).Conv(16, 1, 1).Depthwise(3, 1).Conv(32, 1, 1);
+    blocks.push_back({"dw_stem_24x1", b.Take()});
+  }
+  {
+    GraphBuilder b("classic", {1, 16, 16, 4}, seed++);
+    b.Conv(16, 3, 1).MaxPool(2, 2).Conv(24, 3, 1).AvgPool(2, 2).Conv(32, 1, 1);
+    blocks.push_back({"conv_pool_16x4", b.Take()});
+  }
+  {
+    GraphBuilder b("padded_pool", {1, 12, 12, 8}, seed++);
+    b.Conv(16, 1, 1).Pad(1).MaxPool(3, 1).Requantize().Conv(8, 1, 1, Activation::kNone);
+    blocks.push_back({"pad_pool_requant_12x8", b.Take()});
+  }
+  {
+    GraphBuilder b("head", {1, 6, 6, 32}, seed++);
+    b.Conv(96, 1, 1).Depthwise(3, 1).GlobalAvgPool().Conv(100, 1, 1, Activation::kNone).Flatten();
+    blocks.push_back({"pooled_head_6x32", b.Take()});
+  }
+  return blocks;
+}
+
+void FusedBenches(std::vector<Bench>* out, bool tiny) {
+  struct Combo {
+    fusion::Variant variant;
+    int32_t patch;
+  };
+  const std::vector<Combo> combos =
+      tiny ? std::vector<Combo>{{fusion::Variant::kHCache, 2}}
+           : std::vector<Combo>{{fusion::Variant::kRecompute, 1}, {fusion::Variant::kRecompute, 2},
+                                {fusion::Variant::kRecompute, 4}, {fusion::Variant::kHCache, 1},
+                                {fusion::Variant::kHCache, 2},    {fusion::Variant::kHCache, 4},
+                                {fusion::Variant::kLineBuffer, 1}};
+  for (const Block& block : FusedBlocks(tiny)) {
+    for (const Combo& c : combos) {
+      const int32_t n = static_cast<int32_t>(block.graph.ops.size());
+      const cost::StepSpec spec{0, n, fusion::StepKind::kFused, c.variant, c.patch, c.patch};
+      std::string name = block.name + "_" + fusion::VariantName(c.variant);
+      if (c.variant != fusion::Variant::kLineBuffer) name += "_p" + std::to_string(c.patch);
+      out->push_back({std::move(name), block.graph, {spec}});
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Bench> BenchSuite(SuiteSize size) {
+  const bool tiny = size == SuiteSize::kTiny;
+  std::vector<Bench> suite;
+  LayerBenches(&suite, tiny);
+  FusedBenches(&suite, tiny);
+  return suite;
+}
+
+BenchPlan PlanBench(const Bench& bench) {
+  const ir::Graph& g = bench.graph;
+  const cost::GraphLiveness live = cost::ComputeLiveness(g);
+  BenchPlan bp;
+  fusion::Plan& p = bp.plan;
+  p.model = bench.name;
+  p.strategy = "msf";
+  p.cost_model = "exact";
+  p.num_ops = static_cast<int32_t>(g.ops.size());
+  p.vanilla_macs = ir::TotalMacs(g);
+  for (const cost::StepSpec& spec : bench.steps) {
+    const std::optional<cost::StepMemory> m = cost::DescribeStep(g, live, spec);
+    if (!m) throw Error("calibration bench " + bench.name + ": ops " + std::to_string(spec.from) + ".." +
+                        std::to_string(spec.to - 1) + " cannot be fused");
+    fusion::PlanStep s;
+    s.first_op = spec.from, s.last_op = spec.to - 1;
+    s.kind = spec.kind, s.variant = spec.variant;
+    s.patch_h = m->schedule ? m->schedule->patch_h : 0;
+    s.patch_w = m->schedule ? m->schedule->patch_w : 0;
+    s.ram_bytes = m->Bytes(false);
+    s.ram_bytes_with_io = m->Bytes(true);
+    s.macs = m->schedule ? m->schedule->Macs(g) : ir::OpMacs(g, g.ops[static_cast<size_t>(spec.from)]);
+    p.steps.push_back(s);
+    p.peak_ram_bytes = std::max(p.peak_ram_bytes, s.ram_bytes);
+    p.peak_ram_bytes_with_io = std::max(p.peak_ram_bytes_with_io, s.ram_bytes_with_io);
+    p.macs += s.macs;
+    bp.work.push_back(cost::StepWorkOf(g, *m, {spec.from, spec.to, spec.kind, spec.variant, s.patch_h, s.patch_w}));
+    bp.kinds.push_back(spec.kind);
+  }
+  p.mac_overhead = p.vanilla_macs > 0 ? static_cast<double>(p.macs) / static_cast<double>(p.vanilla_macs) : 0.0;
+  return bp;
+}
+
+std::vector<fusion::StepWork> PlanWork(const ir::Graph& g, const fusion::Plan& plan) {
+  const cost::GraphLiveness live = cost::ComputeLiveness(g);
+  std::vector<fusion::StepWork> work;
+  for (const fusion::PlanStep& s : plan.steps) {
+    const cost::StepSpec spec{s.first_op, s.last_op + 1, s.kind, s.variant, s.patch_h, s.patch_w};
+    const std::optional<cost::StepMemory> m = cost::DescribeStep(g, live, spec);
+    if (!m) throw Error("plan step over ops " + std::to_string(s.first_op) + ".." + std::to_string(s.last_op) +
+                        " cannot be formed by msf's geometry");
+    work.push_back(cost::StepWorkOf(g, *m, spec));
+  }
+  return work;
+}
+
+}  // namespace msf::calib

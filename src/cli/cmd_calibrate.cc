@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+// `msf calibrate`: measure the micro-benchmark suite on a target in QEMU and
+// fit its latency model (calibration/<target>.json).
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "calib/calibrate.h"
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/format.h"
+#include "core/error.h"
+
+namespace msf::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: msf calibrate --target cortex-m4|cortex-m7|rv32imac [--out FILE] [--samples FILE.csv] "
+    "[--reuse FILE.csv] [--jobs N] [--tiny]";
+
+// name,instructions,predicted,... lines of an earlier --samples file.
+std::map<std::string, int64_t> ReadMeasurements(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) throw Error(path + ": cannot open samples file");
+  std::map<std::string, int64_t> m;
+  std::string line;
+  std::getline(f, line);  // header
+  while (std::getline(f, line)) {
+    std::istringstream in(line);
+    std::string name, count;
+    if (!std::getline(in, name, ',') || !std::getline(in, count, ',')) throw Error(path + ": bad line '" + line + "'");
+    try {
+      m[name] = std::stoll(count);
+    } catch (const std::exception&) {
+      throw Error(path + ": bad instruction count in '" + line + "'");
+    }
+  }
+  return m;
+}
+
+std::string SamplesCsv(const cost::LatencyModel& model, const std::vector<calib::Sample>& samples) {
+  std::string csv = "bench,instructions,predicted,relative_error";
+  for (const std::string& f : cost::LatencyModel::FeatureNames()) csv += "," + f;
+  csv += "\n";
+  for (const calib::Sample& s : samples) {
+    const double p = calib::Predict(model, s);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, ",%lld,%.0f,%.4f", static_cast<long long>(s.instructions), p,
+                  (p - static_cast<double>(s.instructions)) / static_cast<double>(s.instructions));
+    csv += s.name + buf;
+    for (double f : s.features) {
+      std::snprintf(buf, sizeof buf, ",%.0f", f);
+      csv += buf;
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
+}  // namespace
+
+int RunCalibrate(const std::vector<std::string>& argv) {
+  Args args(argv, {"target", "out", "samples", "reuse", "jobs"}, {"tiny"});
+  if (!args.positional().empty() || !args.Get("target")) throw Error(kUsage);
+  const std::string target = *args.Get("target");
+  if (target == "host") throw Error("the host cannot count instructions; calibrate cortex-m4, cortex-m7 or rv32imac");
+  calib::MeasureOptions options;
+  options.target = codegen::ParseTarget(target);
+  if (auto jobs = args.Get("jobs")) {
+    try {
+      options.jobs = std::stoi(*jobs);
+    } catch (const std::exception&) {
+      options.jobs = 0;
+    }
+    if (options.jobs < 1 || options.jobs > 64) throw Error("--jobs must be a number from 1 to 64, got '" + *jobs + "'");
+  }
+  const std::vector<calib::Bench> suite = calib::BenchSuite(args.Has("tiny") ? calib::SuiteSize::kTiny
+                                                                              : calib::SuiteSize::kFull);
+  std::vector<calib::Sample> samples;
+  if (auto reuse = args.Get("reuse")) {
+    const std::map<std::string, int64_t> measured = ReadMeasurements(*reuse);
+    for (const calib::Bench& b : suite) {
+      auto it = measured.find(b.name);
+      if (it == measured.end()) throw Error(*reuse + ": no measurement of bench " + b.name);
+      const calib::BenchPlan bp = calib::PlanBench(b);
+      samples.push_back({b.name, calib::PlanFeatures(bp.work, bp.kinds), it->second});
+    }
+  } else {
+    std::fprintf(stderr, "msf calibrate: %zu benchmarks on %s (QEMU), %d at a time\n", suite.size(), target.c_str(),
+                 options.jobs);
+    options.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
+    samples = calib::MeasureSuite(suite, options);
+  }
+
+  cost::LatencyModel model = calib::FitLatencyModel(samples, target);
+  const calib::FitQuality q = calib::Evaluate(model, samples);
+  char note[512];
+  std::snprintf(note, sizeof note,
+                "fitted by `msf calibrate --target %s` (regenerate: make calibrate) on %zu QEMU micro-benchmarks: "
+                "rms relative error %.2f%%, max %.2f%% (%s)",
+                target.c_str(), samples.size(), 100 * q.rms_relative_error, 100 * q.max_relative_error,
+                q.worst.c_str());
+  model.note = note;
+  std::fprintf(stderr, "fit: rms relative error %.2f%%, max %.2f%% (%s)\n", 100 * q.rms_relative_error,
+               100 * q.max_relative_error, q.worst.c_str());
+  if (auto path = args.Get("samples")) WriteTextFile(*path, SamplesCsv(model, samples));
+  const std::string json = cost::LatencyModelToJson(model);
+  if (auto out = args.Get("out")) {
+    WriteTextFile(*out, json);
+  } else {
+    std::fputs(json.c_str(), stdout);
+  }
+  return 0;
+}
+
+}  // namespace msf::cli

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+#include "cost/latency_model.h"
+
+#include <cmath>
+#include <iterator>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "cost/embedded_calibrations.h"
+#include "cost/step_memory.h"
+
+namespace msf::cost {
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+constexpr const char* kFamilies[fusion::kWorkKinds] = {
+    "patch_loop", "conv", "depthwise", "avgpool", "maxpool", "pad", "add",
+    "requantize", "fully_connected", "mean", "softmax", "copy"};
+
+// Feature layout: per_invoke, per_layer_step, per_fused_step, per_iteration,
+// then the kFields coefficients of kernel kinds 1..11.
+constexpr const char* kFields[] = {"per_mac", "per_tap", "per_tap_row", "per_out_byte", "per_call"};
+constexpr size_t kPerKernel = std::size(kFields);
+constexpr size_t kFixed = 4;
+constexpr size_t kNumFeatures = kFixed + kPerKernel * (fusion::kWorkKinds - 1);
+
+double& Field(KernelCost& kc, size_t f) {
+  double* fields[] = {&kc.per_mac, &kc.per_tap, &kc.per_tap_row, &kc.per_out_byte, &kc.per_call};
+  return *fields[f];
+}
+
+[[noreturn]] void Bad(const std::string& what) { throw Error("invalid latency model: " + what); }
+
+double Coefficient(const json& obj, const char* key, const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end()) Bad(where + " has no \"" + key + "\"");
+  if (!it->is_number() || !std::isfinite(it->get<double>()) || it->get<double>() < 0) {
+    Bad(where + "." + key + " must be a non-negative number");
+  }
+  return it->get<double>();
+}
+
+const json& Object(const json& obj, const char* key, const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_object()) Bad(where + "." + key + " must be an object");
+  return *it;
+}
+
+}  // namespace
+
+const char* KernelFamilyName(int kind) {
+  return kind >= 0 && kind < fusion::kWorkKinds ? kFamilies[kind] : "?";
+}
+
+double LatencyModel::PredictStep(const fusion::StepWork& work, fusion::StepKind kind) const {
+  const std::vector<double> f = StepFeatures(work, kind);
+  const std::vector<double> c = Coefficients();
+  double sum = 0;
+  for (size_t i = 0; i < f.size(); ++i) sum += f[i] * c[i];
+  return sum;
+}
+
+std::vector<std::string> LatencyModel::FeatureNames() {
+  std::vector<std::string> names = {"per_invoke", "per_step.layer", "per_step.fused", "patch_loop.per_iteration"};
+  for (int k = 1; k < fusion::kWorkKinds; ++k) {
+    for (const char* field : kFields) names.push_back(std::string(kFamilies[k]) + "." + field);
+  }
+  return names;
+}
+
+std::vector<double> LatencyModel::Coefficients() const {
+  std::vector<double> c = {per_invoke, per_layer_step, per_fused_step, per_iteration};
+  for (int k = 1; k < fusion::kWorkKinds; ++k) {
+    KernelCost kc = kernel[static_cast<size_t>(k)];
+    for (size_t f = 0; f < kPerKernel; ++f) c.push_back(Field(kc, f));
+  }
+  return c;
+}
+
+void LatencyModel::SetCoefficients(const std::vector<double>& c) {
+  if (c.size() != kNumFeatures) throw Error("internal: latency model needs " + std::to_string(kNumFeatures) + " coefficients");
+  per_invoke = c[0], per_layer_step = c[1], per_fused_step = c[2], per_iteration = c[3];
+  for (int k = 1; k < fusion::kWorkKinds; ++k) {
+    for (size_t f = 0; f < kPerKernel; ++f) Field(kernel[static_cast<size_t>(k)], f) = c[kFixed + kPerKernel * (k - 1) + f];
+  }
+}
+
+size_t InvokeFeature() { return 0; }
+
+std::vector<double> StepFeatures(const fusion::StepWork& work, fusion::StepKind kind) {
+  std::vector<double> f(kNumFeatures, 0.0);
+  f[kind == fusion::StepKind::kLayer ? 1 : 2] = 1;
+  f[3] = static_cast<double>(work.calls[0]);
+  for (int k = 1; k < fusion::kWorkKinds; ++k) {
+    const size_t i = kFixed + kPerKernel * static_cast<size_t>(k - 1), kk = static_cast<size_t>(k);
+    f[i] = static_cast<double>(work.executed_macs[kk]);
+    f[i + 1] = static_cast<double>(work.taps[kk]);
+    f[i + 2] = static_cast<double>(work.tap_rows[kk]);
+    f[i + 3] = static_cast<double>(work.out_bytes[kk]);
+    f[i + 4] = static_cast<double>(work.calls[kk]);
+  }
+  return f;
+}
+
+std::string LatencyModelToJson(const LatencyModel& m) {
+  ordered_json kernels = ordered_json::object();
+  for (int k = 1; k < fusion::kWorkKinds; ++k) {
+    KernelCost kc = m.kernel[static_cast<size_t>(k)];
+    ordered_json fields = ordered_json::object();
+    for (size_t f = 0; f < kPerKernel; ++f) fields[kFields[f]] = Field(kc, f);
+    kernels[kFamilies[k]] = fields;
+  }
+  const ordered_json j = {{"target", m.target},
+                          {"unit", "instructions"},
+                          {"note", m.note},
+                          {"per_invoke", m.per_invoke},
+                          {"per_step", {{"layer", m.per_layer_step}, {"fused", m.per_fused_step}}},
+                          {"patch_loop", {{"per_iteration", m.per_iteration}}},
+                          {"kernels", kernels}};
+  return j.dump(2) + "\n";
+}
+
+LatencyModel LatencyModelFromJson(std::string_view text) {
+  json j;
+  try {
+    j = json::parse(text.begin(), text.end());
+  } catch (const json::exception& e) {
+    Bad(std::string("not JSON (") + e.what() + ")");
+  }
+  if (!j.is_object()) Bad("the top level must be an object");
+  LatencyModel m;
+  auto target = j.find("target");
+  if (target == j.end() || !target->is_string()) Bad("\"target\" must be a string");
+  m.target = target->get<std::string>();
+  auto unit = j.find("unit");
+  if (unit == j.end() || *unit != "instructions") Bad("\"unit\" must be \"instructions\"");
+  if (auto note = j.find("note"); note != j.end() && note->is_string()) m.note = note->get<std::string>();
+  m.per_invoke = Coefficient(j, "per_invoke", "model");
+  const json& step = Object(j, "per_step", "model");
+  m.per_layer_step = Coefficient(step, "layer", "per_step");
+  m.per_fused_step = Coefficient(step, "fused", "per_step");
+  m.per_iteration = Coefficient(Object(j, "patch_loop", "model"), "per_iteration", "patch_loop");
+  const json& kernels = Object(j, "kernels", "model");
+  for (int k = 1; k < fusion::kWorkKinds; ++k) {
+    const std::string where = std::string("kernels.") + kFamilies[k];
+    const json& kc = Object(kernels, kFamilies[k], "kernels");
+    for (size_t f = 0; f < kPerKernel; ++f) Field(m.kernel[static_cast<size_t>(k)], f) = Coefficient(kc, kFields[f], where);
+  }
+  for (auto it = kernels.begin(); it != kernels.end(); ++it) {
+    bool known = false;
+    for (int k = 1; k < fusion::kWorkKinds; ++k) known = known || it.key() == kFamilies[k];
+    if (!known) Bad("unknown kernel family \"" + it.key() + "\"");
+  }
+  return m;
+}
+
+LatencyModel ReadLatencyModelFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw Error(path + ": cannot open latency model file");
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  try {
+    return LatencyModelFromJson(text);
+  } catch (const Error& e) {
+    throw Error(path + ": " + e.what());
+  }
+}
+
+const std::vector<std::string>& CalibratedTargets() {
+  static const std::vector<std::string> targets = {"cortex-m4", "cortex-m7", "rv32imac"};
+  return targets;
+}
+
+LatencyModel BuiltinLatencyModel(const std::string& target) {
+  for (const calibration_files::EmbeddedFile& f : calibration_files::EmbeddedFiles()) {
+    if (f.path == target + ".json") {
+      LatencyModel m = LatencyModelFromJson(f.Text());
+      if (m.target != target) throw Error("internal: calibration/" + target + ".json is for " + m.target);
+      return m;
+    }
+  }
+  throw Error("no latency model for target '" + target + "' (expected cortex-m4, cortex-m7 or rv32imac)");
+}
+
+fusion::FusionDag InstructionDag(const fusion::FusionDag& dag, const LatencyModel& m) {
+  fusion::FusionDag out = dag;
+  out.vanilla_macs = 0;
+  for (fusion::Edge& e : out.edges) {
+    e.macs = std::llround(m.PredictStep(e));
+    if (e.kind == fusion::StepKind::kLayer) out.vanilla_macs += e.macs;
+  }
+  return out;
+}
+
+double PredictVanilla(const ir::Graph& g, const LatencyModel& m) {
+  const GraphLiveness live = ComputeLiveness(g);
+  double total = m.per_invoke;
+  for (int32_t i = 0; i < static_cast<int32_t>(g.ops.size()); ++i) {
+    const StepSpec layer{i, i + 1, fusion::StepKind::kLayer, fusion::Variant::kNone, 0, 0};
+    total += m.PredictStep(StepWorkOf(g, *DescribeStep(g, live, layer), layer), fusion::StepKind::kLayer);
+  }
+  return total;
+}
+
+void PredictPlan(fusion::Plan* plan, const std::vector<fusion::StepWork>& work, const LatencyModel& m) {
+  if (work.size() != plan->steps.size()) throw Error("internal: one work record per plan step expected");
+  double total = m.per_invoke;
+  for (size_t i = 0; i < work.size(); ++i) {
+    const double step = m.PredictStep(work[i], plan->steps[i].kind);
+    plan->steps[i].predicted_instructions = std::llround(step);
+    total += step;
+  }
+  plan->predicted_instructions = std::llround(total);
+  plan->predicted_target = m.target;
+}
+
+}  // namespace msf::cost

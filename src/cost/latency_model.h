@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+// A per-target linear latency model: the instructions one plan step executes
+// on the target, predicted from the step's work (fusion::StepWork, counted
+// from the same schedule the runtime executes):
+//
+//   step = per_step[layer|fused] + per_iteration * patch-loop iterations
+//        + sum over kernel families k of
+//            per_mac[k] * executed_macs[k] + per_tap[k] * taps[k] + per_tap_row[k] * tap_rows[k]
+//            + per_out_byte[k] * out_bytes[k] + per_call[k] * calls[k]
+//   plan = per_invoke + sum of its steps
+//
+// MACs alone do not predict a kernel's time: a 3x3 convolution over 3
+// input channels pays its per-tap loop overhead for every 3 MACs, and taps
+// in the padding are skipped (measured: 43% error on 3x3 stems without the
+// tap and row terms, see BENCHMARKS.md).
+//
+// Coefficients come from `msf calibrate` (QEMU micro-benchmarks, fitted by
+// non-negative least squares) and live in calibration/<target>.json, which
+// is compiled into msf.
+#pragma once
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fusion/dag.h"
+#include "fusion/plan_json.h"
+#include "ir/graph.h"
+
+namespace msf::cost {
+
+struct KernelCost {
+  double per_mac = 0, per_tap = 0, per_tap_row = 0, per_out_byte = 0, per_call = 0;
+};
+
+struct LatencyModel {
+  std::string target;                                // "cortex-m4", "cortex-m7", "rv32imac"
+  double per_invoke = 0;                             // msf_model_invoke + msf_run_plan entry
+  double per_layer_step = 0, per_fused_step = 0;     // fixed cost of a step
+  double per_iteration = 0;                          // one patch-loop iteration (an op on one patch/cell)
+  std::array<KernelCost, fusion::kWorkKinds> kernel{};  // index = msf_kernel_kind (0 unused)
+  std::string note;                                  // provenance: how it was made, fit quality
+
+  double PredictStep(const fusion::StepWork& work, fusion::StepKind kind) const;
+  double PredictStep(const fusion::Edge& e) const { return PredictStep(e.work, e.kind); }
+
+  // The model as a flat vector of coefficients, in FeatureNames() order; a
+  // step's (or plan's) prediction is the dot product with its Features().
+  static std::vector<std::string> FeatureNames();
+  std::vector<double> Coefficients() const;
+  void SetCoefficients(const std::vector<double>& c);
+};
+
+// Features of one step (per_invoke's entry is 0: add it once per plan).
+std::vector<double> StepFeatures(const fusion::StepWork& work, fusion::StepKind kind);
+// Index of per_invoke in the feature vector.
+size_t InvokeFeature();
+
+// Short family names ("conv", "depthwise", ...), index = msf_kernel_kind.
+const char* KernelFamilyName(int kind);
+
+// JSON form (calibration/<target>.json). Parsing throws msf::Error with one
+// line naming the first problem.
+std::string LatencyModelToJson(const LatencyModel& m);
+LatencyModel LatencyModelFromJson(std::string_view text);
+LatencyModel ReadLatencyModelFile(const std::string& path);  // errors prefixed with the path
+
+// Targets that have a calibration ("cortex-m4", "cortex-m7", "rv32imac").
+const std::vector<std::string>& CalibratedTargets();
+// The calibration compiled into msf for `target`; throws msf::Error for a
+// target without one.
+LatencyModel BuiltinLatencyModel(const std::string& target);
+
+// A copy of `dag` whose `macs` hold predicted instructions (rounded), so the
+// MAC solvers minimise instructions; vanilla_macs becomes the predicted
+// instructions of layer-by-layer execution, so an overhead bound F means
+// instructions <= F x vanilla instructions. `per_invoke` is left out (a
+// constant of every plan).
+fusion::FusionDag InstructionDag(const fusion::FusionDag& dag, const LatencyModel& m);
+
+// Predicted instructions of layer-by-layer execution of `g` (per_invoke included).
+double PredictVanilla(const ir::Graph& g, const LatencyModel& m);
+
+// Fills the plan's predicted instructions (per step and in total, per_invoke
+// included) from each step's work (`work[i]` for plan.steps[i]).
+void PredictPlan(fusion::Plan* plan, const std::vector<fusion::StepWork>& work, const LatencyModel& m);
+
+}  // namespace msf::cost

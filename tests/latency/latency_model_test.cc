@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+// The latency model: its JSON form, the calibrations compiled into msf (the
+// same as calibration/*.json), its arithmetic, the instruction DAG, the
+// kernels' window counts it is fed with, and the NNLS fit.
+#include "cost/latency_model.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "calib/graph_builder.h"
+#include "calib/nnls.h"
+#include "core/error.h"
+#include "cost/exact_cost_model.h"
+#include "cost/step_memory.h"
+#include "load/model_loader.h"
+
+namespace msf {
+namespace {
+
+TEST(LatencyModel, BuiltinCalibrationsAreTheRepositoryFiles) {
+  for (const std::string& target : cost::CalibratedTargets()) {
+    const cost::LatencyModel builtin = cost::BuiltinLatencyModel(target);
+    const cost::LatencyModel file =
+        cost::ReadLatencyModelFile(std::string(MSF_SOURCE_DIR) + "/calibration/" + target + ".json");
+    EXPECT_EQ(builtin.target, target);
+    EXPECT_EQ(builtin.Coefficients(), file.Coefficients()) << target << ": rebuild msf after make calibrate";
+    const size_t conv = 1;  // MSF_KERNEL_CONV
+    EXPECT_GT(builtin.kernel[conv].per_mac, 0) << target;
+    EXPECT_NE(builtin.note.find("msf calibrate"), std::string::npos) << target;
+  }
+  EXPECT_THROW(cost::BuiltinLatencyModel("host"), Error);
+}
+
+TEST(LatencyModel, JsonRoundTrips) {
+  cost::LatencyModel m = cost::BuiltinLatencyModel("rv32imac");
+  std::vector<double> c(m.Coefficients().size());
+  for (size_t i = 0; i < c.size(); ++i) c[i] = 0.25 * static_cast<double>(i);
+  m.SetCoefficients(c);
+  const cost::LatencyModel back = cost::LatencyModelFromJson(cost::LatencyModelToJson(m));
+  EXPECT_EQ(back.Coefficients(), c);
+  EXPECT_EQ(back.target, "rv32imac");
+  EXPECT_EQ(cost::LatencyModel::FeatureNames().size(), c.size());
+}
+
+TEST(LatencyModel, BadJsonIsOneLineError) {
+  const std::string good = cost::LatencyModelToJson(cost::BuiltinLatencyModel("cortex-m4"));
+  const auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string s = good;
+    const size_t at = s.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return s.replace(at, from.size(), to);
+  };
+  for (const std::string& bad : {std::string("{"), std::string("[]"), replaced("\"unit\": \"instructions\"", "\"unit\": \"cycles\""),
+                                 replaced("\"per_invoke\"", "\"per_invoice\""), replaced("\"conv\"", "\"convolution\""),
+                                 replaced("\"per_mac\": ", "\"per_mac\": -")}) {
+    try {
+      cost::LatencyModelFromJson(bad);
+      ADD_FAILURE() << "accepted: " << bad.substr(0, 80);
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).rfind("invalid latency model", 0), 0u) << e.what();
+    }
+  }
+}
+
+TEST(LatencyModel, PredictionIsTheLinearForm) {
+  cost::LatencyModel m;
+  m.per_layer_step = 100, m.per_fused_step = 300, m.per_iteration = 7;
+  m.kernel[1] = {2, 3, 5, 11, 13};    // conv
+  m.kernel[2] = {17, 19, 23, 29, 31};  // depthwise
+  fusion::StepWork w;
+  w.executed_macs[1] = 1000, w.taps[1] = 100, w.tap_rows[1] = 30, w.out_bytes[1] = 10, w.calls[1] = 2;
+  w.executed_macs[2] = 90, w.taps[2] = 90, w.tap_rows[2] = 30, w.out_bytes[2] = 10, w.calls[2] = 4;
+  w.calls[0] = 6;
+  w.macs[1] = 999999;  // nominal MACs (padding included) are not a feature
+  const double conv = 2 * 1000 + 3 * 100 + 5 * 30 + 11 * 10 + 13 * 2;
+  const double dw = 17 * 90 + 19 * 90 + 23 * 30 + 29 * 10 + 31 * 4;
+  EXPECT_DOUBLE_EQ(m.PredictStep(w, fusion::StepKind::kLayer), 100 + conv + dw + 7 * 6);
+  EXPECT_DOUBLE_EQ(m.PredictStep(w, fusion::StepKind::kFused), 300 + conv + dw + 7 * 6);
+}
+
+TEST(LatencyModel, InstructionDagHoldsPredictions) {
+  const ir::Graph g = load::LoadModel("zoo:mcunet-vww-5fps-r80");
+  const fusion::FusionDag dag = cost::BuildExactDag(g);
+  const cost::LatencyModel m = cost::BuiltinLatencyModel("rv32imac");
+  const fusion::FusionDag idag = cost::InstructionDag(dag, m);
+  ASSERT_EQ(idag.edges.size(), dag.edges.size());
+  int64_t vanilla = 0;
+  for (size_t i = 0; i < dag.edges.size(); ++i) {
+    EXPECT_EQ(idag.edges[i].ram_bytes, dag.edges[i].ram_bytes);
+    EXPECT_EQ(idag.edges[i].macs, std::llround(m.PredictStep(dag.edges[i])));
+    if (dag.edges[i].kind == fusion::StepKind::kLayer) vanilla += idag.edges[i].macs;
+  }
+  EXPECT_EQ(idag.vanilla_macs, vanilla);
+  EXPECT_NEAR(static_cast<double>(vanilla) + m.per_invoke, cost::PredictVanilla(g, m), 1.0 * g.ops.size());
+}
+
+// In-input taps and rows of one layer op, counted pixel by pixel.
+struct BruteWindow {
+  int64_t taps = 0, rows = 0;
+};
+BruteWindow CountWindow(int in, int out, int k, int s, int pad, int64_t channels) {
+  BruteWindow b;
+  for (int oy = 0; oy < out; ++oy) {
+    for (int ox = 0; ox < out; ++ox) {
+      for (int ky = 0; ky < k; ++ky) {
+        const int iy = oy * s - pad + ky;
+        if (iy < 0 || iy >= in) continue;
+        b.rows += channels;
+        for (int kx = 0; kx < k; ++kx) {
+          const int ix = ox * s - pad + kx;
+          b.taps += (ix >= 0 && ix < in) ? channels : 0;
+        }
+      }
+    }
+  }
+  return b;
+}
+
+TEST(LatencyWork, LayerWindowCountsSkipPadding) {
+  calib::GraphBuilder b("window", {1, 7, 7, 3}, 1);
+  b.Conv(5, 3, 2).Depthwise(5, 1);
+  const ir::Graph g = b.Take();
+  const cost::GraphLiveness live = cost::ComputeLiveness(g);
+  for (int32_t op = 0; op < 2; ++op) {
+    const cost::StepSpec spec{op, op + 1, fusion::StepKind::kLayer, fusion::Variant::kNone, 0, 0};
+    const fusion::StepWork w = cost::StepWorkOf(g, *cost::DescribeStep(g, live, spec), spec);
+    const size_t k = op == 0 ? 1 : 2;
+    const BruteWindow expect = op == 0 ? CountWindow(7, 4, 3, 2, 1, 5) : CountWindow(4, 4, 5, 1, 2, 5);
+    EXPECT_EQ(w.taps[k], expect.taps) << op;
+    EXPECT_EQ(w.tap_rows[k], expect.rows) << op;
+    EXPECT_EQ(w.executed_macs[k], op == 0 ? expect.taps * 3 : expect.taps) << op;
+    EXPECT_LT(w.executed_macs[k], w.macs[k]) << "padding taps are skipped";
+    EXPECT_EQ(w.calls[k], 1);
+  }
+}
+
+TEST(LatencyWork, FusedWindowCountsCoverRecomputation) {
+  calib::GraphBuilder b("fused", {1, 12, 12, 4}, 2);
+  b.Conv(8, 1, 1).Depthwise(3, 1).Conv(4, 1, 1, ir::Activation::kNone);
+  const ir::Graph g = b.Take();
+  const cost::GraphLiveness live = cost::ComputeLiveness(g);
+  const cost::StepSpec layer{1, 2, fusion::StepKind::kLayer, fusion::Variant::kNone, 0, 0};
+  const fusion::StepWork lw = cost::StepWorkOf(g, *cost::DescribeStep(g, live, layer), layer);
+  for (fusion::Variant v : {fusion::Variant::kRecompute, fusion::Variant::kHCache, fusion::Variant::kLineBuffer}) {
+    const cost::StepSpec spec{0, 3, fusion::StepKind::kFused, v, 2, 2};
+    const std::optional<cost::StepMemory> m = cost::DescribeStep(g, live, spec);
+    ASSERT_TRUE(m.has_value());
+    const fusion::StepWork w = cost::StepWorkOf(g, *m, spec);
+    // Depthwise: every tap of a computed cell that is inside the map; at
+    // least the layer's (recomputation adds), and MACs = taps.
+    EXPECT_GE(w.taps[2], lw.taps[2]) << fusion::VariantName(v);
+    EXPECT_EQ(w.executed_macs[2], w.taps[2]);
+    EXPECT_EQ(w.executed_macs[1], w.macs[1]) << "1x1 convolutions have no padding";
+    if (v == fusion::Variant::kLineBuffer) {
+      EXPECT_EQ(w.taps[2], lw.taps[2]) << "line buffers recompute nothing";
+    }
+  }
+}
+
+TEST(LatencyNnls, RecoversNonNegativeCoefficients) {
+  // 6 x 3 system with an exact non-negative solution.
+  const std::vector<double> a = {1, 0, 2, 0, 1, 1, 3, 1, 0, 1, 1, 1, 2, 0, 5, 0, 4, 1};
+  const std::vector<double> x = {2.5, 0.0, 1.25};
+  std::vector<double> b(6, 0.0);
+  for (size_t i = 0; i < 6; ++i) {
+    for (size_t j = 0; j < 3; ++j) b[i] += a[i * 3 + j] * x[j];
+  }
+  const std::vector<double> got = calib::SolveNnls(a, 6, 3, b);
+  for (size_t j = 0; j < 3; ++j) EXPECT_NEAR(got[j], x[j], 1e-9) << j;
+}
+
+TEST(LatencyNnls, ClampsWhatLeastSquaresWouldMakeNegative) {
+  // Unconstrained: b = 1*col0 - 1*col1; with x >= 0 the optimum is x1 = 0
+  // and x0 the projection of b on col0; a zero column stays 0.
+  const std::vector<double> a = {1, 1, 0, 1, 0, 0, 1, 2, 0};
+  const std::vector<double> b = {0, 1, -1};
+  const std::vector<double> got = calib::SolveNnls(a, 3, 3, b);
+  EXPECT_NEAR(got[0], 0.0, 1e-12);  // b . col0 = 0
+  EXPECT_NEAR(got[1], 0.0, 1e-12);  // b . col1 < 0
+  EXPECT_EQ(got[2], 0.0);
+  const std::vector<double> b2 = {2, 3, 1};  // col0 alone fits 2 of 3 rows
+  const std::vector<double> got2 = calib::SolveNnls(a, 3, 3, b2);
+  // KKT: the gradient A^T (b - A x) is 0 on positive entries, <= 0 elsewhere.
+  for (size_t j = 0; j < 3; ++j) {
+    double grad = 0;
+    for (size_t i = 0; i < 3; ++i) {
+      double r = b2[i];
+      for (size_t k = 0; k < 3; ++k) r -= a[i * 3 + k] * got2[k];
+      grad += a[i * 3 + j] * r;
+    }
+    EXPECT_GE(got2[j], 0);
+    if (got2[j] > 0) EXPECT_NEAR(grad, 0, 1e-9) << j;
+    else EXPECT_LE(grad, 1e-9) << j;
+  }
+}
+
+}  // namespace
+}  // namespace msf
