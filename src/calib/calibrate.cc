@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "calib/calibrate.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <filesystem>
@@ -25,8 +26,7 @@ std::vector<int8_t> BenchInput(const ir::Graph& g) {
 }  // namespace
 
 std::vector<double> PlanFeatures(const std::vector<fusion::StepWork>& work, const std::vector<fusion::StepKind>& kinds) {
-  std::vector<double> f = cost::StepFeatures(fusion::StepWork{}, fusion::StepKind::kLayer);
-  std::fill(f.begin(), f.end(), 0.0);
+  std::vector<double> f(cost::LatencyModel::FeatureNames().size(), 0.0);
   for (size_t s = 0; s < work.size(); ++s) {
     const std::vector<double> step = cost::StepFeatures(work[s], kinds[s]);
     for (size_t i = 0; i < f.size(); ++i) f[i] += step[i];

@@ -29,19 +29,19 @@ int FusedSteps(const fusion::FusionDag& dag, const fusion::Setting& s) {
   return n;
 }
 
-// `s` was solved on `solved` (MACs or predicted instructions); `dag` has the real MACs.
-json PointJson(const fusion::FusionDag& dag, const fusion::FusionDag& solved, const fusion::Setting& s,
-               const LatencyChoice& latency) {
+// `dag` has the real MACs; `instructions` (if any) the predicted instructions
+// of the same edges, and `per_invoke` the model's per-inference constant.
+json PointJson(const fusion::FusionDag& dag, const fusion::FusionDag* instructions, double per_invoke,
+               const fusion::Setting& s) {
   const fusion::Setting real = fusion::SettingOf(dag, s.edges);
   json j = {{"peak_ram_bytes", s.peak_ram_bytes}, {"peak_ram_bytes_with_io", s.peak_ram_bytes_with_io},
             {"macs", real.macs}, {"mac_overhead", real.MacOverhead(dag)},
             {"steps", s.edges.size()}, {"fused_steps", FusedSteps(dag, s)}};
-  if (latency.model) {
-    const fusion::Setting instr = fusion::SettingOf(cost::InstructionDag(dag, *latency.model), s.edges);
-    j["predicted_instructions"] = instr.macs + std::llround(latency.model->per_invoke);
-    j["instruction_overhead"] = instr.MacOverhead(cost::InstructionDag(dag, *latency.model));
+  if (instructions != nullptr) {
+    const fusion::Setting predicted = fusion::SettingOf(*instructions, s.edges);
+    j["predicted_instructions"] = predicted.macs + std::llround(per_invoke);
+    j["instruction_overhead"] = predicted.MacOverhead(*instructions);
   }
-  (void)solved;
   return j;
 }
 
@@ -75,6 +75,10 @@ int RunPareto(const std::vector<std::string>& argv) {
   const fusion::FusionDag dag = BuildFusionDag(g, cost_model);
   const fusion::FusionDag solved = SolverDag(dag, latency);
   const std::vector<fusion::Setting> front = fusion::ParetoFront(solved);
+  // Predicted instructions of every edge, for the JSON (when a model is given).
+  std::optional<fusion::FusionDag> predicted;
+  if (latency.model) predicted = instructions ? solved : cost::InstructionDag(dag, *latency.model);
+  const double per_invoke = latency.model ? latency.model->per_invoke : 0.0;
 
   std::printf("model: %s, cost model: %s, vanilla %s%s: %s\n\n", model.c_str(), cost_model.c_str(),
               instructions ? "predicted " : "", instructions ? (latency.model->target + " instructions").c_str() : "MACs",
@@ -84,7 +88,7 @@ int RunPareto(const std::vector<std::string>& argv) {
   std::vector<ChartPoint> chart_front;
   for (size_t i = 0; i < front.size(); ++i) {
     PrintRow(i == 0 ? "front" : "", solved, front[i]);
-    front_json.push_back(PointJson(dag, solved, front[i], latency));
+    front_json.push_back(PointJson(dag, predicted ? &*predicted : nullptr, per_invoke, front[i]));
     chart_front.push_back({static_cast<double>(front[i].peak_ram_bytes) / 1000.0, front[i].MacOverhead(solved)});
   }
   std::printf("(%zu non-dominated settings; peak RAM without network input/output)\n\n", front.size());
@@ -109,7 +113,9 @@ int RunPareto(const std::vector<std::string>& argv) {
     const fusion::FusionDag restricted_solved = SolverDag(*restricted, latency);
     const fusion::Setting s = fusion::SolveMinRam(restricted_solved);
     PrintRow(name, restricted_solved, s);
-    json j = PointJson(*restricted, restricted_solved, s, latency);
+    const std::optional<fusion::FusionDag> restricted_predicted =
+        latency.model ? std::optional(cost::InstructionDag(*restricted, *latency.model)) : std::nullopt;
+    json j = PointJson(*restricted, restricted_predicted ? &*restricted_predicted : nullptr, per_invoke, s);
     j["strategy"] = name;
     baselines_json.push_back(j);
     chart_baselines.push_back(

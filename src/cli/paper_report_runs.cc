@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli/paper_report_runs.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "calib/bench_suite.h"
@@ -154,7 +156,7 @@ fusion::Plan Solve(const ir::Graph& g, const Dags& d, Strategy s, const fusion::
 
 ChartPoint Point(int64_t bytes, double overhead) { return {static_cast<double>(bytes) / 1000.0, overhead}; }
 
-void AddChart(ModelReport* r, const ir::Graph& g, const Dags& d) {
+void AddChart(ModelReport* r, const Dags& d) {
   for (const fusion::Setting& s : fusion::ParetoFront(d.exact)) r->front.push_back(Point(s.peak_ram_bytes, s.MacOverhead(d.exact)));
   const std::pair<fusion::Strategy, const char*> baselines[] = {{fusion::Strategy::kLayer, "layer-by-layer"},
                                                                  {fusion::Strategy::kMcunetV2, "MCUNetV2-style"},
@@ -185,7 +187,6 @@ void AddChart(ModelReport* r, const ir::Graph& g, const Dags& d) {
     }
     r->notes.push_back(chart);
   }
-  (void)g;
 }
 
 }  // namespace
@@ -254,13 +255,13 @@ PaperReport CollectPaperReport(const PaperReportOptions& options) {
     Dags d{cost::BuildExactDag(g), std::nullopt, ""};
     try {
       d.paper = cost::BuildPaperDag(g);
-    } catch (const Error&) {
-      d.paper_error = "n/a: the paper's cost model needs a plain chain (this model has residuals)";
+    } catch (const Error& e) {
+      d.paper_error = std::string("n/a: ") + e.what();
     }
     ModelReport mr;
     mr.model = rm;
     mr.vanilla_macs = ir::TotalMacs(g);
-    AddChart(&mr, g, d);
+    AddChart(&mr, d);
     std::map<std::string, int64_t> host_measured;  // plan key -> arena high-water mark
     const size_t model_index = report.models.size();
     std::vector<std::pair<ReportConstraint, std::vector<Strategy>>> work_list;
