@@ -191,8 +191,11 @@ int64_t Place(std::vector<ArenaBuffer>& buffers, const std::vector<size_t>& orde
 
 int64_t ArenaPlan::WholeOffset(const cost::GraphLiveness& live, const ir::Graph& g, ir::TensorId t) const {
   const ir::TensorId s = live.storage[static_cast<size_t>(t)];
-  for (ir::TensorId in : g.inputs) if (live.storage[static_cast<size_t>(in)] == s) return MSF_SLOT_INPUT;
+  // The input tensor itself reads the caller's input; anything else sharing
+  // an output's storage (a RESHAPE chain, even of the input) is the output.
+  for (ir::TensorId in : g.inputs) if (in == t) return MSF_SLOT_INPUT;
   for (ir::TensorId out : g.outputs) if (live.storage[static_cast<size_t>(out)] == s) return MSF_SLOT_OUTPUT;
+  for (ir::TensorId in : g.inputs) if (live.storage[static_cast<size_t>(in)] == s) return MSF_SLOT_INPUT;
   auto it = whole_index.find(s);
   if (it == whole_index.end()) throw Error("internal: tensor '" + g.tensor(t).name + "' has no arena buffer");
   return buffers[it->second].offset;

@@ -98,3 +98,31 @@ TEST(FusedErrors, CliCheckReportsAndNothingIsWrittenOnFailure) {
 
 }  // namespace
 }  // namespace msf
+
+namespace msf {
+namespace {
+
+// A model that is only a RESHAPE: input and output share one storage, yet
+// the caller's output buffer must receive the bytes.
+TEST(FusedEdgeCases, ReshapeOnlyModelCopiesInputToOutput) {
+  ir::Graph g;
+  g.name = "reshape";
+  ir::Quant q;
+  q.scale = {0.5f};
+  q.zero_point = {0};
+  const ir::TensorId in = g.AddActivation("in", {1, 2, 2, 3}, q);
+  const ir::TensorId out = g.AddActivation("out", {1, 12}, q);
+  g.ops.push_back({ir::OpKind::kReshape, {in}, {out}, {}, 0});
+  g.inputs = {in};
+  g.outputs = {out};
+  const fusion::FusionDag dag = cost::BuildExactDag(g);
+  const fusion::Plan plan = fusion::MakePlan(dag, fusion::SolveMinRam(dag));
+  std::vector<int8_t> input(12);
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int8_t>(i * 9 - 40);
+  const exec::PlanRun run = exec::RunPlan(g, plan, input);
+  EXPECT_EQ(run.output, input);
+  EXPECT_EQ(run.measured_peak_bytes, 0);
+}
+
+}  // namespace
+}  // namespace msf
