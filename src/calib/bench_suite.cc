@@ -248,7 +248,7 @@ BenchPlan PlanBench(const Bench& bench) {
     p.peak_ram_bytes = std::max(p.peak_ram_bytes, s.ram_bytes);
     p.peak_ram_bytes_with_io = std::max(p.peak_ram_bytes_with_io, s.ram_bytes_with_io);
     p.macs += s.macs;
-    bp.work.push_back(cost::StepWorkOf(g, *m, {spec.from, spec.to, spec.kind, spec.variant, s.patch_h, s.patch_w}));
+    bp.work.push_back(cost::StepWorkOf(g, live, *m, {spec.from, spec.to, spec.kind, spec.variant, s.patch_h, s.patch_w}));
     bp.kinds.push_back(spec.kind);
   }
   p.mac_overhead = p.vanilla_macs > 0 ? static_cast<double>(p.macs) / static_cast<double>(p.vanilla_macs) : 0.0;
@@ -263,7 +263,7 @@ std::vector<fusion::StepWork> PlanWork(const ir::Graph& g, const fusion::Plan& p
     const std::optional<cost::StepMemory> m = cost::DescribeStep(g, live, spec);
     if (!m) throw Error("plan step over ops " + std::to_string(s.first_op) + ".." + std::to_string(s.last_op) +
                         " cannot be formed by msf's geometry");
-    work.push_back(cost::StepWorkOf(g, *m, spec));
+    work.push_back(cost::StepWorkOf(g, live, *m, spec));
   }
   return work;
 }

@@ -12,14 +12,14 @@
 namespace msf::cost {
 namespace {
 
-fusion::Edge MakeEdge(const ir::Graph& g, const StepMemory& m, const StepSpec& s) {
+fusion::Edge MakeEdge(const ir::Graph& g, const GraphLiveness& live, const StepMemory& m, const StepSpec& s) {
   fusion::Edge e;
   e.from = s.from, e.to = s.to, e.kind = s.kind, e.variant = s.variant;
   e.patch_h = s.patch_h, e.patch_w = s.patch_w;
   e.ram_bytes = m.Bytes(false);
   e.ram_bytes_with_io = m.Bytes(true);
   e.macs = m.schedule ? m.schedule->Macs(g) : ir::OpMacs(g, g.ops[static_cast<size_t>(s.from)]);
-  e.work = StepWorkOf(g, m, s);
+  e.work = StepWorkOf(g, live, m, s);
   return e;
 }
 
@@ -76,7 +76,7 @@ std::vector<fusion::Edge> FusedEdgesFrom(const ir::Graph& g, const GraphLiveness
         // Tiles only grow as the block gets longer (regions pulled through
         // more ops), so once they alone exceed the layer peak they always will.
         if (tiles > layer_peak) combo.alive = false;
-        fusion::Edge e = MakeEdge(g, m, spec);
+        fusion::Edge e = MakeEdge(g, live, m, spec);
         if (e.ram_bytes <= layer_peak) candidates.push_back(std::move(e));
       }
       any_alive = any_alive || combo.alive;
@@ -102,7 +102,7 @@ fusion::FusionDag BuildExactDag(const ir::Graph& g, const ExactOptions& options)
   const GraphLiveness live = ComputeLiveness(g);
   for (int32_t from = 0; from < n; ++from) {
     const StepSpec layer{from, from + 1, fusion::StepKind::kLayer, fusion::Variant::kNone, 0, 0};
-    dag.edges.push_back(MakeEdge(g, *DescribeStep(g, live, layer), layer));
+    dag.edges.push_back(MakeEdge(g, live, *DescribeStep(g, live, layer), layer));
   }
   // Layer by layer reaches this peak at vanilla MACs, the fewest possible; a
   // fused edge above it can never be part of a non-dominated setting.

@@ -200,7 +200,7 @@ double PredictVanilla(const ir::Graph& g, const LatencyModel& m) {
   double total = m.per_invoke;
   for (int32_t i = 0; i < static_cast<int32_t>(g.ops.size()); ++i) {
     const StepSpec layer{i, i + 1, fusion::StepKind::kLayer, fusion::Variant::kNone, 0, 0};
-    total += m.PredictStep(StepWorkOf(g, *DescribeStep(g, live, layer), layer), fusion::StepKind::kLayer);
+    total += m.PredictStep(StepWorkOf(g, live, *DescribeStep(g, live, layer), layer), fusion::StepKind::kLayer);
   }
   return total;
 }

@@ -27,12 +27,45 @@ int64_t StepMemory::Bytes(bool count_io) const {
   return total;
 }
 
+namespace {
+
+bool HasWindow(ir::OpKind kind) {
+  return kind == ir::OpKind::kConv2D || kind == ir::OpKind::kDepthwiseConv2D ||
+         kind == ir::OpKind::kAveragePool2D || kind == ir::OpKind::kMaxPool2D;
+}
+
+// Along one axis of a windowed op: prefix[o] = sum over output cells o' < o
+// of the kernel offsets that land inside the input (the kernels skip the rest).
+std::vector<int64_t> InsidePrefix(const ir::Graph& g, const ir::Op& op, geometry::Axis axis) {
+  const geometry::AxisWindow w = geometry::OpAxisWindow(g, op, axis);
+  const ir::Tensor& out = g.tensor(op.output());
+  const int32_t n = axis == geometry::Axis::kH ? out.H() : out.W();
+  std::vector<int64_t> prefix(static_cast<size_t>(n) + 1, 0);
+  for (int32_t o = 0; o < n; ++o) {
+    int64_t inside = 0;
+    for (int32_t j = 0; j < w.kernel; ++j) {
+      const int32_t i = o * w.stride - w.pad_before + j * w.dilation;
+      inside += (i >= 0 && i < w.in_size) ? 1 : 0;
+    }
+    prefix[static_cast<size_t>(o) + 1] = prefix[static_cast<size_t>(o)] + inside;
+  }
+  return prefix;
+}
+
+}  // namespace
+
 GraphLiveness ComputeLiveness(const ir::Graph& g) {
   GraphLiveness l;
   l.storage = ir::StorageIds(g);
   const size_t n = g.tensors.size();
   const std::vector<int32_t> last = ir::LastUse(g);
   l.tensor_last_use = last;
+  l.inside_prefix.resize(g.ops.size());
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    if (!HasWindow(g.ops[i].kind)) continue;
+    l.inside_prefix[i][0] = InsidePrefix(g, g.ops[i], geometry::Axis::kH);
+    l.inside_prefix[i][1] = InsidePrefix(g, g.ops[i], geometry::Axis::kW);
+  }
   for (size_t t = 0; t < n; ++t) {
     if (!g.tensors[t].IsConstant() && l.storage[t] == static_cast<ir::TensorId>(t)) {
       l.activation_storages.push_back(static_cast<ir::TensorId>(t));
@@ -160,29 +193,6 @@ int64_t NonEmpty(const std::vector<geometry::Interval>& v) {
   return n;
 }
 
-bool HasWindow(ir::OpKind kind) {
-  return kind == ir::OpKind::kConv2D || kind == ir::OpKind::kDepthwiseConv2D ||
-         kind == ir::OpKind::kAveragePool2D || kind == ir::OpKind::kMaxPool2D;
-}
-
-// Along one axis of a windowed op: prefix[o] = sum over output cells o' < o
-// of the kernel offsets that land inside the input (the kernels skip the rest).
-std::vector<int64_t> InsidePrefix(const ir::Graph& g, const ir::Op& op, geometry::Axis axis) {
-  const geometry::AxisWindow w = geometry::OpAxisWindow(g, op, axis);
-  const ir::Tensor& out = g.tensor(op.output());
-  const int32_t n = axis == geometry::Axis::kH ? out.H() : out.W();
-  std::vector<int64_t> prefix(static_cast<size_t>(n) + 1, 0);
-  for (int32_t o = 0; o < n; ++o) {
-    int64_t inside = 0;
-    for (int32_t j = 0; j < w.kernel; ++j) {
-      const int32_t i = o * w.stride - w.pad_before + j * w.dilation;
-      inside += (i >= 0 && i < w.in_size) ? 1 : 0;
-    }
-    prefix[static_cast<size_t>(o) + 1] = prefix[static_cast<size_t>(o)] + inside;
-  }
-  return prefix;
-}
-
 // Cells and in-input kernel offsets over computed intervals of one axis.
 struct AxisCount {
   int64_t cells = 0, inside = 0;
@@ -205,7 +215,7 @@ void AddWindowWork(const ir::Graph& g, const ir::Op& op, const AxisCount& rows, 
   w->executed_macs[k] += op.kind == ir::OpKind::kConv2D ? taps * g.tensor(op.input()).C() : taps;
 }
 
-void AddWholeOp(const ir::Graph& g, int32_t op, fusion::StepWork* w) {
+void AddWholeOp(const ir::Graph& g, const GraphLiveness& live, int32_t op, fusion::StepWork* w) {
   const ir::Op& o = g.ops[static_cast<size_t>(op)];
   const size_t k = static_cast<size_t>(KernelKindOf(o.kind));
   w->macs[k] += ir::OpMacs(g, o);
@@ -214,8 +224,8 @@ void AddWholeOp(const ir::Graph& g, int32_t op, fusion::StepWork* w) {
   if (HasWindow(o.kind)) {
     const ir::Tensor& out = g.tensor(o.output());
     AxisCount rows, cols;
-    rows.Add(InsidePrefix(g, o, geometry::Axis::kH), {0, out.H()});
-    cols.Add(InsidePrefix(g, o, geometry::Axis::kW), {0, out.W()});
+    rows.Add(live.inside_prefix[static_cast<size_t>(op)][0], {0, out.H()});
+    cols.Add(live.inside_prefix[static_cast<size_t>(op)][1], {0, out.W()});
     AddWindowWork(g, o, rows, cols, w);
   } else {
     w->executed_macs[k] += ir::OpMacs(g, o);
@@ -237,10 +247,10 @@ AxisCount CountAxis(const geometry::AxisSchedule& a, size_t i, size_t t, const s
 
 }  // namespace
 
-fusion::StepWork StepWorkOf(const ir::Graph& g, const StepMemory& m, const StepSpec& step) {
+fusion::StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMemory& m, const StepSpec& step) {
   fusion::StepWork w;
   if (!m.schedule) {
-    AddWholeOp(g, step.from, &w);
+    AddWholeOp(g, live, step.from, &w);
     return w;
   }
   const geometry::BlockSchedule& s = *m.schedule;
@@ -248,6 +258,21 @@ fusion::StepWork StepWorkOf(const ir::Graph& g, const StepMemory& m, const StepS
   std::vector<int64_t> row_calls(b.ops.size(), 0), col_calls(b.ops.size(), 0);
   for (const geometry::StreamAction& a : s.rows().actions) ++row_calls[static_cast<size_t>(a.op)];
   for (const geometry::StreamAction& a : s.cols().actions) ++col_calls[static_cast<size_t>(a.op)];
+  // Streamed axes: the taps of each op's actions, in one pass.
+  std::vector<AxisCount> row_counts(b.ops.size()), col_counts(b.ops.size());
+  const auto count_actions = [&](const geometry::AxisSchedule& a, int axis, std::vector<AxisCount>* counts) {
+    for (const geometry::StreamAction& act : a.actions) {
+      const size_t i = static_cast<size_t>(act.op);
+      const std::vector<int64_t>& prefix = live.inside_prefix[static_cast<size_t>(b.ops[i].op)][static_cast<size_t>(axis)];
+      if (prefix.empty()) {
+        (*counts)[i].cells += act.cells.size();
+      } else {
+        (*counts)[i].Add(prefix, act.cells);
+      }
+    }
+  };
+  if (s.rows().ring) count_actions(s.rows(), 0, &row_counts);
+  if (s.cols().ring) count_actions(s.cols(), 1, &col_counts);
   for (size_t i = 0; i < b.ops.size(); ++i) {
     const geometry::BlockOp& op = b.ops[i];
     const size_t t = static_cast<size_t>(op.output);
@@ -256,8 +281,9 @@ fusion::StepWork StepWorkOf(const ir::Graph& g, const StepMemory& m, const StepS
     w.macs[k] += op.macs_per_pixel * cells;
     const ir::Op& gop = g.ops[static_cast<size_t>(op.op)];
     if (HasWindow(gop.kind)) {
-      AddWindowWork(g, gop, CountAxis(s.rows(), i, t, InsidePrefix(g, gop, geometry::Axis::kH)),
-                    CountAxis(s.cols(), i, t, InsidePrefix(g, gop, geometry::Axis::kW)), &w);
+      const auto& prefix = live.inside_prefix[static_cast<size_t>(op.op)];
+      AddWindowWork(g, gop, s.rows().ring ? row_counts[i] : CountAxis(s.rows(), i, t, prefix[0]),
+                    s.cols().ring ? col_counts[i] : CountAxis(s.cols(), i, t, prefix[1]), &w);
     } else {
       w.executed_macs[k] += op.macs_per_pixel * cells;
     }
@@ -279,7 +305,7 @@ fusion::StepWork StepWorkOf(const ir::Graph& g, const StepMemory& m, const StepS
     w.executed_macs[k] += ir::OpMacs(g, pool);
     w.calls[k] += 1;
     w.out_bytes[k] += g.tensor(pool.output()).Bytes();
-    for (int32_t i = b.spatial_end + 1; i < b.to; ++i) AddWholeOp(g, i, &w);
+    for (int32_t i = b.spatial_end + 1; i < b.to; ++i) AddWholeOp(g, live, i, &w);
   }
   return w;
 }

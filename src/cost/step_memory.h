@@ -3,6 +3,7 @@
 // model sums it; the arena planner allocates exactly these buffers; so the
 // planned RAM is the executed RAM by construction.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -56,11 +57,14 @@ struct GraphLiveness {
   std::vector<int32_t> tensor_last_use;  // per tensor (ir::LastUse)
   std::vector<int64_t> op_scratch;       // per op: its kernel's scratch bytes
   std::vector<ir::TensorId> activation_storages;  // storages of non-constant tensors
+  // Per op and axis (0 = H, 1 = W): prefix sums over output cells of the
+  // kernel taps that land inside the input (windowed ops; empty otherwise).
+  std::vector<std::array<std::vector<int64_t>, 2>> inside_prefix;
 };
 GraphLiveness ComputeLiveness(const ir::Graph& g);
 
 // The work of a described step, per kernel family (see fusion::StepWork).
-fusion::StepWork StepWorkOf(const ir::Graph& g, const StepMemory& m, const StepSpec& step);
+fusion::StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMemory& m, const StepSpec& step);
 // Runtime kernel family (msf_kernel_kind) of an op.
 int KernelKindOf(ir::OpKind kind);
 

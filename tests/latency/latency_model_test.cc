@@ -127,7 +127,7 @@ TEST(LatencyWork, LayerWindowCountsSkipPadding) {
   const cost::GraphLiveness live = cost::ComputeLiveness(g);
   for (int32_t op = 0; op < 2; ++op) {
     const cost::StepSpec spec{op, op + 1, fusion::StepKind::kLayer, fusion::Variant::kNone, 0, 0};
-    const fusion::StepWork w = cost::StepWorkOf(g, *cost::DescribeStep(g, live, spec), spec);
+    const fusion::StepWork w = cost::StepWorkOf(g, live, *cost::DescribeStep(g, live, spec), spec);
     const size_t k = op == 0 ? 1 : 2;
     const BruteWindow expect = op == 0 ? CountWindow(7, 4, 3, 2, 1, 5) : CountWindow(4, 4, 5, 1, 2, 5);
     EXPECT_EQ(w.taps[k], expect.taps) << op;
@@ -144,12 +144,12 @@ TEST(LatencyWork, FusedWindowCountsCoverRecomputation) {
   const ir::Graph g = b.Take();
   const cost::GraphLiveness live = cost::ComputeLiveness(g);
   const cost::StepSpec layer{1, 2, fusion::StepKind::kLayer, fusion::Variant::kNone, 0, 0};
-  const fusion::StepWork lw = cost::StepWorkOf(g, *cost::DescribeStep(g, live, layer), layer);
+  const fusion::StepWork lw = cost::StepWorkOf(g, live, *cost::DescribeStep(g, live, layer), layer);
   for (fusion::Variant v : {fusion::Variant::kRecompute, fusion::Variant::kHCache, fusion::Variant::kLineBuffer}) {
     const cost::StepSpec spec{0, 3, fusion::StepKind::kFused, v, 2, 2};
     const std::optional<cost::StepMemory> m = cost::DescribeStep(g, live, spec);
     ASSERT_TRUE(m.has_value());
-    const fusion::StepWork w = cost::StepWorkOf(g, *m, spec);
+    const fusion::StepWork w = cost::StepWorkOf(g, live, *m, spec);
     // Depthwise: every tap of a computed cell that is inside the map; at
     // least the layer's (recomputation adds), and MACs = taps.
     EXPECT_GE(w.taps[2], lw.taps[2]) << fusion::VariantName(v);
