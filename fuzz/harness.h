@@ -25,7 +25,8 @@ class HarnessFailure : public std::logic_error {
 };
 
 // (a) .tflite importer: ImportTfliteBuffer + Canonicalize; for graphs that
-// import, BuildExactDag with small options; for small graphs also the
+// import, BuildExactDag with small options, its Pareto front, the baseline
+// strategies and the paper cost model's DAG; for small graphs also the
 // reference executor on a zero input and the min-RAM plan in the arena
 // (which must be bit-exact with the reference, measured RAM == planned).
 void TfliteOne(const uint8_t* data, size_t size);

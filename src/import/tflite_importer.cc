@@ -77,6 +77,7 @@ class Importer {
   void ImportSoftmax(const tfl::Operator* op);
   void ImportQuantize(OpKind kind);
   void CheckProducedBeforeUse(const ir::Op& op) const;
+  TensorId GraphInputId() const;  // kNoTensor until an op touches the model input
 
   std::shared_ptr<const std::vector<uint8_t>> bytes_;
   std::string label_;
@@ -335,11 +336,15 @@ void Importer::CheckSpatialOutput(const ir::Tensor& in, const ir::Tensor& out, c
   }
 }
 
-void Importer::CheckProducedBeforeUse(const ir::Op& op) const {
+TensorId Importer::GraphInputId() const {
   int32_t input_file = subgraph_->inputs()->Get(0);
   if (auto it = peeled_.find(input_file); it != peeled_.end()) input_file = it->second;
   const auto input_it = tensor_map_.find(input_file);
-  const TensorId graph_input = input_it == tensor_map_.end() ? ir::kNoTensor : input_it->second;
+  return input_it == tensor_map_.end() ? ir::kNoTensor : input_it->second;
+}
+
+void Importer::CheckProducedBeforeUse(const ir::Op& op) const {
+  const TensorId graph_input = GraphInputId();
   for (TensorId t : op.inputs) {
     if (t == ir::kNoTensor || t == graph_input || graph_.tensor(t).IsConstant()) continue;
     if (!produced_.count(t)) {
@@ -620,6 +625,10 @@ ir::Graph Importer::Run() {
   if (subgraph_->operators() == nullptr || subgraph_->operators()->size() == 0) Fail("model has no operators");
   if (subgraph_->inputs() == nullptr || subgraph_->inputs()->size() != 1) Fail("models must have exactly one input");
   if (subgraph_->outputs() == nullptr || subgraph_->outputs()->size() == 0) Fail("model has no output");
+  // The executors return one output tensor, in the caller's one output buffer.
+  if (subgraph_->outputs()->size() != 1) {
+    Fail("models with " + std::to_string(subgraph_->outputs()->size()) + " outputs are not supported (one output only)");
+  }
   graph_.file_bytes = bytes_;
 
   for (uint32_t i = 0; i < subgraph_->operators()->size(); ++i) {
@@ -630,6 +639,8 @@ ir::Graph Importer::Run() {
     ImportOp(op_);
     if (graph_.ops.size() > ops_before) {
       const TensorId out = graph_.ops.back().output();
+      // The model input is the caller's buffer (read-only in the fused executor).
+      if (out == GraphInputId()) FailOp("writes the model input tensor");
       if (!produced_.insert(out).second) FailOp("writes a tensor that was already written");
     }
   }

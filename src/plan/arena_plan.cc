@@ -23,6 +23,8 @@ cost::StepSpec SpecOf(const fusion::PlanStep& s) {
 }
 
 void ValidatePlan(const ir::Graph& g, const fusion::Plan& plan) {
+  // Every network output is placed in the caller's one output buffer.
+  if (g.inputs.size() != 1 || g.outputs.size() != 1) throw Error("a plan runs models with one input and one output");
   const int32_t n = static_cast<int32_t>(g.ops.size());
   if (plan.num_ops != n) {
     throw Error("plan is for " + std::to_string(plan.num_ops) + " ops but the model has " + std::to_string(n));

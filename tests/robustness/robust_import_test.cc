@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <random>
 
 #include "core/error.h"
@@ -259,6 +260,43 @@ TEST(RobustImport, CorruptedSharedModelsInEveryCommand) {
     }
   }
   EXPECT_GT(refused, 0);
+}
+
+// Graph-structure corner cases a corrupt or hand-made file can have.
+TEST(RobustImport, GraphStructureCornerCases) {
+  using Pool = std::function<void(TfliteBuilder&, int32_t, int32_t)>;
+  const Pool pool = [](TfliteBuilder& b, int32_t in, int32_t out) {
+    b.Op(import::kMaxPool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions,
+         [](Fbb& f) { return tfl::CreatePool2DOptions(f, tfl::Padding_SAME, 1, 1, 3, 3).Union(); });
+  };
+  {  // an op writes the network input (the caller's buffer)
+    TfliteBuilder b;
+    const int32_t x = b.Int8("x", {1, 4, 4, 2}, 0.1f, 0), y = b.Int8("y", {1, 4, 4, 2}, 0.1f, 0);
+    pool(b, x, y);
+    pool(b, y, x);
+    const std::vector<uint8_t> bytes = b.Finish({x}, {y});
+    EXPECT_NE(ImportError(bytes).find("op 1 (MAX_POOL_2D): writes the model input tensor"), std::string::npos)
+        << ImportError(bytes);
+    EXPECT_NO_THROW(fuzz::TfliteOne(bytes.data(), bytes.size()));
+  }
+  {  // two outputs of different sizes
+    TfliteBuilder b;
+    const int32_t x = b.Int8("x", {1, 8, 8, 2}, 0.1f, 0), y = b.Int8("y", {1, 8, 8, 2}, 0.1f, 0);
+    const int32_t z = b.Int8("z", {1, 4, 4, 2}, 0.1f, 0);
+    pool(b, x, y);
+    b.Op(import::kMaxPool2D, {y}, {z}, tfl::BuiltinOptions_Pool2DOptions,
+         [](Fbb& f) { return tfl::CreatePool2DOptions(f, tfl::Padding_SAME, 2, 2, 2, 2).Union(); });
+    const std::vector<uint8_t> bytes = b.Finish({x}, {z, y});
+    EXPECT_NE(ImportError(bytes).find("models with 2 outputs are not supported"), std::string::npos) << ImportError(bytes);
+    EXPECT_NO_THROW(fuzz::TfliteOne(bytes.data(), bytes.size()));
+  }
+  {  // an op reads its own output
+    TfliteBuilder b;
+    const int32_t x = b.Int8("x", {1, 4, 4, 2}, 0.1f, 0), y = b.Int8("y", {1, 4, 4, 2}, 0.1f, 0);
+    b.Op(import::kAdd, {x, y}, {y});
+    const std::vector<uint8_t> bytes = b.Finish({x}, {y});
+    EXPECT_NE(ImportError(bytes).find("before any op writes it"), std::string::npos) << ImportError(bytes);
+  }
 }
 
 TEST(RobustImport, NotAModelAtAll) {
