@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* CONV_2D int8, per-channel requantisation; bit-exact with TFLite's
- * reference_integer_ops::ConvPerChannel. Taps that fall outside the input
- * tensor are skipped, which equals padding with the input zero point. */
+/* placeholder while the optimised kernel is written */
 #include "msf_rt/msf_kernels.h"
 #include "msf_view_internal.h"
 
@@ -10,58 +8,20 @@ int32_t msf_conv_s8_buffer_size(const msf_conv_params *p) {
   return 0;
 }
 
-msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf_view *in,
-                       const int8_t *filter, const int32_t *bias, const msf_rect *out_rect,
-                       msf_view *out) {
-  int32_t oy, ox, oc, ky, kx, ic;
-  int32_t lo, hi;
-  if (p == 0 || q == 0 || q->multiplier == 0 || q->shift == 0 || filter == 0 ||
-      !msf_view_valid(in) || !msf_view_valid(out) || out_rect == 0)
-    return MSF_ARG_ERROR;
-  if (p->stride_h < 1 || p->stride_w < 1 || p->dilation_h < 1 || p->dilation_w < 1 ||
-      p->kernel_h < 1 || p->kernel_w < 1 || p->in_c < 1 || p->out_c < 1 ||
-      in->c != p->in_c || out->c != p->out_c || !msf_rect_fits(out_rect, out))
-    return MSF_ARG_ERROR;
-  if (out_rect->h == 0 || out_rect->w == 0) return MSF_OK;
-  /* Every input row/column the rect reads must be present in the view. */
-  msf_input_range(out_rect->y0, out_rect->h, p->stride_h, p->pad_top,
-                  (p->kernel_h - 1) * p->dilation_h + 1, p->in_h, &lo, &hi);
-  if (!msf_view_span_ok(lo, hi, in->y0, in->h, in->ring_y)) return MSF_ARG_ERROR;
-  msf_input_range(out_rect->x0, out_rect->w, p->stride_w, p->pad_left,
-                  (p->kernel_w - 1) * p->dilation_w + 1, p->in_w, &lo, &hi);
-  if (!msf_view_span_ok(lo, hi, in->x0, in->w, in->ring_x)) return MSF_ARG_ERROR;
-
-  for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
-    const int32_t in_y_origin = oy * p->stride_h - p->pad_top;
-    for (ox = out_rect->x0; ox < out_rect->x0 + out_rect->w; ++ox) {
-      const int32_t in_x_origin = ox * p->stride_w - p->pad_left;
-      int8_t *dst = msf_view_pixel(out, oy, ox);
-      for (oc = 0; oc < p->out_c; ++oc) {
-        const int32_t qi = q->per_channel ? oc : 0;
-        const int8_t *w_oc = filter + oc * p->kernel_h * p->kernel_w * p->in_c;
-        int32_t acc = 0;
-        for (ky = 0; ky < p->kernel_h; ++ky) {
-          const int32_t iy = in_y_origin + p->dilation_h * ky;
-          int32_t row;
-          if (iy < 0 || iy >= p->in_h) continue;
-          row = msf_view_row(in, iy);
-          for (kx = 0; kx < p->kernel_w; ++kx) {
-            const int32_t ix = in_x_origin + p->dilation_w * kx;
-            const int8_t *src;
-            const int8_t *w;
-            if (ix < 0 || ix >= p->in_w) continue;
-            src = msf_view_at(in, row, msf_view_col(in, ix));
-            w = w_oc + (ky * p->kernel_w + kx) * p->in_c;
-            for (ic = 0; ic < p->in_c; ++ic)
-              acc = msf_wrap_add(acc, ((int32_t)src[ic] + p->input_offset) * (int32_t)w[ic]);
-          }
-        }
-        if (bias) acc = msf_wrap_add(acc, bias[oc]);
-        acc = msf_multiply_by_quantized_multiplier(acc, q->multiplier[qi], q->shift[qi]);
-        acc = msf_wrap_add(acc, p->output_offset);
-        dst[oc] = (int8_t)msf_clamp(acc, p->act_min, p->act_max);
-      }
-    }
+void msf_conv_s8_eff_bias(const msf_conv_params *p, const int8_t *filter, const int32_t *bias,
+                          int32_t *eff_bias) {
+  const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
+  int32_t oc, i;
+  for (oc = 0; oc < p->out_c; ++oc) {
+    uint32_t sum = 0;
+    for (i = 0; i < taps; ++i) sum += (uint32_t)(int32_t)filter[oc * taps + i];
+    eff_bias[oc] = (int32_t)((bias ? (uint32_t)bias[oc] : 0u) + sum * (uint32_t)p->input_offset);
   }
-  return MSF_OK;
+}
+
+msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf_view *in,
+                       const int8_t *filter, const int32_t *bias, const int32_t *eff_bias,
+                       const msf_rect *out_rect, msf_view *out) {
+  (void)eff_bias;
+  return msf_conv_s8_ref(p, q, in, filter, bias, out_rect, out);
 }

@@ -1,8 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* DEPTHWISE_CONV_2D int8, per-channel requantisation; bit-exact with
- * TFLite's reference_integer_ops::DepthwiseConvPerChannel. Output channel
- * oc = ic * depth_multiplier + m reads input channel ic and filter
- * [ky][kx][oc]. Out-of-tensor taps are skipped (== zero-point padding). */
+/* placeholder while the optimised kernel is written */
 #include "msf_rt/msf_kernels.h"
 #include "msf_view_internal.h"
 
@@ -11,58 +8,20 @@ int32_t msf_depthwise_conv_s8_buffer_size(const msf_conv_params *p) {
   return 0;
 }
 
+void msf_depthwise_conv_s8_eff_bias(const msf_conv_params *p, const int8_t *filter,
+                                    const int32_t *bias, int32_t *eff_bias) {
+  const int32_t taps = p->kernel_h * p->kernel_w;
+  int32_t oc, t;
+  for (oc = 0; oc < p->out_c; ++oc) {
+    uint32_t sum = 0;
+    for (t = 0; t < taps; ++t) sum += (uint32_t)(int32_t)filter[t * p->out_c + oc];
+    eff_bias[oc] = (int32_t)((bias ? (uint32_t)bias[oc] : 0u) + sum * (uint32_t)p->input_offset);
+  }
+}
+
 msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
                                  const msf_view *in, const int8_t *filter, const int32_t *bias,
-                                 const msf_rect *out_rect, msf_view *out) {
-  int32_t oy, ox, ic, m, ky, kx;
-  int32_t lo, hi;
-  if (p == 0 || q == 0 || q->multiplier == 0 || q->shift == 0 || filter == 0 ||
-      !msf_view_valid(in) || !msf_view_valid(out) || out_rect == 0)
-    return MSF_ARG_ERROR;
-  if (p->stride_h < 1 || p->stride_w < 1 || p->dilation_h < 1 || p->dilation_w < 1 ||
-      p->kernel_h < 1 || p->kernel_w < 1 || p->in_c < 1 || p->depth_multiplier < 1 ||
-      p->out_c != p->in_c * p->depth_multiplier || in->c != p->in_c || out->c != p->out_c ||
-      !msf_rect_fits(out_rect, out))
-    return MSF_ARG_ERROR;
-  if (out_rect->h == 0 || out_rect->w == 0) return MSF_OK;
-  msf_input_range(out_rect->y0, out_rect->h, p->stride_h, p->pad_top,
-                  (p->kernel_h - 1) * p->dilation_h + 1, p->in_h, &lo, &hi);
-  if (!msf_view_span_ok(lo, hi, in->y0, in->h, in->ring_y)) return MSF_ARG_ERROR;
-  msf_input_range(out_rect->x0, out_rect->w, p->stride_w, p->pad_left,
-                  (p->kernel_w - 1) * p->dilation_w + 1, p->in_w, &lo, &hi);
-  if (!msf_view_span_ok(lo, hi, in->x0, in->w, in->ring_x)) return MSF_ARG_ERROR;
-
-  for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
-    const int32_t in_y_origin = oy * p->stride_h - p->pad_top;
-    for (ox = out_rect->x0; ox < out_rect->x0 + out_rect->w; ++ox) {
-      const int32_t in_x_origin = ox * p->stride_w - p->pad_left;
-      int8_t *dst = msf_view_pixel(out, oy, ox);
-      for (ic = 0; ic < p->in_c; ++ic) {
-        for (m = 0; m < p->depth_multiplier; ++m) {
-          const int32_t oc = ic * p->depth_multiplier + m;
-          const int32_t qi = q->per_channel ? oc : 0;
-          int32_t acc = 0;
-          for (ky = 0; ky < p->kernel_h; ++ky) {
-            const int32_t iy = in_y_origin + p->dilation_h * ky;
-            int32_t row;
-            if (iy < 0 || iy >= p->in_h) continue;
-            row = msf_view_row(in, iy);
-            for (kx = 0; kx < p->kernel_w; ++kx) {
-              const int32_t ix = in_x_origin + p->dilation_w * kx;
-              int32_t v, w;
-              if (ix < 0 || ix >= p->in_w) continue;
-              v = msf_view_at(in, row, msf_view_col(in, ix))[ic];
-              w = filter[(ky * p->kernel_w + kx) * p->out_c + oc];
-              acc = msf_wrap_add(acc, (v + p->input_offset) * w);
-            }
-          }
-          if (bias) acc = msf_wrap_add(acc, bias[oc]);
-          acc = msf_multiply_by_quantized_multiplier(acc, q->multiplier[qi], q->shift[qi]);
-          acc = msf_wrap_add(acc, p->output_offset);
-          dst[oc] = (int8_t)msf_clamp(acc, p->act_min, p->act_max);
-        }
-      }
-    }
-  }
-  return MSF_OK;
+                                 const int32_t *eff_bias, const msf_rect *out_rect, msf_view *out) {
+  (void)eff_bias;
+  return msf_depthwise_conv_s8_ref(p, q, in, filter, bias, out_rect, out);
 }

@@ -30,11 +30,11 @@ static msf_status run_kernel(const msf_kernel *k, const msf_view *in0, const msf
                              const msf_rect *r, msf_view *out, int32_t *scratch) {
   switch (k->kind) {
     case MSF_KERNEL_CONV:
-      return msf_conv_s8((const msf_conv_params *)k->params, &k->requant, in0, k->weights, k->bias, r,
-                         out);
+      return msf_conv_s8((const msf_conv_params *)k->params, &k->requant, in0, k->weights, k->bias,
+                         k->eff_bias, r, out);
     case MSF_KERNEL_DEPTHWISE_CONV:
       return msf_depthwise_conv_s8((const msf_conv_params *)k->params, &k->requant, in0, k->weights,
-                                   k->bias, r, out);
+                                   k->bias, k->eff_bias, r, out);
     case MSF_KERNEL_AVGPOOL:
       return msf_avgpool_s8((const msf_pool_params *)k->params, in0, r, out);
     case MSF_KERNEL_MAXPOOL:

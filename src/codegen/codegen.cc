@@ -16,7 +16,7 @@ namespace {
 // Tripwire: the emitters below print every field of these runtime structs.
 // A field added to one of them must be added to its emitter, and this list.
 [[maybe_unused]] void CheckRuntimeFieldCounts() {
-  [[maybe_unused]] auto [k0, k1, k2, k3, k4, k5] = msf_kernel{};
+  [[maybe_unused]] auto [k0, k1, k2, k3, k4, k5, k6] = msf_kernel{};
   [[maybe_unused]] auto [q0, q1, q2] = msf_requant{};
   [[maybe_unused]] auto [s0, s1, s2, s3, s4, s5, s6] = msf_slot{};
   [[maybe_unused]] auto [o0, o1, o2] = msf_step_op{};
@@ -181,7 +181,8 @@ ParamsInit KernelParams(const plan::DeviceKernel& d) {
 
 // The constant arrays of one kernel (flash), named msf_k<i>_<what>.
 struct KernelArrays {
-  bool weights = false, bias = false, multiplier = false, shift = false;
+  bool weights = false, bias = false, eff_bias = false, multiplier = false, shift = false;
+  bool any() const { return weights || bias || eff_bias || multiplier || shift; }
 };
 
 KernelArrays ArraysOf(const plan::DeviceKernel& d) {
@@ -190,9 +191,11 @@ KernelArrays ArraysOf(const plan::DeviceKernel& d) {
   KernelArrays a;
   a.weights = k.weights != nullptr;
   a.bias = k.bias != nullptr;
+  a.eff_bias = k.eff_bias != nullptr;
   a.multiplier = k.requant.multiplier != nullptr && !l.multipliers.empty();
   a.shift = k.requant.shift != nullptr && !l.shifts.empty();
   if ((a.weights && k.weights != l.weights.data()) || (a.bias && k.bias != l.bias.data()) ||
+      (a.eff_bias && k.eff_bias != l.eff_bias.data()) ||
       (a.multiplier && k.requant.multiplier != l.multipliers.data()) ||
       (a.shift && k.requant.shift != l.shifts.data())) {
     throw Error("internal: a kernel's constant arrays are not its lowered op's");
@@ -229,11 +232,14 @@ class Emitter {
     for (size_t k = 0; k < kernels.size(); ++k) {
       const plan::DeviceKernel& d = kernels[k];
       const KernelArrays a = ArraysOf(d);
-      if (!a.weights && !a.bias && !a.multiplier && !a.shift) continue;
+      if (!a.any()) continue;
       w.Comment(Kname(k) + ": " + OpText(d.op));
       const std::string n = "msf_" + Kname(k);
       if (a.weights) w.Line("extern const int8_t " + n + "_weights[" + std::to_string(d.lowered.weights.size()) + "];");
       if (a.bias) w.Line("extern const int32_t " + n + "_bias[" + std::to_string(d.lowered.bias.size()) + "];");
+      if (a.eff_bias) {
+        w.Line("extern const int32_t " + n + "_eff_bias[" + std::to_string(d.lowered.eff_bias.size()) + "];");
+      }
       if (a.multiplier) {
         w.Line("extern const int32_t " + n + "_multiplier[" + std::to_string(d.lowered.multipliers.size()) + "];");
       }
@@ -251,13 +257,16 @@ class Emitter {
     for (size_t k = 0; k < kernels.size(); ++k) {
       const plan::DeviceKernel& d = kernels[k];
       const KernelArrays a = ArraysOf(d);
-      if (!a.weights && !a.bias && !a.multiplier && !a.shift) continue;
+      if (!a.any()) continue;
       const std::string n = "msf_" + Kname(k);
       w.Line();
       w.Comment(Kname(k) + ": " + OpText(d.op));
       const lower::LoweredOp& l = d.lowered;
       if (a.weights) w.IntArray("const int8_t " + n + "_weights[" + std::to_string(l.weights.size()) + "] =", l.weights);
       if (a.bias) w.IntArray("const int32_t " + n + "_bias[" + std::to_string(l.bias.size()) + "] =", l.bias);
+      if (a.eff_bias) {
+        w.IntArray("const int32_t " + n + "_eff_bias[" + std::to_string(l.eff_bias.size()) + "] =", l.eff_bias);
+      }
       if (a.multiplier) {
         w.IntArray("const int32_t " + n + "_multiplier[" + std::to_string(l.multipliers.size()) + "] =",
                    l.multipliers);
@@ -368,6 +377,7 @@ class Emitter {
           .AddRaw("requant", CWriter::Braced(requant))
           .AddRaw("weights", a.weights ? n + "_weights" : "0")
           .AddRaw("bias", a.bias ? n + "_bias" : "0")
+          .AddRaw("eff_bias", a.eff_bias ? n + "_eff_bias" : "0")
           .Add("count", kn.count);
       w->Initializer("", f, ",");
     }

@@ -30,9 +30,9 @@ void RunOpWhole(const ir::Graph& g, const ir::Op& op, const std::vector<const in
   const msf_requant q = l.Requant();
   switch (op.kind) {
     case ir::OpKind::kConv2D:
-      return Check(msf_conv_s8(&l.conv, &q, &in_view, l.weights.data(), l.BiasOrNull(), &rect, &out_view), op);
+      return Check(msf_conv_s8_ref(&l.conv, &q, &in_view, l.weights.data(), l.BiasOrNull(), &rect, &out_view), op);
     case ir::OpKind::kDepthwiseConv2D:
-      return Check(msf_depthwise_conv_s8(&l.conv, &q, &in_view, l.weights.data(), l.BiasOrNull(), &rect, &out_view), op);
+      return Check(msf_depthwise_conv_s8_ref(&l.conv, &q, &in_view, l.weights.data(), l.BiasOrNull(), &rect, &out_view), op);
     case ir::OpKind::kAveragePool2D:
       return Check(msf_avgpool_s8(&l.pool, &in_view, &rect, &out_view), op);
     case ir::OpKind::kMaxPool2D:

@@ -67,6 +67,13 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
       ActivationRange(a.act, out, &p.act_min, &p.act_max);
       ChannelMultipliers(in, g.tensor(op.input(1)), out, out.C(), &l);
       CopyConstants(g, op, &l);
+      // Per-layer work of the fast kernels, once here, never per patch call.
+      l.eff_bias.resize(static_cast<size_t>(p.out_c));
+      if (op.kind == ir::OpKind::kConv2D) {
+        msf_conv_s8_eff_bias(&p, l.weights.data(), l.BiasOrNull(), l.eff_bias.data());
+      } else {
+        msf_depthwise_conv_s8_eff_bias(&p, l.weights.data(), l.BiasOrNull(), l.eff_bias.data());
+      }
       break;
     }
     case ir::OpKind::kAveragePool2D:

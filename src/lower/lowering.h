@@ -25,6 +25,7 @@ struct LoweredOp {
   std::vector<int32_t> multipliers, shifts;  // per output channel (or one)
   std::vector<int8_t> weights;
   std::vector<int32_t> bias;                 // copied: file data may be unaligned
+  std::vector<int32_t> eff_bias;             // conv/depthwise: bias + input_offset * sum(w) (flash)
 
   msf_requant Requant() const {
     return {multipliers.data(), shifts.data(), multipliers.size() > 1 ? 1 : 0};

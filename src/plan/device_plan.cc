@@ -103,6 +103,7 @@ const msf_kernel* DevicePlan::KernelFor(const ir::Graph& g, int32_t op) {
   k.requant = l.Requant();
   k.weights = l.weights.empty() ? nullptr : l.weights.data();
   k.bias = l.BiasOrNull();
+  k.eff_bias = l.eff_bias.empty() ? nullptr : l.eff_bias.data();
   k.count = static_cast<int32_t>(g.tensor(o.input()).NumElements());
   index = static_cast<int32_t>(kernels_.size() - 1);
   return &k;

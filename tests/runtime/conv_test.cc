@@ -109,7 +109,7 @@ TEST(RuntimeConv, HandChecked3x3SamePadding) {
   Tensor out(3, 3, 1);
   msf_view iv = WholeView(in), ov = WholeView(out);
   msf_rect r{0, 0, 3, 3};
-  ASSERT_EQ(MSF_OK, msf_conv_s8(&p, &q, &iv, f.data(), nullptr, &r, &ov));
+  ASSERT_EQ(MSF_OK, msf_conv_s8_ref(&p, &q, &iv, f.data(), nullptr, &r, &ov));
   const int8_t expect[9] = {12, 21, 16, 27, 45, 33, 24, 39, 28};
   for (int i = 0; i < 9; ++i) EXPECT_EQ(expect[i], out.d[i]) << i;
 
@@ -118,14 +118,14 @@ TEST(RuntimeConv, HandChecked3x3SamePadding) {
   p = MakeParams(k, 2, -5, -128, 127);
   int32_t bias = 10;
   s = 0;
-  ASSERT_EQ(MSF_OK, msf_conv_s8(&p, &q, &iv, f.data(), &bias, &r, &ov));
+  ASSERT_EQ(MSF_OK, msf_conv_s8_ref(&p, &q, &iv, f.data(), &bias, &r, &ov));
   // centre: sum(1..9) - 9*2 = 27, +10 = 37, *0.5 = 18.5 -> 19 (SRDHM rounds up), -5 = 14
   EXPECT_EQ(14, out.d[4]);
   // corner (0,0): 1+2+4+5 - 4*2 = 4, +10 = 14 -> 7, -5 = 2
   EXPECT_EQ(2, out.d[0]);
   // clamping
   p = MakeParams(k, 2, -5, 0, 10);
-  ASSERT_EQ(MSF_OK, msf_conv_s8(&p, &q, &iv, f.data(), &bias, &r, &ov));
+  ASSERT_EQ(MSF_OK, msf_conv_s8_ref(&p, &q, &iv, f.data(), &bias, &r, &ov));
   EXPECT_EQ(10, out.d[4]);
   EXPECT_EQ(2, out.d[0]);
 }
@@ -144,7 +144,7 @@ TEST(RuntimeConv, HandCheckedStrideDilation) {
   Tensor out(2, 2, 1);
   msf_view iv = WholeView(in), ov = WholeView(out);
   msf_rect r{0, 0, 2, 2};
-  ASSERT_EQ(MSF_OK, msf_conv_s8(&p, &q, &iv, f.data(), nullptr, &r, &ov));
+  ASSERT_EQ(MSF_OK, msf_conv_s8_ref(&p, &q, &iv, f.data(), nullptr, &r, &ov));
   auto v = [](int y, int x) { return y * 6 + x; };
   for (int oy = 0; oy < 2; ++oy)
     for (int ox = 0; ox < 2; ++ox) {
@@ -181,8 +181,8 @@ void RandomConvCase(const ConvCase& k, bool depthwise, uint32_t seed, bool per_c
   const Tensor ref = RefConv(k, in, f, bias, mult, shift, in_zp, out_zp, lo, hi, depthwise);
 
   auto run = [&](const msf_view& iv, const msf_rect& r, msf_view* ov) {
-    return depthwise ? msf_depthwise_conv_s8(&p, &q, &iv, f.data(), bias.data(), &r, ov)
-                     : msf_conv_s8(&p, &q, &iv, f.data(), bias.data(), &r, ov);
+    return depthwise ? msf_depthwise_conv_s8_ref(&p, &q, &iv, f.data(), bias.data(), &r, ov)
+                     : msf_conv_s8_ref(&p, &q, &iv, f.data(), bias.data(), &r, ov);
   };
   Tensor out(ref.h, ref.w, ref.c);
   {
@@ -234,7 +234,7 @@ TEST(RuntimeDepthwise, HandCheckedMultiplier2) {
   Tensor out(1, 1, 4);
   msf_view iv = WholeView(in), ov = WholeView(out);
   msf_rect r{0, 0, 1, 1};
-  ASSERT_EQ(MSF_OK, msf_depthwise_conv_s8(&p, &q, &iv, f.data(), nullptr, &r, &ov));
+  ASSERT_EQ(MSF_OK, msf_depthwise_conv_s8_ref(&p, &q, &iv, f.data(), nullptr, &r, &ov));
   EXPECT_EQ(3, out.d[0]);    // ic0 * f[0]
   EXPECT_EQ(6, out.d[1]);    // ic0 * f[1]
   EXPECT_EQ(-15, out.d[2]);  // ic1 * f[2]
@@ -267,14 +267,14 @@ TEST(RuntimeConv, RejectsViewsThatDoNotCoverTheRect) {
   msf_view ov{obuf.data(), 0, 0, 6, 6, 1, 0, 0};
   msf_rect r{2, 0, 2, 6};  // needs input rows 1..4
   msf_view iv{buf.data(), 2, 0, 3, 6, 1, 0, 0};  // rows 2..4 only
-  EXPECT_EQ(MSF_ARG_ERROR, msf_conv_s8(&p, &q, &iv, f.data(), nullptr, &r, &ov));
+  EXPECT_EQ(MSF_ARG_ERROR, msf_conv_s8_ref(&p, &q, &iv, f.data(), nullptr, &r, &ov));
   iv = msf_view{buf.data(), 1, 0, 4, 6, 1, 0, 0};
-  EXPECT_EQ(MSF_OK, msf_conv_s8(&p, &q, &iv, f.data(), nullptr, &r, &ov));
+  EXPECT_EQ(MSF_OK, msf_conv_s8_ref(&p, &q, &iv, f.data(), nullptr, &r, &ov));
   iv = msf_view{buf.data(), 0, 0, 3, 6, 1, 1, 0};  // ring of 3 rows < span 4
-  EXPECT_EQ(MSF_ARG_ERROR, msf_conv_s8(&p, &q, &iv, f.data(), nullptr, &r, &ov));
+  EXPECT_EQ(MSF_ARG_ERROR, msf_conv_s8_ref(&p, &q, &iv, f.data(), nullptr, &r, &ov));
   msf_rect bad{5, 0, 2, 6};  // beyond the output view
   iv = msf_view{buf.data(), 0, 0, 6, 6, 1, 0, 0};
-  EXPECT_EQ(MSF_ARG_ERROR, msf_conv_s8(&p, &q, &iv, f.data(), nullptr, &bad, &ov));
+  EXPECT_EQ(MSF_ARG_ERROR, msf_conv_s8_ref(&p, &q, &iv, f.data(), nullptr, &bad, &ov));
   EXPECT_EQ(0, msf_conv_s8_buffer_size(&p));
   EXPECT_EQ(0, msf_depthwise_conv_s8_buffer_size(&p));
 }

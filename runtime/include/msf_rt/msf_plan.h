@@ -43,6 +43,7 @@ typedef struct {
   msf_requant requant; /* conv, depthwise, fully connected */
   const int8_t *weights;
   const int32_t *bias;
+  const int32_t *eff_bias; /* conv, depthwise: bias + input_offset * sum(w), per channel */
   int32_t count; /* elements, for requantize and copy */
 } msf_kernel;
 
