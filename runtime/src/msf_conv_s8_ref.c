@@ -3,28 +3,14 @@
  * reference_integer_ops::ConvPerChannel. Taps that fall outside the input
  * tensor are skipped, which equals padding with the input zero point. */
 #include "msf_rt/msf_kernels.h"
-#include "msf_view_internal.h"
+#include "msf_conv_internal.h"
 
 msf_status msf_conv_s8_ref(const msf_conv_params *p, const msf_requant *q, const msf_view *in,
                        const int8_t *filter, const int32_t *bias, const msf_rect *out_rect,
                        msf_view *out) {
   int32_t oy, ox, oc, ky, kx, ic;
-  int32_t lo, hi;
-  if (p == 0 || q == 0 || q->multiplier == 0 || q->shift == 0 || filter == 0 ||
-      !msf_view_valid(in) || !msf_view_valid(out) || out_rect == 0)
-    return MSF_ARG_ERROR;
-  if (p->stride_h < 1 || p->stride_w < 1 || p->dilation_h < 1 || p->dilation_w < 1 ||
-      p->kernel_h < 1 || p->kernel_w < 1 || p->in_c < 1 || p->out_c < 1 ||
-      in->c != p->in_c || out->c != p->out_c || !msf_rect_fits(out_rect, out))
-    return MSF_ARG_ERROR;
-  if (out_rect->h == 0 || out_rect->w == 0) return MSF_OK;
-  /* Every input row/column the rect reads must be present in the view. */
-  msf_input_range(out_rect->y0, out_rect->h, p->stride_h, p->pad_top,
-                  (p->kernel_h - 1) * p->dilation_h + 1, p->in_h, &lo, &hi);
-  if (!msf_view_span_ok(lo, hi, in->y0, in->h, in->ring_y)) return MSF_ARG_ERROR;
-  msf_input_range(out_rect->x0, out_rect->w, p->stride_w, p->pad_left,
-                  (p->kernel_w - 1) * p->dilation_w + 1, p->in_w, &lo, &hi);
-  if (!msf_view_span_ok(lo, hi, in->x0, in->w, in->ring_x)) return MSF_ARG_ERROR;
+  msf_status status = msf_conv_check(p, q, in, filter, out_rect, out, 0);
+  if (status != MSF_OK || out_rect->h == 0 || out_rect->w == 0) return status;
 
   for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
     const int32_t in_y_origin = oy * p->stride_h - p->pad_top;

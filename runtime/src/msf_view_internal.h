@@ -9,6 +9,14 @@
 
 #include "msf_rt/msf_types.h"
 
+/* Inlined even where the compiler would not (a kernel specialised for a
+ * literal argument, such as a 3-tap row, must be a copy of its own). */
+#if defined(__GNUC__)
+#define MSF_FORCE_INLINE static inline __attribute__((always_inline))
+#else
+#define MSF_FORCE_INLINE static inline
+#endif
+
 /* Non-negative remainder: ring buffers are indexed with y mod h even for the
  * negative coordinates that appear above a padded tensor. */
 static inline int32_t msf_mod(int32_t a, int32_t m) {

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* Argument checks and row geometry shared by the CONV_2D and
+ * DEPTHWISE_CONV_2D kernels (reference and optimised), so both accept and
+ * refuse exactly the same calls. */
+#ifndef MSF_CONV_INTERNAL_H
+#define MSF_CONV_INTERNAL_H
+#include "msf_view_internal.h"
+
+/* MSF_OK also for an empty rectangle (nothing to compute). */
+static inline msf_status msf_conv_check(const msf_conv_params *p, const msf_requant *q,
+                                        const msf_view *in, const int8_t *filter,
+                                        const msf_rect *r, const msf_view *out, int depthwise) {
+  int32_t lo, hi;
+  if (p == 0 || q == 0 || q->multiplier == 0 || q->shift == 0 || filter == 0 ||
+      !msf_view_valid(in) || !msf_view_valid(out) || r == 0)
+    return MSF_ARG_ERROR;
+  if (p->stride_h < 1 || p->stride_w < 1 || p->dilation_h < 1 || p->dilation_w < 1 ||
+      p->kernel_h < 1 || p->kernel_w < 1 || p->in_c < 1 || p->out_c < 1 || in->c != p->in_c ||
+      out->c != p->out_c || !msf_rect_fits(r, out))
+    return MSF_ARG_ERROR;
+  if (depthwise && (p->depth_multiplier < 1 || p->out_c != p->in_c * p->depth_multiplier))
+    return MSF_ARG_ERROR;
+  if (r->h == 0 || r->w == 0) return MSF_OK;
+  /* Every input row/column the rect reads must be present in the view. */
+  msf_input_range(r->y0, r->h, p->stride_h, p->pad_top, (p->kernel_h - 1) * p->dilation_h + 1,
+                  p->in_h, &lo, &hi);
+  if (!msf_view_span_ok(lo, hi, in->y0, in->h, in->ring_y)) return MSF_ARG_ERROR;
+  msf_input_range(r->x0, r->w, p->stride_w, p->pad_left, (p->kernel_w - 1) * p->dilation_w + 1,
+                  p->in_w, &lo, &hi);
+  if (!msf_view_span_ok(lo, hi, in->x0, in->w, in->ring_x)) return MSF_ARG_ERROR;
+  return MSF_OK;
+}
+
+/* Taps [*k0, *k1) of a window starting at input coordinate `origin` that
+ * fall inside [0, size). Taps are origin + dilation * k, k in [0, n). */
+static inline void msf_valid_taps(int32_t origin, int32_t dilation, int32_t n, int32_t size,
+                                  int32_t *k0, int32_t *k1) {
+  int32_t a = 0, b = n;
+  if (origin < 0) a = (-origin + dilation - 1) / dilation;
+  if (origin + dilation * (n - 1) >= size) b = (size - 1 - origin) / dilation + 1;
+  if (origin > size - 1) b = 0;
+  if (b < a) b = a;
+  *k0 = a, *k1 = b;
+}
+
+/* Whether columns [col, col + span) of a ring view are stored contiguously
+ * (the window does not wrap around the ring's end). Plain views always are. */
+static inline int msf_cols_contiguous(const msf_view *v, int32_t col, int32_t span) {
+  return !v->ring_x || col + span <= v->w;
+}
+
+#endif /* MSF_CONV_INTERNAL_H */

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/* Inner products of int8 runs for the convolution kernels: 2 pixels x 2
+ * output channels per call, so every loaded input and weight is used twice.
+ * Accumulators are uint32 so that overflow wraps (as the reference's
+ * msf_wrap_add) instead of being undefined.
+ *
+ * With __ARM_FEATURE_DSP (Cortex-M4/M7/M33) four int8 at a time are loaded
+ * with one word read, widened to two int16 pairs with SXTB16 (and SXTB16 of
+ * the word rotated by 8), and multiplied-accumulated two at a time with
+ * SMLAD. Elsewhere the portable loop, unrolled by 4. */
+#ifndef MSF_DOT_S8_H
+#define MSF_DOT_S8_H
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#define MSF_DOT_DSP 1
+/* Bytes 1 and 3 sign-extended to two int16: SXTB16 with its rotate operand
+ * (gcc 12's arm_acle.h has no __ror, and gcc does not fold a rotate into
+ * __sxtb16, so a separate ROR would cost one instruction per word). */
+static inline int32_t msf_sxtb16_odd(uint32_t x) {
+  int32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
+static inline uint32_t msf_load_s8x4(const int8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, 4); /* one (unaligned) word load on v7E-M/v8-M Mainline */
+  return v;
+}
+#endif
+
+typedef struct {
+  uint32_t a0, a1; /* pixel A: channels 0, 1 */
+  uint32_t b0, b1; /* pixel B: channels 0, 1 */
+} msf_acc2x2;
+
+/* acc += dot(a, w0), dot(a, w1), dot(b, w0), dot(b, w1) over n elements. */
+static inline void msf_dot_2x2(const int8_t *a, const int8_t *b, const int8_t *w0,
+                               const int8_t *w1, int32_t n, msf_acc2x2 *acc) {
+  uint32_t a0 = acc->a0, a1 = acc->a1, b0 = acc->b0, b1 = acc->b1;
+  int32_t k = 0;
+#ifdef MSF_DOT_DSP
+  for (; k + 4 <= n; k += 4) {
+    const uint32_t va = msf_load_s8x4(a + k), vb = msf_load_s8x4(b + k);
+    const int32_t a_even = __sxtb16(va), a_odd = msf_sxtb16_odd((va));
+    const int32_t b_even = __sxtb16(vb), b_odd = msf_sxtb16_odd((vb));
+    uint32_t vw = msf_load_s8x4(w0 + k);
+    int32_t w_even = __sxtb16(vw), w_odd = msf_sxtb16_odd((vw));
+    a0 = (uint32_t)__smlad(a_even, w_even, (int32_t)a0);
+    a0 = (uint32_t)__smlad(a_odd, w_odd, (int32_t)a0);
+    b0 = (uint32_t)__smlad(b_even, w_even, (int32_t)b0);
+    b0 = (uint32_t)__smlad(b_odd, w_odd, (int32_t)b0);
+    vw = msf_load_s8x4(w1 + k);
+    w_even = __sxtb16(vw), w_odd = msf_sxtb16_odd((vw));
+    a1 = (uint32_t)__smlad(a_even, w_even, (int32_t)a1);
+    a1 = (uint32_t)__smlad(a_odd, w_odd, (int32_t)a1);
+    b1 = (uint32_t)__smlad(b_even, w_even, (int32_t)b1);
+    b1 = (uint32_t)__smlad(b_odd, w_odd, (int32_t)b1);
+  }
+#else
+  for (; k + 4 <= n; k += 4) {
+    int32_t j;
+    for (j = 0; j < 4; ++j) {
+      const int32_t x = a[k + j], y = b[k + j], u = w0[k + j], v = w1[k + j];
+      a0 += (uint32_t)(x * u), a1 += (uint32_t)(x * v);
+      b0 += (uint32_t)(y * u), b1 += (uint32_t)(y * v);
+    }
+  }
+#endif
+  for (; k < n; ++k) {
+    const int32_t x = a[k], y = b[k], u = w0[k], v = w1[k];
+    a0 += (uint32_t)(x * u), a1 += (uint32_t)(x * v);
+    b0 += (uint32_t)(y * u), b1 += (uint32_t)(y * v);
+  }
+  acc->a0 = a0, acc->a1 = a1, acc->b0 = b0, acc->b1 = b1;
+}
+
+/* Single pixel, two channels: acc0 += dot(a, w0), acc1 += dot(a, w1). */
+static inline void msf_dot_1x2(const int8_t *a, const int8_t *w0, const int8_t *w1, int32_t n,
+                               uint32_t *acc0, uint32_t *acc1) {
+  uint32_t s0 = *acc0, s1 = *acc1;
+  int32_t k = 0;
+#ifdef MSF_DOT_DSP
+  for (; k + 4 <= n; k += 4) {
+    const uint32_t va = msf_load_s8x4(a + k);
+    const int32_t a_even = __sxtb16(va), a_odd = msf_sxtb16_odd((va));
+    uint32_t vw = msf_load_s8x4(w0 + k);
+    s0 = (uint32_t)__smlad(a_even, __sxtb16(vw), (int32_t)s0);
+    s0 = (uint32_t)__smlad(a_odd, msf_sxtb16_odd((vw)), (int32_t)s0);
+    vw = msf_load_s8x4(w1 + k);
+    s1 = (uint32_t)__smlad(a_even, __sxtb16(vw), (int32_t)s1);
+    s1 = (uint32_t)__smlad(a_odd, msf_sxtb16_odd((vw)), (int32_t)s1);
+  }
+#else
+  for (; k + 4 <= n; k += 4) {
+    int32_t j;
+    for (j = 0; j < 4; ++j) {
+      const int32_t x = a[k + j];
+      s0 += (uint32_t)(x * w0[k + j]), s1 += (uint32_t)(x * w1[k + j]);
+    }
+  }
+#endif
+  for (; k < n; ++k) {
+    const int32_t x = a[k];
+    s0 += (uint32_t)(x * w0[k]), s1 += (uint32_t)(x * w1[k]);
+  }
+  *acc0 = s0, *acc1 = s1;
+}
+
+/* One pixel, one channel. */
+static inline uint32_t msf_dot_1x1(const int8_t *a, const int8_t *w, int32_t n, uint32_t acc) {
+  int32_t k = 0;
+#ifdef MSF_DOT_DSP
+  for (; k + 4 <= n; k += 4) {
+    const uint32_t va = msf_load_s8x4(a + k), vw = msf_load_s8x4(w + k);
+    acc = (uint32_t)__smlad(__sxtb16(va), __sxtb16(vw), (int32_t)acc);
+    acc = (uint32_t)__smlad(msf_sxtb16_odd((va)), msf_sxtb16_odd((vw)), (int32_t)acc);
+  }
+#endif
+  for (; k < n; ++k) acc += (uint32_t)((int32_t)a[k] * w[k]);
+  return acc;
+}
+
+#endif /* MSF_DOT_S8_H */

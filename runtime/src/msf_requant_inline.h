@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* Requantisation inlined into the kernels that call it per output element
+ * (a call per element would cost more than the arithmetic). Bit-exact with
+ * msf_multiply_by_quantized_multiplier (msf_requant.c) for every input
+ * except multiplier == INT32_MIN, which QuantizeMultiplier never produces;
+ * kernels that take arbitrary multipliers check for it once per call
+ * (msf_requant_fast_ok) and use the reference path otherwise.
+ *
+ * Double rounding: gemmlowp's SaturatingRoundingDoublingHighMul is
+ * trunc((a*b + nudge) / 2^31) with nudge = 2^30 or 1 - 2^30 by the sign of
+ * a*b; both cases equal floor((a*b + 2^30) / 2^31), one 64-bit add and an
+ * arithmetic shift. RoundingDivideByPOT stays gemmlowp's mask/threshold
+ * form (all 32-bit). */
+#ifndef MSF_REQUANT_INLINE_H
+#define MSF_REQUANT_INLINE_H
+#include "msf_view_internal.h"
+
+static inline int32_t msf_rq_high_mul(int32_t x, int32_t multiplier) {
+  const int64_t ab = (int64_t)x * (int64_t)multiplier + ((int64_t)1 << 30);
+  return (int32_t)msf_asr64(ab, 31);
+}
+
+static inline int32_t msf_rq_divide_pot(int32_t x, int32_t exponent) {
+  const int32_t mask = (int32_t)((1u << exponent) - 1u);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return msf_asr32(x, exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* shift in [-31, 31] (TFLite convention: > 0 left). */
+static inline int32_t msf_requantize(int32_t acc, int32_t multiplier, int32_t shift) {
+#ifdef MSF_SINGLE_ROUNDING
+  int32_t total_shift = 31 - shift;
+  int64_t result;
+  if (total_shift < 1) total_shift = 1;
+  if (total_shift > 62) total_shift = 62;
+  result = (int64_t)acc * (int64_t)multiplier + ((int64_t)1 << (total_shift - 1));
+  result = msf_asr64(result, total_shift);
+  if (result > INT32_MAX) return INT32_MAX;
+  if (result < INT32_MIN) return INT32_MIN;
+  return (int32_t)result;
+#else
+  const int32_t left = shift > 0 ? shift : 0;
+  const int32_t right = shift > 0 ? 0 : -shift;
+  return msf_rq_divide_pot(msf_rq_high_mul(msf_wrap_shl(acc, left), multiplier), right);
+#endif
+}
+
+/* acc -> clamped int8 output with the output offset. */
+static inline int8_t msf_rq_output(int32_t acc, int32_t multiplier, int32_t shift,
+                                       int32_t output_offset, int32_t act_min, int32_t act_max) {
+  const int32_t v = msf_wrap_add(msf_requantize(acc, multiplier, shift), output_offset);
+  return (int8_t)msf_clamp(v, act_min, act_max);
+}
+
+/* Whether every multiplier (and shift) is one the inline form handles. */
+static inline int msf_requant_fast_ok(const msf_requant *q, int32_t channels) {
+  const int32_t n = q->per_channel ? channels : 1;
+  int32_t i;
+  for (i = 0; i < n; ++i) {
+    if (q->multiplier[i] == INT32_MIN || q->shift[i] > 31 || q->shift[i] < -31) return 0;
+  }
+  return 1;
+}
+
+#endif /* MSF_REQUANT_INLINE_H */
