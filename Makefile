@@ -51,6 +51,23 @@ calibrate: build mcu-deps
 paper: build mcu-deps
 	@$(BUILD)/msf report paper --out docs/report --models $(MODELS) --jobs $(JOBS)
 
+# `make bench-mcu`: per-layer exact instruction counts of the runtime kernels
+# (optimised vs _ref vs the CMSIS-NN anchor, whole tensors and small patches)
+# on Cortex-M4 and RV32IMAC under QEMU, for ../shared's person_detect and
+# mcunet_vww models (bench/mcu/, seconds; not part of `make test`). Prints a
+# Markdown report, also written to $(BUILD)/bench-mcu/report.md; exits 1 if an
+# optimised kernel's output differs from the reference's.
+#   BENCH_MCU_OPT=-Os          runtime optimisation level (default -O2)
+#   BENCH_MCU_ARGS="--quick"   or --layers person_detect:13,14 --targets rv32imac ...
+BENCH_MCU_OPT ?= -O2
+BENCH_MCU_ARGS ?=
+BENCH_MCU_SHARED ?= ../shared
+.PHONY: bench-mcu
+bench-mcu:
+	@if [ -d "$(BENCH_MCU_SHARED)/models" ]; then $(MAKE) --no-print-directory build mcu-deps || exit 1; fi
+	@python3 bench/mcu/bench_mcu.py --build $(BUILD) --shared $(BENCH_MCU_SHARED) \
+	  --opt=$(BENCH_MCU_OPT) --jobs $(JOBS) $(BENCH_MCU_ARGS)
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 
