@@ -3,24 +3,25 @@
  * reference_integer_ops::ConvPerChannel) for every input.
  *
  * The rectangle is walked row by row. Per output row the input row of
- * every kernel tap row is located once (ring buffers included). An output
- * pixel whose window lies wholly inside the tensor and is stored without a
- * ring wrap is "interior": its window is kh runs of kw * in_c contiguous
- * bytes (dilation_w == 1) that are multiplied with the matching weight runs,
- * starting from the effective bias eff_bias = bias + input_offset * sum(w),
- * so the input offset never enters the inner loop. Two horizontally
- * adjacent interior pixels are computed together, two output channels at a
- * time (msf_dot_s8.h). Other pixels ("border": the window is clipped by
- * padding or wraps around a ring) add the offset per tap, over the valid
- * taps only, which equals TFLite's zero-point padding. A 1x1 convolution is
- * the case kh = kw = 1: a [pixels x in_c] x [in_c x out_c] product. */
+ * every kernel tap row is located once, per output pixel the column of every
+ * tap (ring buffers resolved there, never per tap and channel). An output
+ * pixel whose window lies wholly inside the tensor is "interior": its window
+ * is kh runs of kw * in_c contiguous bytes (or kh * kw runs of in_c when the
+ * window is dilated or wraps around a ring buffer) that are multiplied with
+ * the matching weight runs, starting from the effective bias
+ * eff_bias = bias + input_offset * sum(w), so the input offset never enters
+ * the inner loop. Two horizontally adjacent interior pixels are computed
+ * together, two output channels at a time (msf_dot_s8.h). "Border" pixels
+ * (window clipped by padding) add the offset per tap, over the valid taps
+ * only, which equals TFLite's zero-point padding. A 1x1 convolution is the
+ * case kh = kw = 1: a [pixels x in_c] x [in_c x out_c] product. */
 #include "msf_rt/msf_kernels.h"
 #include "msf_conv_internal.h"
 #include "msf_dot_s8.h"
 #include "msf_requant_inline.h"
 
-/* Kernels taller than this run the reference (the row table is on the stack). */
-#define MSF_CONV_MAX_KH 8
+/* Larger kernels run the reference (the tap tables are on the stack). */
+#define MSF_CONV_MAX_K 8
 
 int32_t msf_conv_s8_buffer_size(const msf_conv_params *p) {
   (void)p;
@@ -43,13 +44,30 @@ typedef struct {
   const int8_t *filter;
   const int32_t *bias, *eff_bias;
   const int32_t *multiplier, *shift;
-  int32_t qstep;  /* 1 per channel, 0 per tensor */
-  int32_t taps;   /* filter bytes per output channel */
-  int32_t run;    /* contiguous bytes of one window row (interior, dilation_w == 1) */
-  int32_t runs;   /* runs per window row: 1, or kernel_w when dilated */
-  int32_t run_step, w_step; /* input / weight advance between runs of a row */
-  const int8_t *rows[MSF_CONV_MAX_KH]; /* storage row of each tap row, 0 outside */
+  int32_t qstep; /* 1 per channel, 0 per tensor */
+  int32_t taps;  /* filter bytes per output channel */
+  const int8_t *rows[MSF_CONV_MAX_K]; /* storage row of each tap row, 0 outside */
 } conv_ctx;
+
+/* The window of one pixel as runs of contiguous bytes within each tap row. */
+typedef struct {
+  int32_t off[MSF_CONV_MAX_K]; /* byte offset of run r in the row */
+  int32_t runs, len;           /* runs per row and bytes per run */
+} conv_window;
+
+/* Columns of the window starting at x_origin (all inside the tensor). */
+static void locate_window(const msf_conv_params *p, const msf_view *in, int32_t x_origin,
+                          conv_window *win) {
+  const int32_t first = msf_view_col(in, x_origin);
+  int32_t kx;
+  if (p->dilation_w == 1 && (!in->ring_x || first + p->kernel_w <= in->w)) {
+    win->runs = 1, win->len = p->kernel_w * p->in_c, win->off[0] = first * p->in_c;
+    return;
+  }
+  win->runs = p->kernel_w, win->len = p->in_c;
+  for (kx = 0; kx < p->kernel_w; ++kx)
+    win->off[kx] = msf_view_col(in, x_origin + kx * p->dilation_w) * p->in_c;
+}
 
 static inline int8_t conv_out(const conv_ctx *c, uint32_t acc, int32_t oc) {
   const msf_conv_params *p = c->p;
@@ -57,12 +75,13 @@ static inline int8_t conv_out(const conv_ctx *c, uint32_t acc, int32_t oc) {
                        p->output_offset, p->act_min, p->act_max);
 }
 
-/* Two interior pixels whose windows start at storage columns col_a, col_b. */
-static void interior_2px(const conv_ctx *c, int32_t col_a, int32_t col_b, int8_t *dst_a,
-                         int8_t *dst_b) {
+/* Two interior pixels with the same run structure. Run r of tap row ky
+ * meets weights [ky][r * len / in_c ...]: one run per row covers the whole
+ * row; kw runs of in_c bytes cover one tap each. */
+MSF_NOINLINE void interior_2px(const conv_ctx *c, const conv_window *wa, const conv_window *wb,
+                         int8_t *dst_a, int8_t *dst_b) {
   const msf_conv_params *p = c->p;
-  const int32_t in_c = p->in_c, kh = p->kernel_h, kw_c = p->kernel_w * in_c;
-  const int32_t off_a = col_a * in_c, off_b = col_b * in_c;
+  const int32_t kh = p->kernel_h, kw_c = p->kernel_w * p->in_c, len = wa->len;
   int32_t oc, ky, r;
   for (oc = 0; oc + 2 <= p->out_c; oc += 2) {
     const int8_t *w0 = c->filter + oc * c->taps;
@@ -72,9 +91,9 @@ static void interior_2px(const conv_ctx *c, int32_t col_a, int32_t col_b, int8_t
     acc.a1 = acc.b1 = (uint32_t)c->eff_bias[oc + 1];
     for (ky = 0; ky < kh; ++ky) {
       const int8_t *row = c->rows[ky];
-      for (r = 0; r < c->runs; ++r) {
-        const int32_t i = r * c->run_step, w = ky * kw_c + r * c->w_step;
-        msf_dot_2x2(row + off_a + i, row + off_b + i, w0 + w, w1 + w, c->run, &acc);
+      for (r = 0; r < wa->runs; ++r) {
+        const int32_t w = ky * kw_c + r * len;
+        msf_dot_2x2(row + wa->off[r], row + wb->off[r], w0 + w, w1 + w, len, &acc);
       }
     }
     dst_a[oc] = conv_out(c, acc.a0, oc), dst_a[oc + 1] = conv_out(c, acc.a1, oc + 1);
@@ -85,9 +104,9 @@ static void interior_2px(const conv_ctx *c, int32_t col_a, int32_t col_b, int8_t
     uint32_t sa = (uint32_t)c->eff_bias[oc], sb = sa;
     for (ky = 0; ky < kh; ++ky) {
       const int8_t *row = c->rows[ky];
-      for (r = 0; r < c->runs; ++r) {
-        const int32_t i = r * c->run_step, w = ky * kw_c + r * c->w_step;
-        msf_dot_1x2(w0 + w, row + off_a + i, row + off_b + i, c->run, &sa, &sb);
+      for (r = 0; r < wa->runs; ++r) {
+        /* one weight run against both pixels: dot is symmetric */
+        msf_dot_1x2(w0 + ky * kw_c + r * len, row + wa->off[r], row + wb->off[r], len, &sa, &sb);
       }
     }
     dst_a[oc] = conv_out(c, sa, oc), dst_b[oc] = conv_out(c, sb, oc);
@@ -95,20 +114,18 @@ static void interior_2px(const conv_ctx *c, int32_t col_a, int32_t col_b, int8_t
 }
 
 /* One interior pixel. */
-static void interior_1px(const conv_ctx *c, int32_t col, int8_t *dst) {
+MSF_NOINLINE void interior_1px(const conv_ctx *c, const conv_window *win, int8_t *dst) {
   const msf_conv_params *p = c->p;
-  const int32_t in_c = p->in_c, kh = p->kernel_h, kw_c = p->kernel_w * in_c;
-  const int32_t off = col * in_c;
+  const int32_t kh = p->kernel_h, kw_c = p->kernel_w * p->in_c, len = win->len;
   int32_t oc, ky, r;
   for (oc = 0; oc + 2 <= p->out_c; oc += 2) {
     const int8_t *w0 = c->filter + oc * c->taps;
     const int8_t *w1 = w0 + c->taps;
     uint32_t s0 = (uint32_t)c->eff_bias[oc], s1 = (uint32_t)c->eff_bias[oc + 1];
     for (ky = 0; ky < kh; ++ky) {
-      const int8_t *row = c->rows[ky] + off;
-      for (r = 0; r < c->runs; ++r) {
-        const int32_t w = ky * kw_c + r * c->w_step;
-        msf_dot_1x2(row + r * c->run_step, w0 + w, w1 + w, c->run, &s0, &s1);
+      for (r = 0; r < win->runs; ++r) {
+        const int32_t w = ky * kw_c + r * len;
+        msf_dot_1x2(c->rows[ky] + win->off[r], w0 + w, w1 + w, len, &s0, &s1);
       }
     }
     dst[oc] = conv_out(c, s0, oc), dst[oc + 1] = conv_out(c, s1, oc + 1);
@@ -117,24 +134,26 @@ static void interior_1px(const conv_ctx *c, int32_t col, int8_t *dst) {
     const int8_t *w0 = c->filter + oc * c->taps;
     uint32_t s = (uint32_t)c->eff_bias[oc];
     for (ky = 0; ky < kh; ++ky) {
-      const int8_t *row = c->rows[ky] + off;
-      for (r = 0; r < c->runs; ++r) s = msf_dot_1x1(row + r * c->run_step, w0 + ky * kw_c + r * c->w_step, c->run, s);
+      for (r = 0; r < win->runs; ++r)
+        s = msf_dot_1x1(c->rows[ky] + win->off[r], w0 + ky * kw_c + r * len, len, s);
     }
     dst[oc] = conv_out(c, s, oc);
   }
 }
 
-/* A pixel whose window is clipped or wraps: valid taps only, offset per tap. */
-static void border_px(const conv_ctx *c, const msf_view *in, int32_t ky0, int32_t ky1,
+/* A pixel whose window is clipped by padding: valid taps only, offset per tap. */
+MSF_NOINLINE void border_px(const conv_ctx *c, const msf_view *in, int32_t ky0, int32_t ky1,
                       int32_t x_origin, int32_t kx0, int32_t kx1, int8_t *dst) {
   const msf_conv_params *p = c->p;
   const int32_t in_c = p->in_c, off = p->input_offset;
+  int32_t cols[MSF_CONV_MAX_K];
   int32_t oc, ky, kx, i;
+  for (kx = kx0; kx < kx1; ++kx) cols[kx] = msf_view_col(in, x_origin + kx * p->dilation_w) * in_c;
   for (oc = 0; oc < p->out_c; ++oc) {
     uint32_t acc = c->bias ? (uint32_t)c->bias[oc] : 0u;
     for (ky = ky0; ky < ky1; ++ky) {
       for (kx = kx0; kx < kx1; ++kx) {
-        const int8_t *src = c->rows[ky] + msf_view_col(in, x_origin + kx * p->dilation_w) * in_c;
+        const int8_t *src = c->rows[ky] + cols[kx];
         const int8_t *w = c->filter + oc * c->taps + (ky * p->kernel_w + kx) * in_c;
         for (i = 0; i < in_c; ++i) acc += (uint32_t)(((int32_t)src[i] + off) * w[i]);
       }
@@ -147,22 +166,18 @@ msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf
                        const int8_t *filter, const int32_t *bias, const int32_t *eff_bias,
                        const msf_rect *out_rect, msf_view *out) {
   conv_ctx c;
+  conv_window wa, wb;
   int32_t oy, ox, ky0, ky1;
-  const int32_t span = (p != 0) ? (p->kernel_w - 1) * p->dilation_w + 1 : 0;
+  const int32_t x_end = out_rect ? out_rect->x0 + out_rect->w : 0;
   const msf_status status = msf_conv_check(p, q, in, filter, out_rect, out, 0);
   if (status != MSF_OK || out_rect->h == 0 || out_rect->w == 0) return status;
-  if (eff_bias == 0 || p->kernel_h > MSF_CONV_MAX_KH || !msf_requant_fast_ok(q, p->out_c))
+  if (eff_bias == 0 || p->kernel_h > MSF_CONV_MAX_K || p->kernel_w > MSF_CONV_MAX_K ||
+      !msf_requant_fast_ok(q, p->out_c))
     return msf_conv_s8_ref(p, q, in, filter, bias, out_rect, out);
 
   c.p = p, c.filter = filter, c.bias = bias, c.eff_bias = eff_bias;
   c.multiplier = q->multiplier, c.shift = q->shift, c.qstep = q->per_channel ? 1 : 0;
   c.taps = p->kernel_h * p->kernel_w * p->in_c;
-  if (p->dilation_w == 1) {
-    c.run = p->kernel_w * p->in_c, c.runs = 1, c.run_step = 0, c.w_step = 0;
-  } else {
-    c.run = p->in_c, c.runs = p->kernel_w;
-    c.run_step = p->dilation_w * p->in_c, c.w_step = p->in_c;
-  }
 
   for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
     const int32_t y_origin = oy * p->stride_h - p->pad_top;
@@ -175,35 +190,30 @@ msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf
                        : 0;
     }
     ox = out_rect->x0;
-    while (ox < out_rect->x0 + out_rect->w) {
+    while (ox < x_end) {
       const int32_t x_origin = ox * p->stride_w - p->pad_left;
       int8_t *dst = msf_view_pixel(out, oy, ox);
-      int32_t kx0, kx1, col = 0, interior;
+      int32_t kx0, kx1;
       msf_valid_taps(x_origin, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
-      interior = ky0 == 0 && ky1 == p->kernel_h && kx0 == 0 && kx1 == p->kernel_w;
-      if (interior) {
-        col = msf_view_col(in, x_origin);
-        interior = msf_cols_contiguous(in, col, span);
-      }
-      if (!interior) {
+      if (ky0 != 0 || ky1 != p->kernel_h || kx0 != 0 || kx1 != p->kernel_w) {
         border_px(&c, in, ky0, ky1, x_origin, kx0, kx1, dst);
         ox += 1;
         continue;
       }
-      if (ox + 1 < out_rect->x0 + out_rect->w) {
+      locate_window(p, in, x_origin, &wa);
+      if (ox + 1 < x_end) {
         const int32_t x_next = x_origin + p->stride_w;
-        int32_t nx0, nx1;
-        msf_valid_taps(x_next, p->dilation_w, p->kernel_w, p->in_w, &nx0, &nx1);
-        if (nx0 == 0 && nx1 == p->kernel_w) {
-          const int32_t col_next = msf_view_col(in, x_next);
-          if (msf_cols_contiguous(in, col_next, span)) {
-            interior_2px(&c, col, col_next, dst, msf_view_pixel(out, oy, ox + 1));
+        msf_valid_taps(x_next, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+        if (kx0 == 0 && kx1 == p->kernel_w) {
+          locate_window(p, in, x_next, &wb);
+          if (wb.runs == wa.runs) {
+            interior_2px(&c, &wa, &wb, dst, msf_view_pixel(out, oy, ox + 1));
             ox += 2;
             continue;
           }
         }
       }
-      interior_1px(&c, col, dst);
+      interior_1px(&c, &wa, dst);
       ox += 1;
     }
   }

@@ -13,9 +13,11 @@
  * its m output channels. */
 #include "msf_rt/msf_kernels.h"
 #include "msf_conv_internal.h"
+#include "msf_dot_s8.h"
 #include "msf_requant_inline.h"
 
-#define MSF_DW_MAX_KH 8
+/* Larger kernels run the reference (the tap tables are on the stack). */
+#define MSF_DW_MAX_K 8
 
 int32_t msf_depthwise_conv_s8_buffer_size(const msf_conv_params *p) {
   (void)p;
@@ -39,8 +41,8 @@ typedef struct {
   const int32_t *bias, *eff_bias;
   const int32_t *multiplier, *shift;
   int32_t qstep;
-  int32_t tap_step; /* input bytes between horizontally adjacent taps */
-  const int8_t *rows[MSF_DW_MAX_KH];
+  const int8_t *rows[MSF_DW_MAX_K]; /* storage row of each tap row, 0 outside */
+  int32_t cols[MSF_DW_MAX_K];        /* byte offset of each tap column in its row */
 } dw_ctx;
 
 static inline int8_t dw_out(const dw_ctx *c, uint32_t acc, int32_t oc) {
@@ -49,92 +51,183 @@ static inline int8_t dw_out(const dw_ctx *c, uint32_t acc, int32_t oc) {
                        p->output_offset, p->act_min, p->act_max);
 }
 
-/* Interior pixel, depth multiplier 1: window starts at byte `off` of each
- * tap row; kw is a literal 3 in the common call, so the taps unroll. */
-MSF_FORCE_INLINE void interior_m1(const dw_ctx *c, int32_t off, int32_t kw, int8_t *dst) {
-  const msf_conv_params *p = c->p;
-  const int32_t channels = p->out_c, kh = p->kernel_h, step = c->tap_step;
-  int32_t ch = 0, ky, kx;
-  for (; ch + 4 <= channels; ch += 4) {
-    uint32_t a0 = (uint32_t)c->eff_bias[ch], a1 = (uint32_t)c->eff_bias[ch + 1];
-    uint32_t a2 = (uint32_t)c->eff_bias[ch + 2], a3 = (uint32_t)c->eff_bias[ch + 3];
-    const int8_t *w = c->filter + ch;
-    for (ky = 0; ky < kh; ++ky) {
-      const int8_t *s = c->rows[ky] + off + ch;
-      for (kx = 0; kx < kw; ++kx) {
-        a0 += (uint32_t)(s[0] * w[0]), a1 += (uint32_t)(s[1] * w[1]);
-        a2 += (uint32_t)(s[2] * w[2]), a3 += (uint32_t)(s[3] * w[3]);
-        s += step, w += channels;
-      }
+/* Four channels [ch, ch + 4) of one pixel over the taps [ky0, ky1) x
+ * [kx0, kx1). Interior (border == 0): from the effective bias, plain
+ * products. Border: from the bias, the input offset added per tap (the
+ * clipped taps are skipped, as TFLite's padding). Literal tap ranges in the
+ * 3x3 calls let the compiler unroll them. With DSP, one word load brings
+ * four channels of a tap; SXTB16 (SXTAB16 with the offset on the border)
+ * widens them to int16 pairs for SMLABB / SMLATT. */
+MSF_FORCE_INLINE void dw_quad(const dw_ctx *c, int32_t ch, int32_t ky0, int32_t ky1, int32_t kx0,
+                              int32_t kx1, int32_t kw, int border, uint32_t acc[4]) {
+  const int32_t channels = c->p->out_c;
+  int32_t ky, kx;
+#ifdef MSF_DOT_DSP
+  const uint32_t off16 = (uint32_t)(c->p->input_offset & 0xffff);
+  const uint32_t off2 = off16 | (off16 << 16);
+  int32_t a0 = (int32_t)acc[0], a1 = (int32_t)acc[1], a2 = (int32_t)acc[2], a3 = (int32_t)acc[3];
+  for (ky = ky0; ky < ky1; ++ky) {
+    const int8_t *row = c->rows[ky] + ch;
+    const int8_t *w = c->filter + (ky * kw + kx0) * channels + ch;
+    for (kx = kx0; kx < kx1; ++kx, w += channels) {
+      const uint32_t x = msf_load_s8x4(row + c->cols[kx]), v = msf_load_s8x4(w);
+      const int32_t x_even = border ? __sxtab16(off2, x) : __sxtb16(x);
+      const int32_t x_odd = border ? msf_sxtab16_odd(off2, x) : msf_sxtb16_odd(x);
+      const int32_t w_even = __sxtb16(v), w_odd = msf_sxtb16_odd(v);
+      a0 = __smlabb(x_even, w_even, a0), a2 = __smlatt(x_even, w_even, a2);
+      a1 = __smlabb(x_odd, w_odd, a1), a3 = __smlatt(x_odd, w_odd, a3);
     }
-    dst[ch] = dw_out(c, a0, ch), dst[ch + 1] = dw_out(c, a1, ch + 1);
-    dst[ch + 2] = dw_out(c, a2, ch + 2), dst[ch + 3] = dw_out(c, a3, ch + 3);
+  }
+  acc[0] = (uint32_t)a0, acc[1] = (uint32_t)a1, acc[2] = (uint32_t)a2, acc[3] = (uint32_t)a3;
+#else
+  const int32_t off = border ? c->p->input_offset : 0;
+  uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  for (ky = ky0; ky < ky1; ++ky) {
+    const int8_t *row = c->rows[ky] + ch;
+    const int8_t *w = c->filter + (ky * kw + kx0) * channels + ch;
+    for (kx = kx0; kx < kx1; ++kx, w += channels) {
+      const int8_t *x = row + c->cols[kx];
+      a0 += (uint32_t)((x[0] + off) * w[0]), a1 += (uint32_t)((x[1] + off) * w[1]);
+      a2 += (uint32_t)((x[2] + off) * w[2]), a3 += (uint32_t)((x[3] + off) * w[3]);
+    }
+  }
+  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+#endif
+}
+
+/* One channel (the tail of dw_quad). */
+MSF_FORCE_INLINE uint32_t dw_one(const dw_ctx *c, int32_t ch, int32_t ky0, int32_t ky1,
+                                 int32_t kx0, int32_t kx1, int32_t kw, int border, uint32_t acc) {
+  const int32_t channels = c->p->out_c, off = border ? c->p->input_offset : 0;
+  int32_t ky, kx;
+  for (ky = ky0; ky < ky1; ++ky) {
+    const int8_t *row = c->rows[ky] + ch;
+    const int8_t *w = c->filter + (ky * kw + kx0) * channels + ch;
+    for (kx = kx0; kx < kx1; ++kx, w += channels) acc += (uint32_t)((row[c->cols[kx]] + off) * *w);
+  }
+  return acc;
+}
+
+/* Depth multiplier 1: every channel of one pixel. */
+MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
+                               int32_t kw, int border, int8_t *dst) {
+  const int32_t channels = c->p->out_c;
+  const int32_t *init = border ? c->bias : c->eff_bias;
+  int32_t ch = 0, j;
+  for (; ch + 4 <= channels; ch += 4) {
+    uint32_t acc[4];
+    for (j = 0; j < 4; ++j) acc[j] = init ? (uint32_t)init[ch + j] : 0u;
+    dw_quad(c, ch, ky0, ky1, kx0, kx1, kw, border, acc);
+    for (j = 0; j < 4; ++j) dst[ch + j] = dw_out(c, acc[j], ch + j);
   }
   for (; ch < channels; ++ch) {
-    uint32_t a = (uint32_t)c->eff_bias[ch];
-    const int8_t *w = c->filter + ch;
-    for (ky = 0; ky < kh; ++ky) {
-      const int8_t *s = c->rows[ky] + off + ch;
-      for (kx = 0; kx < kw; ++kx, s += step, w += channels) a += (uint32_t)(*s * *w);
-    }
-    dst[ch] = dw_out(c, a, ch);
+    const uint32_t acc = dw_one(c, ch, ky0, ky1, kx0, kx1, kw, border, init ? (uint32_t)init[ch] : 0u);
+    dst[ch] = dw_out(c, acc, ch);
   }
 }
 
-/* Interior pixel, depth multiplier m > 1: output channel ic * m + j. */
-static void interior_mult(const dw_ctx *c, int32_t off, int8_t *dst) {
+/* One tap of four channels: x (4 inputs) times v (4 weights). */
+#ifdef MSF_DOT_DSP
+#define DW_TAP(xp, wp)                                                         \
+  do {                                                                         \
+    const uint32_t x_ = msf_load_s8x4(xp), v_ = msf_load_s8x4(wp);             \
+    const int32_t xe_ = __sxtb16(x_), xo_ = msf_sxtb16_odd(x_);                \
+    const int32_t ve_ = __sxtb16(v_), vo_ = msf_sxtb16_odd(v_);                \
+    a0 = (uint32_t)__smlabb(xe_, ve_, (int32_t)a0);                            \
+    a2 = (uint32_t)__smlatt(xe_, ve_, (int32_t)a2);                            \
+    a1 = (uint32_t)__smlabb(xo_, vo_, (int32_t)a1);                            \
+    a3 = (uint32_t)__smlatt(xo_, vo_, (int32_t)a3);                            \
+    MSF_LOAD_FENCE();                                                          \
+  } while (0)
+#else
+#define DW_TAP(xp, wp)                                                         \
+  do {                                                                         \
+    const int8_t *x_ = (xp), *v_ = (wp);                                       \
+    a0 += (uint32_t)(x_[0] * v_[0]), a1 += (uint32_t)(x_[1] * v_[1]);          \
+    a2 += (uint32_t)(x_[2] * v_[2]), a3 += (uint32_t)(x_[3] * v_[3]);          \
+  } while (0)
+#endif
+
+/* The most common pixel of MobileNet-like networks: interior 3x3, depth
+ * multiplier 1; taps unrolled, four channels per iteration. */
+MSF_NOINLINE void dw_interior_3x3(const dw_ctx *c, int8_t *dst) {
   const msf_conv_params *p = c->p;
-  const int32_t m = p->depth_multiplier, channels = p->out_c;
-  const int32_t kh = p->kernel_h, kw = p->kernel_w, step = c->tap_step;
+  const int32_t channels = p->out_c, qs = c->qstep;
+  const int8_t *r0 = c->rows[0], *r1 = c->rows[1], *r2 = c->rows[2];
+  const int32_t c0 = c->cols[0], c1 = c->cols[1], c2 = c->cols[2];
+  int32_t ch = 0;
+  for (; ch + 4 <= channels; ch += 4) {
+    const int8_t *w = c->filter + ch;
+    const int32_t *m = c->multiplier + ch * qs, *sh = c->shift + ch * qs;
+    uint32_t a0 = (uint32_t)c->eff_bias[ch], a1 = (uint32_t)c->eff_bias[ch + 1];
+    uint32_t a2 = (uint32_t)c->eff_bias[ch + 2], a3 = (uint32_t)c->eff_bias[ch + 3];
+    DW_TAP(r0 + c0 + ch, w);
+    DW_TAP(r0 + c1 + ch, w + channels);
+    DW_TAP(r0 + c2 + ch, w + 2 * channels);
+    w += 3 * channels;
+    DW_TAP(r1 + c0 + ch, w);
+    DW_TAP(r1 + c1 + ch, w + channels);
+    DW_TAP(r1 + c2 + ch, w + 2 * channels);
+    w += 3 * channels;
+    DW_TAP(r2 + c0 + ch, w);
+    DW_TAP(r2 + c1 + ch, w + channels);
+    DW_TAP(r2 + c2 + ch, w + 2 * channels);
+    dst[ch] = msf_rq_output((int32_t)a0, m[0], sh[0], p->output_offset, p->act_min, p->act_max);
+    dst[ch + 1] = msf_rq_output((int32_t)a1, m[qs], sh[qs], p->output_offset, p->act_min, p->act_max);
+    dst[ch + 2] =
+        msf_rq_output((int32_t)a2, m[2 * qs], sh[2 * qs], p->output_offset, p->act_min, p->act_max);
+    dst[ch + 3] =
+        msf_rq_output((int32_t)a3, m[3 * qs], sh[3 * qs], p->output_offset, p->act_min, p->act_max);
+  }
+  for (; ch < channels; ++ch) {
+    const uint32_t acc = dw_one(c, ch, 0, 3, 0, 3, 3, 0, (uint32_t)c->eff_bias[ch]);
+    dst[ch] = dw_out(c, acc, ch);
+  }
+}
+MSF_NOINLINE void dw_interior(const dw_ctx *c, int8_t *dst) {
+  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, c->p->kernel_w, 0, dst);
+}
+MSF_NOINLINE void dw_border(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
+                            int8_t *dst) {
+  dw_pixel(c, ky0, ky1, kx0, kx1, c->p->kernel_w, 1, dst);
+}
+
+/* Depth multiplier m > 1: output channel ic * m + j reads input channel ic,
+ * loaded once per tap for its m outputs (four at a time). */
+MSF_NOINLINE void dw_pixel_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
+                          int border, int8_t *dst) {
+  const msf_conv_params *p = c->p;
+  const int32_t m = p->depth_multiplier, channels = p->out_c, kw = p->kernel_w;
+  const int32_t off = border ? p->input_offset : 0;
+  const int32_t *init = border ? c->bias : c->eff_bias;
   int32_t ic, j, ky, kx;
   for (ic = 0; ic < p->in_c; ++ic) {
-    const int32_t oc0 = ic * m;
     for (j = 0; j + 4 <= m; j += 4) {
-      const int32_t oc = oc0 + j;
-      uint32_t a0 = (uint32_t)c->eff_bias[oc], a1 = (uint32_t)c->eff_bias[oc + 1];
-      uint32_t a2 = (uint32_t)c->eff_bias[oc + 2], a3 = (uint32_t)c->eff_bias[oc + 3];
-      const int8_t *w = c->filter + oc;
-      for (ky = 0; ky < kh; ++ky) {
-        const int8_t *s = c->rows[ky] + off + ic;
-        for (kx = 0; kx < kw; ++kx) {
-          const int32_t v = *s;
+      const int32_t oc = ic * m + j;
+      uint32_t a0 = init ? (uint32_t)init[oc] : 0u, a1 = init ? (uint32_t)init[oc + 1] : 0u;
+      uint32_t a2 = init ? (uint32_t)init[oc + 2] : 0u, a3 = init ? (uint32_t)init[oc + 3] : 0u;
+      for (ky = ky0; ky < ky1; ++ky) {
+        const int8_t *row = c->rows[ky] + ic;
+        const int8_t *w = c->filter + (ky * kw + kx0) * channels + oc;
+        for (kx = kx0; kx < kx1; ++kx, w += channels) {
+          const int32_t v = row[c->cols[kx]] + off;
           a0 += (uint32_t)(v * w[0]), a1 += (uint32_t)(v * w[1]);
           a2 += (uint32_t)(v * w[2]), a3 += (uint32_t)(v * w[3]);
-          s += step, w += channels;
         }
       }
       dst[oc] = dw_out(c, a0, oc), dst[oc + 1] = dw_out(c, a1, oc + 1);
       dst[oc + 2] = dw_out(c, a2, oc + 2), dst[oc + 3] = dw_out(c, a3, oc + 3);
     }
     for (; j < m; ++j) {
-      const int32_t oc = oc0 + j;
-      uint32_t a = (uint32_t)c->eff_bias[oc];
-      const int8_t *w = c->filter + oc;
-      for (ky = 0; ky < kh; ++ky) {
-        const int8_t *s = c->rows[ky] + off + ic;
-        for (kx = 0; kx < kw; ++kx, s += step, w += channels) a += (uint32_t)(*s * *w);
+      const int32_t oc = ic * m + j;
+      uint32_t a = init ? (uint32_t)init[oc] : 0u;
+      for (ky = ky0; ky < ky1; ++ky) {
+        const int8_t *row = c->rows[ky] + ic;
+        const int8_t *w = c->filter + (ky * kw + kx0) * channels + oc;
+        for (kx = kx0; kx < kx1; ++kx, w += channels) a += (uint32_t)((row[c->cols[kx]] + off) * *w);
       }
       dst[oc] = dw_out(c, a, oc);
     }
-  }
-}
-
-/* Clipped or wrapping window: valid taps only, input offset per tap. */
-static void border_px(const dw_ctx *c, const msf_view *in, int32_t ky0, int32_t ky1,
-                      int32_t x_origin, int32_t kx0, int32_t kx1, int8_t *dst) {
-  const msf_conv_params *p = c->p;
-  const int32_t m = p->depth_multiplier, channels = p->out_c, off = p->input_offset;
-  int32_t oc, ky, kx;
-  for (oc = 0; oc < channels; ++oc) {
-    const int32_t ic = oc / m;
-    uint32_t acc = c->bias ? (uint32_t)c->bias[oc] : 0u;
-    for (ky = ky0; ky < ky1; ++ky) {
-      for (kx = kx0; kx < kx1; ++kx) {
-        const int8_t *s = c->rows[ky] + msf_view_col(in, x_origin + kx * p->dilation_w) * p->in_c;
-        acc += (uint32_t)(((int32_t)s[ic] + off) * c->filter[(ky * p->kernel_w + kx) * channels + oc]);
-      }
-    }
-    dst[oc] = dw_out(c, acc, oc);
   }
 }
 
@@ -145,17 +238,15 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
   int32_t oy, ox, ky0, ky1;
   const msf_status status = msf_conv_check(p, q, in, filter, out_rect, out, 1);
   if (status != MSF_OK || out_rect->h == 0 || out_rect->w == 0) return status;
-  if (eff_bias == 0 || p->kernel_h > MSF_DW_MAX_KH || !msf_requant_fast_ok(q, p->out_c))
+  if (eff_bias == 0 || p->kernel_h > MSF_DW_MAX_K || p->kernel_w > MSF_DW_MAX_K || !msf_requant_fast_ok(q, p->out_c))
     return msf_depthwise_conv_s8_ref(p, q, in, filter, bias, out_rect, out);
 
   c.p = p, c.filter = filter, c.bias = bias, c.eff_bias = eff_bias;
   c.multiplier = q->multiplier, c.shift = q->shift, c.qstep = q->per_channel ? 1 : 0;
-  c.tap_step = p->dilation_w * p->in_c;
 
   for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
     const int32_t y_origin = oy * p->stride_h - p->pad_top;
     const int32_t row_bytes = in->w * in->c;
-    const int32_t span = (p->kernel_w - 1) * p->dilation_w + 1;
     int32_t ky;
     msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
     for (ky = 0; ky < p->kernel_h; ++ky) {
@@ -166,21 +257,19 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
     for (ox = out_rect->x0; ox < out_rect->x0 + out_rect->w; ++ox) {
       const int32_t x_origin = ox * p->stride_w - p->pad_left;
       int8_t *dst = msf_view_pixel(out, oy, ox);
-      int32_t kx0, kx1, col = 0, interior;
+      int32_t kx0, kx1, kx;
       msf_valid_taps(x_origin, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
-      interior = ky0 == 0 && ky1 == p->kernel_h && kx0 == 0 && kx1 == p->kernel_w;
-      if (interior) {
-        col = msf_view_col(in, x_origin);
-        interior = msf_cols_contiguous(in, col, span);
-      }
-      if (!interior) {
-        border_px(&c, in, ky0, ky1, x_origin, kx0, kx1, dst);
-      } else if (p->depth_multiplier != 1) {
-        interior_mult(&c, col * p->in_c, dst);
-      } else if (p->kernel_w == 3) {
-        interior_m1(&c, col * p->in_c, 3, dst);
+      for (kx = kx0; kx < kx1; ++kx)
+        c.cols[kx] = msf_view_col(in, x_origin + kx * p->dilation_w) * p->in_c;
+      const int border = ky0 != 0 || ky1 != p->kernel_h || kx0 != 0 || kx1 != p->kernel_w;
+      if (p->depth_multiplier != 1) {
+        dw_pixel_mult(&c, ky0, ky1, kx0, kx1, border, dst);
+      } else if (border) {
+        dw_border(&c, ky0, ky1, kx0, kx1, dst);
+      } else if (p->kernel_h == 3 && p->kernel_w == 3) {
+        dw_interior_3x3(&c, dst);
       } else {
-        interior_m1(&c, col * p->in_c, p->kernel_w, dst);
+        dw_interior(&c, dst);
       }
     }
   }

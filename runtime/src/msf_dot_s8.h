@@ -24,11 +24,26 @@ static inline int32_t msf_sxtb16_odd(uint32_t x) {
   __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
   return r;
 }
+/* The same with a per-lane int16 addend (SXTAB16). */
+static inline int32_t msf_sxtab16_odd(uint32_t addend, uint32_t x) {
+  int32_t r;
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(addend), "r"(x));
+  return r;
+}
 static inline uint32_t msf_load_s8x4(const int8_t *p) {
   uint32_t v;
   memcpy(&v, p, 4); /* one (unaligned) word load on v7E-M/v8-M Mainline */
   return v;
 }
+#endif
+
+/* The blocked products are kept out of line: inlined into a kernel, gcc
+ * spills accumulators and pointers inside the loop to keep the kernel's
+ * other values in registers; as calls the loops get all registers. */
+#if defined(__GNUC__)
+#define MSF_DOT_FN static inline __attribute__((always_inline, unused))
+#else
+#define MSF_DOT_FN static
 #endif
 
 typedef struct {
@@ -37,7 +52,7 @@ typedef struct {
 } msf_acc2x2;
 
 /* acc += dot(a, w0), dot(a, w1), dot(b, w0), dot(b, w1) over n elements. */
-static inline void msf_dot_2x2(const int8_t *a, const int8_t *b, const int8_t *w0,
+MSF_DOT_FN void msf_dot_2x2(const int8_t *a, const int8_t *b, const int8_t *w0,
                                const int8_t *w1, int32_t n, msf_acc2x2 *acc) {
   uint32_t a0 = acc->a0, a1 = acc->a1, b0 = acc->b0, b1 = acc->b1;
   int32_t k = 0;
@@ -78,7 +93,7 @@ static inline void msf_dot_2x2(const int8_t *a, const int8_t *b, const int8_t *w
 }
 
 /* Single pixel, two channels: acc0 += dot(a, w0), acc1 += dot(a, w1). */
-static inline void msf_dot_1x2(const int8_t *a, const int8_t *w0, const int8_t *w1, int32_t n,
+MSF_DOT_FN void msf_dot_1x2(const int8_t *a, const int8_t *w0, const int8_t *w1, int32_t n,
                                uint32_t *acc0, uint32_t *acc1) {
   uint32_t s0 = *acc0, s1 = *acc1;
   int32_t k = 0;

@@ -23,7 +23,7 @@ static inline int32_t msf_rq_high_mul(int32_t x, int32_t multiplier) {
 static inline int32_t msf_rq_divide_pot(int32_t x, int32_t exponent) {
   const int32_t mask = (int32_t)((1u << exponent) - 1u);
   const int32_t remainder = x & mask;
-  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  const int32_t threshold = (mask >> 1) + (int32_t)((uint32_t)x >> 31);
   return msf_asr32(x, exponent) + (remainder > threshold ? 1 : 0);
 }
 
@@ -40,8 +40,9 @@ static inline int32_t msf_requantize(int32_t acc, int32_t multiplier, int32_t sh
   if (result < INT32_MIN) return INT32_MIN;
   return (int32_t)result;
 #else
+  /* Branch-free split; a zero right shift divides by 1 in msf_rq_divide_pot. */
   const int32_t left = shift > 0 ? shift : 0;
-  const int32_t right = shift > 0 ? 0 : -shift;
+  const int32_t right = left - shift;
   return msf_rq_divide_pot(msf_rq_high_mul(msf_wrap_shl(acc, left), multiplier), right);
 #endif
 }

@@ -11,10 +11,24 @@
 
 /* Inlined even where the compiler would not (a kernel specialised for a
  * literal argument, such as a 3-tap row, must be a copy of its own). */
+/* And the opposite: a hot loop kept in a function of its own, where the
+ * register allocator does not have to keep the caller's values alive. */
 #if defined(__GNUC__)
 #define MSF_FORCE_INLINE static inline __attribute__((always_inline))
+#define MSF_NOINLINE static __attribute__((noinline))
 #else
 #define MSF_FORCE_INLINE static inline
+#define MSF_NOINLINE static
+#endif
+
+/* Keeps the loads of one unrolled step after the previous step: gcc's
+ * scheduler otherwise hoists all of an unrolled block's loads to its top
+ * and spills the values to the stack (seen on Cortex-M4, -O2). No
+ * instruction is emitted. */
+#if defined(__GNUC__)
+#define MSF_LOAD_FENCE() __asm__ volatile("" ::: "memory")
+#else
+#define MSF_LOAD_FENCE() ((void)0)
 #endif
 
 /* Non-negative remainder: ring buffers are indexed with y mod h even for the

@@ -17,7 +17,7 @@ namespace {
 
 constexpr const char* kCodegenUsage =
     "usage: msf codegen MODEL --plan PLAN.json --target host|cortex-m4|cortex-m7|rv32imac --out DIR "
-    "[--embed-input IN.bin]";
+    "[--embed-input IN.bin] [--opt speed|size]";
 
 std::vector<int8_t> ReadInput(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -29,7 +29,7 @@ std::vector<int8_t> ReadInput(const std::string& path) {
 }  // namespace
 
 int RunCodegen(const std::vector<std::string>& argv) {
-  Args args(argv, {"plan", "target", "out", "embed-input"}, {});
+  Args args(argv, {"plan", "target", "out", "embed-input", "opt"}, {});
   if (args.positional().size() != 1 || !args.Get("plan") || !args.Get("target") || !args.Get("out")) {
     throw Error(kCodegenUsage);
   }
@@ -40,6 +40,7 @@ int RunCodegen(const std::vector<std::string>& argv) {
   options.model_label = std::filesystem::path(model).filename().string();
   options.plan_label = std::filesystem::path(plan_path).filename().string();
   if (auto input = args.Get("embed-input")) options.input = ReadInput(*input);
+  if (auto opt = args.Get("opt")) options.optimize = codegen::ParseOptimize(*opt);
 
   const ir::Graph g = load::LoadModel(model);
   const fusion::Plan plan = fusion::ReadPlanFile(plan_path);

@@ -542,17 +542,27 @@ std::string Makefile(const Options& o, const std::vector<std::string>& sources,
   }
   m += "#   make clean\n";
   m += "#\n";
-  m += "# `make run` prints two lines and exits 0 only on success:\n";
+  m += std::string("# `make run` prints ") + (host ? "two" : "three") + " lines and exits 0 only on success:\n";
   m += "#   output: <hex bytes of the output tensor>\n";
   m += "#   ram_static=N ram_stack=N ram_total=N instructions=N\n";
+  if (!host) m += "#   flash_text=N flash_rodata=N\n";
   m += "# ram_static is .data + .bss (the arena is in .bss), ram_stack the painted-stack\n";
   m += "# high-water mark, ram_total their sum. Weights, tables and the input stay in flash.\n";
+  if (!host) {
+    m += "# flash_text is code (runtime, harness, libc's memcpy/memset), flash_rodata constant data\n";
+    m += "# (weights, plan tables and the embedded input of MSF_MODEL_INPUT_BYTES bytes).\n";
+  }
   if (host) m += "# The host cannot count instructions deterministically: instructions=NA.\n";
   m += "\n";
   m += "CC        = " + std::string(t.cc) + "\n";
-  if (!host) m += "NM        = " + std::string(t.cc).substr(0, std::string(t.cc).size() - 3) + "nm\n";
+  if (!host) {
+    const std::string prefix = std::string(t.cc).substr(0, std::string(t.cc).size() - 3);
+    m += "NM        = " + prefix + "nm\n";
+    m += "SIZE      = " + prefix + "size\n";
+  }
   m += "ARCH      = " + std::string(t.arch) + "\n";
-  m += std::string("OPT       = ") + (host ? "-O2" : "-Os") + "\n";
+  m += std::string("OPT       = ") + (o.optimize == Optimize::kSize ? "-Os" : "-O2") +
+       "  # msf codegen --opt " + (o.optimize == Optimize::kSize ? "size" : "speed") + "\n";
   m += "WARN      = -Wall -Wextra -Wpedantic -Werror\n";
   m += "CFLAGS    = -std=c99 $(ARCH) $(OPT) $(WARN) -ffunction-sections -fdata-sections -I. -Iruntime/include\n";
   if (host) {
@@ -615,7 +625,12 @@ std::string Makefile(const Options& o, const std::vector<std::string>& sources,
   }
   m += "\n";
   m += "run: $(ELF)\n";
-  m += "\t@$(RUN)\n\n";
+  m += "\t@$(RUN)\n";
+  if (!host) {
+    m += "\t@$(SIZE) -A $(ELF) | awk '$$1 == \".text\" { t = $$2 } $$1 == \".rodata\" { r = $$2 } \\\n";
+    m += "\t  END { print \"flash_text=\" t \" flash_rodata=\" r }'\n";
+  }
+  m += "\n";
   m += "clean:\n";
   m += "\trm -rf build\n";
   return m;
@@ -631,6 +646,12 @@ Target ParseTarget(std::string_view name) {
 }
 
 const char* TargetName(Target target) { return Info(target).name; }
+
+Optimize ParseOptimize(std::string_view name) {
+  if (name == "speed") return Optimize::kSpeed;
+  if (name == "size") return Optimize::kSize;
+  throw Error("unknown --opt '" + std::string(name) + "' (expected speed or size)");
+}
 
 const std::vector<Target>& AllTargets() {
   static const std::vector<Target> all = {Target::kHost, Target::kCortexM4, Target::kCortexM7, Target::kRv32imac};

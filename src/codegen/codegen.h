@@ -30,8 +30,14 @@ Target ParseTarget(std::string_view name);
 const char* TargetName(Target target);
 const std::vector<Target>& AllTargets();
 
+// Compiler optimisation of the generated package: kSpeed (-O2, the default:
+// fewest instructions, BENCHMARKS.md) or kSize (-Os: smallest flash).
+enum class Optimize { kSpeed, kSize };
+Optimize ParseOptimize(std::string_view name);  // "speed" | "size"
+
 struct Options {
   Target target = Target::kHost;
+  Optimize optimize = Optimize::kSpeed;
   std::optional<std::vector<int8_t>> input;  // embedded input tensor (--embed-input)
   std::string model_label;                   // shown in file headers (e.g. the model path)
   std::string plan_label;                    // shown in file headers (e.g. the plan path)

@@ -84,7 +84,7 @@ TargetRun RunOnTarget(const ir::Graph& g, const fusion::Plan& plan, codegen::Tar
   TargetRun r;
   r.arena_bytes = pkg.arena_bytes;
   std::istringstream lines(run.out);
-  std::string line, stats;
+  std::string line, stats, flash;
   bool have_output = false;
   while (std::getline(lines, line)) {
     if (line.rfind("output: ", 0) == 0) {
@@ -97,6 +97,8 @@ TargetRun RunOnTarget(const ir::Graph& g, const fusion::Plan& plan, codegen::Tar
       have_output = true;
     } else if (line.rfind("ram_static=", 0) == 0) {
       stats = line + " ";
+    } else if (line.rfind("flash_text=", 0) == 0) {
+      flash = line + " ";
     }
   }
   if (!have_output || stats.empty()) throw Error(where + ": no result lines in: " + FirstLine(run.out));
@@ -104,6 +106,11 @@ TargetRun RunOnTarget(const ir::Graph& g, const fusion::Plan& plan, codegen::Tar
   r.ram_stack = Number(stats, "ram_stack", where);
   r.ram_total = Number(stats, "ram_total", where);
   r.instructions = Number(stats, "instructions", where);
+  if (target != codegen::Target::kHost) {
+    if (flash.empty()) throw Error(where + ": no flash line in: " + FirstLine(run.out));
+    r.flash_text = Number(flash, "flash_text", where);
+    r.flash_rodata = Number(flash, "flash_rodata", where);
+  }
   return r;
 }
 

@@ -21,6 +21,8 @@ struct TargetRun {
   int64_t ram_total = 0;
   int64_t instructions = -1;    // -1 when the target cannot count them (host)
   int64_t arena_bytes = 0;      // the planned arena of the package
+  int64_t flash_text = -1;      // code bytes (-1 on the host)
+  int64_t flash_rodata = -1;    // constant data: weights, tables, embedded input
 };
 
 // Generates the package for `plan` below `dir` (replacing what is there),
