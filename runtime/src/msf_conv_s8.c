@@ -76,35 +76,39 @@ static inline int8_t conv_out(const conv_ctx *c, uint32_t acc, int32_t oc) {
 }
 
 /* Two interior pixels with the same run structure. Run r of tap row ky
- * meets weights [ky][r * len / in_c ...]: one run per row covers the whole
- * row; kw runs of in_c bytes cover one tap each. */
-MSF_NOINLINE void interior_2px(const conv_ctx *c, const conv_window *wa, const conv_window *wb,
-                         int8_t *dst_a, int8_t *dst_b) {
+ * meets weights [ky][r * len ...]: one run per row covers the whole row;
+ * kw runs of in_c bytes cover one tap each. kh and runs are literals (1)
+ * in the pointwise call, so its loops vanish. */
+MSF_FORCE_INLINE void conv_2px(const conv_ctx *c, const conv_window *wa, const conv_window *wb,
+                               int32_t kh, int32_t runs, int8_t *dst_a, int8_t *dst_b) {
   const msf_conv_params *p = c->p;
-  const int32_t kh = p->kernel_h, kw_c = p->kernel_w * p->in_c, len = wa->len;
+  const int32_t kw_c = p->kernel_w * p->in_c, len = wa->len, qs = c->qstep;
+  const int32_t *m = c->multiplier, *sh = c->shift, *eff = c->eff_bias;
+  const int8_t *w0 = c->filter;
   int32_t oc, ky, r;
   for (oc = 0; oc + 2 <= p->out_c; oc += 2) {
-    const int8_t *w0 = c->filter + oc * c->taps;
     const int8_t *w1 = w0 + c->taps;
     msf_acc2x2 acc;
-    acc.a0 = acc.b0 = (uint32_t)c->eff_bias[oc];
-    acc.a1 = acc.b1 = (uint32_t)c->eff_bias[oc + 1];
+    acc.a0 = acc.b0 = (uint32_t)eff[oc];
+    acc.a1 = acc.b1 = (uint32_t)eff[oc + 1];
     for (ky = 0; ky < kh; ++ky) {
       const int8_t *row = c->rows[ky];
-      for (r = 0; r < wa->runs; ++r) {
+      for (r = 0; r < runs; ++r) {
         const int32_t w = ky * kw_c + r * len;
         msf_dot_2x2(row + wa->off[r], row + wb->off[r], w0 + w, w1 + w, len, &acc);
       }
     }
-    dst_a[oc] = conv_out(c, acc.a0, oc), dst_a[oc + 1] = conv_out(c, acc.a1, oc + 1);
-    dst_b[oc] = conv_out(c, acc.b0, oc), dst_b[oc + 1] = conv_out(c, acc.b1, oc + 1);
+    dst_a[oc] = msf_rq_output((int32_t)acc.a0, m[0], sh[0], p->output_offset, p->act_min, p->act_max);
+    dst_b[oc] = msf_rq_output((int32_t)acc.b0, m[0], sh[0], p->output_offset, p->act_min, p->act_max);
+    dst_a[oc + 1] = msf_rq_output((int32_t)acc.a1, m[qs], sh[qs], p->output_offset, p->act_min, p->act_max);
+    dst_b[oc + 1] = msf_rq_output((int32_t)acc.b1, m[qs], sh[qs], p->output_offset, p->act_min, p->act_max);
+    w0 = w1 + c->taps, m += 2 * qs, sh += 2 * qs;
   }
   if (oc < p->out_c) {
-    const int8_t *w0 = c->filter + oc * c->taps;
-    uint32_t sa = (uint32_t)c->eff_bias[oc], sb = sa;
+    uint32_t sa = (uint32_t)eff[oc], sb = sa;
     for (ky = 0; ky < kh; ++ky) {
       const int8_t *row = c->rows[ky];
-      for (r = 0; r < wa->runs; ++r) {
+      for (r = 0; r < runs; ++r) {
         /* one weight run against both pixels: dot is symmetric */
         msf_dot_1x2(w0 + ky * kw_c + r * len, row + wa->off[r], row + wb->off[r], len, &sa, &sb);
       }
@@ -113,13 +117,23 @@ MSF_NOINLINE void interior_2px(const conv_ctx *c, const conv_window *wa, const c
   }
 }
 
+MSF_NOINLINE void interior_2px(const conv_ctx *c, const conv_window *wa, const conv_window *wb,
+                               int8_t *dst_a, int8_t *dst_b) {
+  if (c->p->kernel_h == 1 && wa->runs == 1) {
+    conv_2px(c, wa, wb, 1, 1, dst_a, dst_b);
+  } else {
+    conv_2px(c, wa, wb, c->p->kernel_h, wa->runs, dst_a, dst_b);
+  }
+}
+
 /* One interior pixel. */
 MSF_NOINLINE void interior_1px(const conv_ctx *c, const conv_window *win, int8_t *dst) {
   const msf_conv_params *p = c->p;
-  const int32_t kh = p->kernel_h, kw_c = p->kernel_w * p->in_c, len = win->len;
+  const int32_t kh = p->kernel_h, kw_c = p->kernel_w * p->in_c, len = win->len, qs = c->qstep;
+  const int32_t *m = c->multiplier, *sh = c->shift;
+  const int8_t *w0 = c->filter;
   int32_t oc, ky, r;
   for (oc = 0; oc + 2 <= p->out_c; oc += 2) {
-    const int8_t *w0 = c->filter + oc * c->taps;
     const int8_t *w1 = w0 + c->taps;
     uint32_t s0 = (uint32_t)c->eff_bias[oc], s1 = (uint32_t)c->eff_bias[oc + 1];
     for (ky = 0; ky < kh; ++ky) {
@@ -128,10 +142,11 @@ MSF_NOINLINE void interior_1px(const conv_ctx *c, const conv_window *win, int8_t
         msf_dot_1x2(c->rows[ky] + win->off[r], w0 + w, w1 + w, len, &s0, &s1);
       }
     }
-    dst[oc] = conv_out(c, s0, oc), dst[oc + 1] = conv_out(c, s1, oc + 1);
+    dst[oc] = msf_rq_output((int32_t)s0, m[0], sh[0], p->output_offset, p->act_min, p->act_max);
+    dst[oc + 1] = msf_rq_output((int32_t)s1, m[qs], sh[qs], p->output_offset, p->act_min, p->act_max);
+    w0 = w1 + c->taps, m += 2 * qs, sh += 2 * qs;
   }
   if (oc < p->out_c) {
-    const int8_t *w0 = c->filter + oc * c->taps;
     uint32_t s = (uint32_t)c->eff_bias[oc];
     for (ky = 0; ky < kh; ++ky) {
       for (r = 0; r < win->runs; ++r)

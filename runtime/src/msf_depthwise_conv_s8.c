@@ -6,9 +6,10 @@
  * Channels are innermost (NHWC): for each output pixel, four channels at a
  * time run over the kernel taps, so every tap reads four adjacent input
  * bytes and four adjacent weights. Tap rows are located once per output
- * row. Interior pixels (window inside the tensor, no ring wrap) start from
- * the effective bias and run straight-line over the taps; border pixels add
- * the input offset per tap over the valid taps only. With a depth
+ * row, tap columns once per pixel (ring buffers resolved there, never per
+ * tap and channel). Interior pixels (window inside the tensor) start from
+ * the effective bias; 3x3 ones run straight-line over the taps. Border
+ * pixels add the input offset per tap over the valid taps only. With a depth
  * multiplier m > 1, each input value is loaded once per tap and used for
  * its m output channels. */
 #include "msf_rt/msf_kernels.h"
@@ -51,54 +52,58 @@ static inline int8_t dw_out(const dw_ctx *c, uint32_t acc, int32_t oc) {
                        p->output_offset, p->act_min, p->act_max);
 }
 
-/* Four channels [ch, ch + 4) of one pixel over the taps [ky0, ky1) x
- * [kx0, kx1). Interior (border == 0): from the effective bias, plain
- * products. Border: from the bias, the input offset added per tap (the
- * clipped taps are skipped, as TFLite's padding). Literal tap ranges in the
- * 3x3 calls let the compiler unroll them. With DSP, one word load brings
- * four channels of a tap; SXTB16 (SXTAB16 with the offset on the border)
- * widens them to int16 pairs for SMLABB / SMLATT. */
-MSF_FORCE_INLINE void dw_quad(const dw_ctx *c, int32_t ch, int32_t ky0, int32_t ky1, int32_t kx0,
-                              int32_t kx1, int32_t kw, int border, uint32_t acc[4]) {
-  const int32_t channels = c->p->out_c;
-  int32_t ky, kx;
+/* One tap of four channels: x (4 inputs) times v (4 weights), plain
+ * (DW_TAP) or with the input offset added (DW_TAP_OFFSET, border pixels),
+ * into the accumulators a0..a3. With DSP one word load brings four channels
+ * of a tap; SXTB16 (SXTAB16 with the offset pair off2) widens them to int16
+ * pairs for SMLABB / SMLATT. */
 #ifdef MSF_DOT_DSP
-  const uint32_t off16 = (uint32_t)(c->p->input_offset & 0xffff);
-  const uint32_t off2 = off16 | (off16 << 16);
-  int32_t a0 = (int32_t)acc[0], a1 = (int32_t)acc[1], a2 = (int32_t)acc[2], a3 = (int32_t)acc[3];
-  for (ky = ky0; ky < ky1; ++ky) {
-    const int8_t *row = c->rows[ky] + ch;
-    const int8_t *w = c->filter + (ky * kw + kx0) * channels + ch;
-    for (kx = kx0; kx < kx1; ++kx, w += channels) {
-      const uint32_t x = msf_load_s8x4(row + c->cols[kx]), v = msf_load_s8x4(w);
-      const int32_t x_even = border ? __sxtab16(off2, x) : __sxtb16(x);
-      const int32_t x_odd = border ? msf_sxtab16_odd(off2, x) : msf_sxtb16_odd(x);
-      const int32_t w_even = __sxtb16(v), w_odd = msf_sxtb16_odd(v);
-      a0 = __smlabb(x_even, w_even, a0), a2 = __smlatt(x_even, w_even, a2);
-      a1 = __smlabb(x_odd, w_odd, a1), a3 = __smlatt(x_odd, w_odd, a3);
-    }
-  }
-  acc[0] = (uint32_t)a0, acc[1] = (uint32_t)a1, acc[2] = (uint32_t)a2, acc[3] = (uint32_t)a3;
+#define DW_TAP_WIDEN(xp, wp, widen_even, widen_odd)                \
+  do {                                                             \
+    const uint32_t x_ = msf_load_s8x4(xp), v_ = msf_load_s8x4(wp); \
+    const int32_t xe_ = widen_even, xo_ = widen_odd;               \
+    const int32_t ve_ = __sxtb16(v_), vo_ = msf_sxtb16_odd(v_);    \
+    a0 = (uint32_t)__smlabb(xe_, ve_, (int32_t)a0);                \
+    a2 = (uint32_t)__smlatt(xe_, ve_, (int32_t)a2);                \
+    a1 = (uint32_t)__smlabb(xo_, vo_, (int32_t)a1);                \
+    a3 = (uint32_t)__smlatt(xo_, vo_, (int32_t)a3);                \
+    MSF_LOAD_FENCE();                                              \
+  } while (0)
+#define DW_TAP(xp, wp) DW_TAP_WIDEN(xp, wp, __sxtb16(x_), msf_sxtb16_odd(x_))
+#define DW_TAP_OFFSET(xp, wp) \
+  DW_TAP_WIDEN(xp, wp, __sxtab16(off2, x_), msf_sxtab16_odd(off2, x_))
 #else
-  const int32_t off = border ? c->p->input_offset : 0;
-  uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-  for (ky = ky0; ky < ky1; ++ky) {
-    const int8_t *row = c->rows[ky] + ch;
-    const int8_t *w = c->filter + (ky * kw + kx0) * channels + ch;
-    for (kx = kx0; kx < kx1; ++kx, w += channels) {
-      const int8_t *x = row + c->cols[kx];
-      a0 += (uint32_t)((x[0] + off) * w[0]), a1 += (uint32_t)((x[1] + off) * w[1]);
-      a2 += (uint32_t)((x[2] + off) * w[2]), a3 += (uint32_t)((x[3] + off) * w[3]);
-    }
-  }
-  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+#define DW_TAP_ADD(xp, wp, off)                                     \
+  do {                                                              \
+    const int8_t *x_ = (xp), *v_ = (wp);                            \
+    a0 += (uint32_t)((x_[0] + (off)) * v_[0]);                      \
+    a1 += (uint32_t)((x_[1] + (off)) * v_[1]);                      \
+    a2 += (uint32_t)((x_[2] + (off)) * v_[2]);                      \
+    a3 += (uint32_t)((x_[3] + (off)) * v_[3]);                      \
+  } while (0)
+#define DW_TAP(xp, wp) DW_TAP_ADD(xp, wp, 0)
+#define DW_TAP_OFFSET(xp, wp) DW_TAP_ADD(xp, wp, off)
 #endif
+
+/* Requantises a0..a3 into channels [ch, ch + 4) of dst. */
+MSF_FORCE_INLINE void dw_store4(const dw_ctx *c, int8_t *dst, int32_t ch, uint32_t a0, uint32_t a1,
+                                uint32_t a2, uint32_t a3) {
+  const msf_conv_params *p = c->p;
+  const int32_t qs = c->qstep;
+  const int32_t *m = c->multiplier + ch * qs, *sh = c->shift + ch * qs;
+  dst[ch] = msf_rq_output((int32_t)a0, m[0], sh[0], p->output_offset, p->act_min, p->act_max);
+  dst[ch + 1] = msf_rq_output((int32_t)a1, m[qs], sh[qs], p->output_offset, p->act_min, p->act_max);
+  dst[ch + 2] =
+      msf_rq_output((int32_t)a2, m[2 * qs], sh[2 * qs], p->output_offset, p->act_min, p->act_max);
+  dst[ch + 3] =
+      msf_rq_output((int32_t)a3, m[3 * qs], sh[3 * qs], p->output_offset, p->act_min, p->act_max);
 }
 
-/* One channel (the tail of dw_quad). */
+/* One channel (the tail of the four-channel loops). */
 MSF_FORCE_INLINE uint32_t dw_one(const dw_ctx *c, int32_t ch, int32_t ky0, int32_t ky1,
-                                 int32_t kx0, int32_t kx1, int32_t kw, int border, uint32_t acc) {
-  const int32_t channels = c->p->out_c, off = border ? c->p->input_offset : 0;
+                                 int32_t kx0, int32_t kx1, int border, uint32_t acc) {
+  const int32_t channels = c->p->out_c, kw = c->p->kernel_w;
+  const int32_t off = border ? c->p->input_offset : 0;
   int32_t ky, kx;
   for (ky = ky0; ky < ky1; ++ky) {
     const int8_t *row = c->rows[ky] + ch;
@@ -108,57 +113,52 @@ MSF_FORCE_INLINE uint32_t dw_one(const dw_ctx *c, int32_t ch, int32_t ky0, int32
   return acc;
 }
 
-/* Depth multiplier 1: every channel of one pixel. */
+/* Depth multiplier 1, any kernel, taps [ky0, ky1) x [kx0, kx1). Interior
+ * (border == 0): from the effective bias, plain products. Border: from the
+ * bias, the input offset added per tap (clipped taps are skipped, which is
+ * TFLite's zero-point padding). */
 MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
-                               int32_t kw, int border, int8_t *dst) {
-  const int32_t channels = c->p->out_c;
+                               int border, int8_t *dst) {
+  const int32_t channels = c->p->out_c, kw = c->p->kernel_w;
   const int32_t *init = border ? c->bias : c->eff_bias;
-  int32_t ch = 0, j;
+#ifdef MSF_DOT_DSP
+  const uint32_t off16 = (uint32_t)c->p->input_offset & 0xffffu;
+  const uint32_t off2 = off16 | (off16 << 16);
+#else
+  const int32_t off = c->p->input_offset;
+#endif
+  int32_t ch = 0, ky, kx;
   for (; ch + 4 <= channels; ch += 4) {
-    uint32_t acc[4];
-    for (j = 0; j < 4; ++j) acc[j] = init ? (uint32_t)init[ch + j] : 0u;
-    dw_quad(c, ch, ky0, ky1, kx0, kx1, kw, border, acc);
-    for (j = 0; j < 4; ++j) dst[ch + j] = dw_out(c, acc[j], ch + j);
+    uint32_t a0 = init ? (uint32_t)init[ch] : 0u, a1 = init ? (uint32_t)init[ch + 1] : 0u;
+    uint32_t a2 = init ? (uint32_t)init[ch + 2] : 0u, a3 = init ? (uint32_t)init[ch + 3] : 0u;
+    for (ky = ky0; ky < ky1; ++ky) {
+      const int8_t *row = c->rows[ky] + ch;
+      const int8_t *w = c->filter + (ky * kw + kx0) * channels + ch;
+      for (kx = kx0; kx < kx1; ++kx, w += channels) {
+        if (border) {
+          DW_TAP_OFFSET(row + c->cols[kx], w);
+        } else {
+          DW_TAP(row + c->cols[kx], w);
+        }
+      }
+    }
+    dw_store4(c, dst, ch, a0, a1, a2, a3);
   }
   for (; ch < channels; ++ch) {
-    const uint32_t acc = dw_one(c, ch, ky0, ky1, kx0, kx1, kw, border, init ? (uint32_t)init[ch] : 0u);
+    const uint32_t acc = dw_one(c, ch, ky0, ky1, kx0, kx1, border, init ? (uint32_t)init[ch] : 0u);
     dst[ch] = dw_out(c, acc, ch);
   }
 }
 
-/* One tap of four channels: x (4 inputs) times v (4 weights). */
-#ifdef MSF_DOT_DSP
-#define DW_TAP(xp, wp)                                                         \
-  do {                                                                         \
-    const uint32_t x_ = msf_load_s8x4(xp), v_ = msf_load_s8x4(wp);             \
-    const int32_t xe_ = __sxtb16(x_), xo_ = msf_sxtb16_odd(x_);                \
-    const int32_t ve_ = __sxtb16(v_), vo_ = msf_sxtb16_odd(v_);                \
-    a0 = (uint32_t)__smlabb(xe_, ve_, (int32_t)a0);                            \
-    a2 = (uint32_t)__smlatt(xe_, ve_, (int32_t)a2);                            \
-    a1 = (uint32_t)__smlabb(xo_, vo_, (int32_t)a1);                            \
-    a3 = (uint32_t)__smlatt(xo_, vo_, (int32_t)a3);                            \
-    MSF_LOAD_FENCE();                                                          \
-  } while (0)
-#else
-#define DW_TAP(xp, wp)                                                         \
-  do {                                                                         \
-    const int8_t *x_ = (xp), *v_ = (wp);                                       \
-    a0 += (uint32_t)(x_[0] * v_[0]), a1 += (uint32_t)(x_[1] * v_[1]);          \
-    a2 += (uint32_t)(x_[2] * v_[2]), a3 += (uint32_t)(x_[3] * v_[3]);          \
-  } while (0)
-#endif
-
 /* The most common pixel of MobileNet-like networks: interior 3x3, depth
  * multiplier 1; taps unrolled, four channels per iteration. */
 MSF_NOINLINE void dw_interior_3x3(const dw_ctx *c, int8_t *dst) {
-  const msf_conv_params *p = c->p;
-  const int32_t channels = p->out_c, qs = c->qstep;
+  const int32_t channels = c->p->out_c;
   const int8_t *r0 = c->rows[0], *r1 = c->rows[1], *r2 = c->rows[2];
   const int32_t c0 = c->cols[0], c1 = c->cols[1], c2 = c->cols[2];
   int32_t ch = 0;
   for (; ch + 4 <= channels; ch += 4) {
     const int8_t *w = c->filter + ch;
-    const int32_t *m = c->multiplier + ch * qs, *sh = c->shift + ch * qs;
     uint32_t a0 = (uint32_t)c->eff_bias[ch], a1 = (uint32_t)c->eff_bias[ch + 1];
     uint32_t a2 = (uint32_t)c->eff_bias[ch + 2], a3 = (uint32_t)c->eff_bias[ch + 3];
     DW_TAP(r0 + c0 + ch, w);
@@ -172,24 +172,21 @@ MSF_NOINLINE void dw_interior_3x3(const dw_ctx *c, int8_t *dst) {
     DW_TAP(r2 + c0 + ch, w);
     DW_TAP(r2 + c1 + ch, w + channels);
     DW_TAP(r2 + c2 + ch, w + 2 * channels);
-    dst[ch] = msf_rq_output((int32_t)a0, m[0], sh[0], p->output_offset, p->act_min, p->act_max);
-    dst[ch + 1] = msf_rq_output((int32_t)a1, m[qs], sh[qs], p->output_offset, p->act_min, p->act_max);
-    dst[ch + 2] =
-        msf_rq_output((int32_t)a2, m[2 * qs], sh[2 * qs], p->output_offset, p->act_min, p->act_max);
-    dst[ch + 3] =
-        msf_rq_output((int32_t)a3, m[3 * qs], sh[3 * qs], p->output_offset, p->act_min, p->act_max);
+    dw_store4(c, dst, ch, a0, a1, a2, a3);
   }
   for (; ch < channels; ++ch) {
-    const uint32_t acc = dw_one(c, ch, 0, 3, 0, 3, 3, 0, (uint32_t)c->eff_bias[ch]);
+    const uint32_t acc = dw_one(c, ch, 0, 3, 0, 3, 0, (uint32_t)c->eff_bias[ch]);
     dst[ch] = dw_out(c, acc, ch);
   }
 }
+
+/* The other pixel kinds, each a function of its own (see MSF_NOINLINE). */
 MSF_NOINLINE void dw_interior(const dw_ctx *c, int8_t *dst) {
-  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, c->p->kernel_w, 0, dst);
+  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, dst);
 }
 MSF_NOINLINE void dw_border(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
                             int8_t *dst) {
-  dw_pixel(c, ky0, ky1, kx0, kx1, c->p->kernel_w, 1, dst);
+  dw_pixel(c, ky0, ky1, kx0, kx1, 1, dst);
 }
 
 /* Depth multiplier m > 1: output channel ic * m + j reads input channel ic,
@@ -238,7 +235,8 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
   int32_t oy, ox, ky0, ky1;
   const msf_status status = msf_conv_check(p, q, in, filter, out_rect, out, 1);
   if (status != MSF_OK || out_rect->h == 0 || out_rect->w == 0) return status;
-  if (eff_bias == 0 || p->kernel_h > MSF_DW_MAX_K || p->kernel_w > MSF_DW_MAX_K || !msf_requant_fast_ok(q, p->out_c))
+  if (eff_bias == 0 || p->kernel_h > MSF_DW_MAX_K || p->kernel_w > MSF_DW_MAX_K ||
+      !msf_requant_fast_ok(q, p->out_c))
     return msf_depthwise_conv_s8_ref(p, q, in, filter, bias, out_rect, out);
 
   c.p = p, c.filter = filter, c.bias = bias, c.eff_bias = eff_bias;
@@ -257,11 +255,11 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
     for (ox = out_rect->x0; ox < out_rect->x0 + out_rect->w; ++ox) {
       const int32_t x_origin = ox * p->stride_w - p->pad_left;
       int8_t *dst = msf_view_pixel(out, oy, ox);
-      int32_t kx0, kx1, kx;
+      int32_t kx0, kx1, kx, border;
       msf_valid_taps(x_origin, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
       for (kx = kx0; kx < kx1; ++kx)
         c.cols[kx] = msf_view_col(in, x_origin + kx * p->dilation_w) * p->in_c;
-      const int border = ky0 != 0 || ky1 != p->kernel_h || kx0 != 0 || kx1 != p->kernel_w;
+      border = ky0 != 0 || ky1 != p->kernel_h || kx0 != 0 || kx1 != p->kernel_w;
       if (p->depth_multiplier != 1) {
         dw_pixel_mult(&c, ky0, ky1, kx0, kx1, border, dst);
       } else if (border) {

@@ -37,13 +37,12 @@ static inline uint32_t msf_load_s8x4(const int8_t *p) {
 }
 #endif
 
-/* The blocked products are kept out of line: inlined into a kernel, gcc
- * spills accumulators and pointers inside the loop to keep the kernel's
- * other values in registers; as calls the loops get all registers. */
+/* Always inlined: the callers are small functions of their own
+ * (MSF_NOINLINE), so the loops get the registers. */
 #if defined(__GNUC__)
 #define MSF_DOT_FN static inline __attribute__((always_inline, unused))
 #else
-#define MSF_DOT_FN static
+#define MSF_DOT_FN static inline
 #endif
 
 typedef struct {
@@ -53,39 +52,43 @@ typedef struct {
 
 /* acc += dot(a, w0), dot(a, w1), dot(b, w0), dot(b, w1) over n elements. */
 MSF_DOT_FN void msf_dot_2x2(const int8_t *a, const int8_t *b, const int8_t *w0,
-                               const int8_t *w1, int32_t n, msf_acc2x2 *acc) {
+                            const int8_t *w1, int32_t n, msf_acc2x2 *acc) {
   uint32_t a0 = acc->a0, a1 = acc->a1, b0 = acc->b0, b1 = acc->b1;
-  int32_t k = 0;
+  const int8_t *const a_end4 = a + (n & ~3), *const a_end = a + n;
 #ifdef MSF_DOT_DSP
-  for (; k + 4 <= n; k += 4) {
-    const uint32_t va = msf_load_s8x4(a + k), vb = msf_load_s8x4(b + k);
-    const int32_t a_even = __sxtb16(va), a_odd = msf_sxtb16_odd((va));
-    const int32_t b_even = __sxtb16(vb), b_odd = msf_sxtb16_odd((vb));
-    uint32_t vw = msf_load_s8x4(w0 + k);
-    int32_t w_even = __sxtb16(vw), w_odd = msf_sxtb16_odd((vw));
+  while (a != a_end4) {
+    const uint32_t va = msf_load_s8x4(a), vb = msf_load_s8x4(b);
+    const int32_t a_even = __sxtb16(va), a_odd = msf_sxtb16_odd(va);
+    const int32_t b_even = __sxtb16(vb), b_odd = msf_sxtb16_odd(vb);
+    uint32_t vw = msf_load_s8x4(w0);
+    int32_t w_even = __sxtb16(vw), w_odd = msf_sxtb16_odd(vw);
     a0 = (uint32_t)__smlad(a_even, w_even, (int32_t)a0);
     a0 = (uint32_t)__smlad(a_odd, w_odd, (int32_t)a0);
     b0 = (uint32_t)__smlad(b_even, w_even, (int32_t)b0);
     b0 = (uint32_t)__smlad(b_odd, w_odd, (int32_t)b0);
-    vw = msf_load_s8x4(w1 + k);
-    w_even = __sxtb16(vw), w_odd = msf_sxtb16_odd((vw));
+    vw = msf_load_s8x4(w1);
+    w_even = __sxtb16(vw), w_odd = msf_sxtb16_odd(vw);
     a1 = (uint32_t)__smlad(a_even, w_even, (int32_t)a1);
     a1 = (uint32_t)__smlad(a_odd, w_odd, (int32_t)a1);
     b1 = (uint32_t)__smlad(b_even, w_even, (int32_t)b1);
     b1 = (uint32_t)__smlad(b_odd, w_odd, (int32_t)b1);
+    a += 4, b += 4, w0 += 4, w1 += 4;
   }
 #else
-  for (; k + 4 <= n; k += 4) {
-    int32_t j;
-    for (j = 0; j < 4; ++j) {
-      const int32_t x = a[k + j], y = b[k + j], u = w0[k + j], v = w1[k + j];
-      a0 += (uint32_t)(x * u), a1 += (uint32_t)(x * v);
-      b0 += (uint32_t)(y * u), b1 += (uint32_t)(y * v);
-    }
+  while (a != a_end4) {
+    const int32_t x0 = a[0], x1 = a[1], x2 = a[2], x3 = a[3];
+    const int32_t y0 = b[0], y1 = b[1], y2 = b[2], y3 = b[3];
+    int32_t u0 = w0[0], u1 = w0[1], u2 = w0[2], u3 = w0[3];
+    a0 += (uint32_t)(x0 * u0 + x1 * u1 + x2 * u2 + x3 * u3); /* |sum| < 2^16: no overflow */
+    b0 += (uint32_t)(y0 * u0 + y1 * u1 + y2 * u2 + y3 * u3);
+    u0 = w1[0], u1 = w1[1], u2 = w1[2], u3 = w1[3];
+    a1 += (uint32_t)(x0 * u0 + x1 * u1 + x2 * u2 + x3 * u3);
+    b1 += (uint32_t)(y0 * u0 + y1 * u1 + y2 * u2 + y3 * u3);
+    a += 4, b += 4, w0 += 4, w1 += 4;
   }
 #endif
-  for (; k < n; ++k) {
-    const int32_t x = a[k], y = b[k], u = w0[k], v = w1[k];
+  while (a != a_end) {
+    const int32_t x = *a++, y = *b++, u = *w0++, v = *w1++;
     a0 += (uint32_t)(x * u), a1 += (uint32_t)(x * v);
     b0 += (uint32_t)(y * u), b1 += (uint32_t)(y * v);
   }
@@ -94,47 +97,53 @@ MSF_DOT_FN void msf_dot_2x2(const int8_t *a, const int8_t *b, const int8_t *w0,
 
 /* Single pixel, two channels: acc0 += dot(a, w0), acc1 += dot(a, w1). */
 MSF_DOT_FN void msf_dot_1x2(const int8_t *a, const int8_t *w0, const int8_t *w1, int32_t n,
-                               uint32_t *acc0, uint32_t *acc1) {
+                            uint32_t *acc0, uint32_t *acc1) {
   uint32_t s0 = *acc0, s1 = *acc1;
-  int32_t k = 0;
+  const int8_t *const a_end4 = a + (n & ~3), *const a_end = a + n;
 #ifdef MSF_DOT_DSP
-  for (; k + 4 <= n; k += 4) {
-    const uint32_t va = msf_load_s8x4(a + k);
-    const int32_t a_even = __sxtb16(va), a_odd = msf_sxtb16_odd((va));
-    uint32_t vw = msf_load_s8x4(w0 + k);
+  while (a != a_end4) {
+    const uint32_t va = msf_load_s8x4(a);
+    const int32_t a_even = __sxtb16(va), a_odd = msf_sxtb16_odd(va);
+    uint32_t vw = msf_load_s8x4(w0);
     s0 = (uint32_t)__smlad(a_even, __sxtb16(vw), (int32_t)s0);
-    s0 = (uint32_t)__smlad(a_odd, msf_sxtb16_odd((vw)), (int32_t)s0);
-    vw = msf_load_s8x4(w1 + k);
+    s0 = (uint32_t)__smlad(a_odd, msf_sxtb16_odd(vw), (int32_t)s0);
+    vw = msf_load_s8x4(w1);
     s1 = (uint32_t)__smlad(a_even, __sxtb16(vw), (int32_t)s1);
-    s1 = (uint32_t)__smlad(a_odd, msf_sxtb16_odd((vw)), (int32_t)s1);
+    s1 = (uint32_t)__smlad(a_odd, msf_sxtb16_odd(vw), (int32_t)s1);
+    a += 4, w0 += 4, w1 += 4;
   }
 #else
-  for (; k + 4 <= n; k += 4) {
-    int32_t j;
-    for (j = 0; j < 4; ++j) {
-      const int32_t x = a[k + j];
-      s0 += (uint32_t)(x * w0[k + j]), s1 += (uint32_t)(x * w1[k + j]);
-    }
+  while (a != a_end4) {
+    const int32_t x0 = a[0], x1 = a[1], x2 = a[2], x3 = a[3];
+    s0 += (uint32_t)(x0 * w0[0] + x1 * w0[1] + x2 * w0[2] + x3 * w0[3]);
+    s1 += (uint32_t)(x0 * w1[0] + x1 * w1[1] + x2 * w1[2] + x3 * w1[3]);
+    a += 4, w0 += 4, w1 += 4;
   }
 #endif
-  for (; k < n; ++k) {
-    const int32_t x = a[k];
-    s0 += (uint32_t)(x * w0[k]), s1 += (uint32_t)(x * w1[k]);
+  while (a != a_end) {
+    const int32_t x = *a++;
+    s0 += (uint32_t)(x * *w0++), s1 += (uint32_t)(x * *w1++);
   }
   *acc0 = s0, *acc1 = s1;
 }
 
 /* One pixel, one channel. */
-static inline uint32_t msf_dot_1x1(const int8_t *a, const int8_t *w, int32_t n, uint32_t acc) {
-  int32_t k = 0;
+MSF_DOT_FN uint32_t msf_dot_1x1(const int8_t *a, const int8_t *w, int32_t n, uint32_t acc) {
+  const int8_t *const a_end4 = a + (n & ~3), *const a_end = a + n;
 #ifdef MSF_DOT_DSP
-  for (; k + 4 <= n; k += 4) {
-    const uint32_t va = msf_load_s8x4(a + k), vw = msf_load_s8x4(w + k);
+  while (a != a_end4) {
+    const uint32_t va = msf_load_s8x4(a), vw = msf_load_s8x4(w);
     acc = (uint32_t)__smlad(__sxtb16(va), __sxtb16(vw), (int32_t)acc);
-    acc = (uint32_t)__smlad(msf_sxtb16_odd((va)), msf_sxtb16_odd((vw)), (int32_t)acc);
+    acc = (uint32_t)__smlad(msf_sxtb16_odd(va), msf_sxtb16_odd(vw), (int32_t)acc);
+    a += 4, w += 4;
+  }
+#else
+  while (a != a_end4) {
+    acc += (uint32_t)(a[0] * w[0] + a[1] * w[1] + a[2] * w[2] + a[3] * w[3]);
+    a += 4, w += 4;
   }
 #endif
-  for (; k < n; ++k) acc += (uint32_t)((int32_t)a[k] * w[k]);
+  while (a != a_end) acc += (uint32_t)(*a++ * *w++);
   return acc;
 }
 
