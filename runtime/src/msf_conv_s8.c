@@ -82,12 +82,13 @@ static inline int8_t conv_out(const conv_ctx *c, uint32_t acc, int32_t oc) {
 MSF_FORCE_INLINE void conv_2px(const conv_ctx *c, const conv_window *wa, const conv_window *wb,
                                int32_t kh, int32_t runs, int8_t *dst_a, int8_t *dst_b) {
   const msf_conv_params *p = c->p;
-  const int32_t kw_c = p->kernel_w * p->in_c, len = wa->len, qs = c->qstep;
+  const int32_t kw_c = p->kernel_w * p->in_c, len = wa->len, qs = c->qstep, taps = c->taps;
+  const int32_t out_c = p->out_c, off = p->output_offset, lo = p->act_min, hi = p->act_max;
   const int32_t *m = c->multiplier, *sh = c->shift, *eff = c->eff_bias;
   const int8_t *w0 = c->filter;
   int32_t oc, ky, r;
-  for (oc = 0; oc + 2 <= p->out_c; oc += 2) {
-    const int8_t *w1 = w0 + c->taps;
+  for (oc = 0; oc + 2 <= out_c; oc += 2) {
+    const int8_t *w1 = w0 + taps;
     msf_acc2x2 acc;
     acc.a0 = acc.b0 = (uint32_t)eff[oc];
     acc.a1 = acc.b1 = (uint32_t)eff[oc + 1];
@@ -98,13 +99,16 @@ MSF_FORCE_INLINE void conv_2px(const conv_ctx *c, const conv_window *wa, const c
         msf_dot_2x2(row + wa->off[r], row + wb->off[r], w0 + w, w1 + w, len, &acc);
       }
     }
-    dst_a[oc] = msf_rq_output((int32_t)acc.a0, m[0], sh[0], p->output_offset, p->act_min, p->act_max);
-    dst_b[oc] = msf_rq_output((int32_t)acc.b0, m[0], sh[0], p->output_offset, p->act_min, p->act_max);
-    dst_a[oc + 1] = msf_rq_output((int32_t)acc.a1, m[qs], sh[qs], p->output_offset, p->act_min, p->act_max);
-    dst_b[oc + 1] = msf_rq_output((int32_t)acc.b1, m[qs], sh[qs], p->output_offset, p->act_min, p->act_max);
-    w0 = w1 + c->taps, m += 2 * qs, sh += 2 * qs;
+    {
+      const int32_t m0 = m[0], m1 = m[qs], s0 = sh[0], s1 = sh[qs];
+      dst_a[oc] = msf_rq_output((int32_t)acc.a0, m0, s0, off, lo, hi);
+      dst_b[oc] = msf_rq_output((int32_t)acc.b0, m0, s0, off, lo, hi);
+      dst_a[oc + 1] = msf_rq_output((int32_t)acc.a1, m1, s1, off, lo, hi);
+      dst_b[oc + 1] = msf_rq_output((int32_t)acc.b1, m1, s1, off, lo, hi);
+    }
+    w0 = w1 + taps, m += 2 * qs, sh += 2 * qs;
   }
-  if (oc < p->out_c) {
+  if (oc < out_c) {
     uint32_t sa = (uint32_t)eff[oc], sb = sa;
     for (ky = 0; ky < kh; ++ky) {
       const int8_t *row = c->rows[ky];
@@ -130,11 +134,13 @@ MSF_NOINLINE void interior_2px(const conv_ctx *c, const conv_window *wa, const c
 MSF_NOINLINE void interior_1px(const conv_ctx *c, const conv_window *win, int8_t *dst) {
   const msf_conv_params *p = c->p;
   const int32_t kh = p->kernel_h, kw_c = p->kernel_w * p->in_c, len = win->len, qs = c->qstep;
+  const int32_t out_c = p->out_c, off = p->output_offset, lo = p->act_min, hi = p->act_max;
+  const int32_t taps = c->taps;
   const int32_t *m = c->multiplier, *sh = c->shift;
   const int8_t *w0 = c->filter;
   int32_t oc, ky, r;
-  for (oc = 0; oc + 2 <= p->out_c; oc += 2) {
-    const int8_t *w1 = w0 + c->taps;
+  for (oc = 0; oc + 2 <= out_c; oc += 2) {
+    const int8_t *w1 = w0 + taps;
     uint32_t s0 = (uint32_t)c->eff_bias[oc], s1 = (uint32_t)c->eff_bias[oc + 1];
     for (ky = 0; ky < kh; ++ky) {
       for (r = 0; r < win->runs; ++r) {
@@ -142,11 +148,14 @@ MSF_NOINLINE void interior_1px(const conv_ctx *c, const conv_window *win, int8_t
         msf_dot_1x2(c->rows[ky] + win->off[r], w0 + w, w1 + w, len, &s0, &s1);
       }
     }
-    dst[oc] = msf_rq_output((int32_t)s0, m[0], sh[0], p->output_offset, p->act_min, p->act_max);
-    dst[oc + 1] = msf_rq_output((int32_t)s1, m[qs], sh[qs], p->output_offset, p->act_min, p->act_max);
-    w0 = w1 + c->taps, m += 2 * qs, sh += 2 * qs;
+    {
+      const int32_t m0 = m[0], m1 = m[qs], sh0 = sh[0], sh1 = sh[qs];
+      dst[oc] = msf_rq_output((int32_t)s0, m0, sh0, off, lo, hi);
+      dst[oc + 1] = msf_rq_output((int32_t)s1, m1, sh1, off, lo, hi);
+    }
+    w0 = w1 + taps, m += 2 * qs, sh += 2 * qs;
   }
-  if (oc < p->out_c) {
+  if (oc < out_c) {
     uint32_t s = (uint32_t)c->eff_bias[oc];
     for (ky = 0; ky < kh; ++ky) {
       for (r = 0; r < win->runs; ++r)

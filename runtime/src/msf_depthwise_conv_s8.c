@@ -85,18 +85,23 @@ static inline int8_t dw_out(const dw_ctx *c, uint32_t acc, int32_t oc) {
 #define DW_TAP_OFFSET(xp, wp) DW_TAP_ADD(xp, wp, off)
 #endif
 
-/* Requantises a0..a3 into channels [ch, ch + 4) of dst. */
-MSF_FORCE_INLINE void dw_store4(const dw_ctx *c, int8_t *dst, int32_t ch, uint32_t a0, uint32_t a1,
-                                uint32_t a2, uint32_t a3) {
-  const msf_conv_params *p = c->p;
-  const int32_t qs = c->qstep;
-  const int32_t *m = c->multiplier + ch * qs, *sh = c->shift + ch * qs;
-  dst[ch] = msf_rq_output((int32_t)a0, m[0], sh[0], p->output_offset, p->act_min, p->act_max);
-  dst[ch + 1] = msf_rq_output((int32_t)a1, m[qs], sh[qs], p->output_offset, p->act_min, p->act_max);
-  dst[ch + 2] =
-      msf_rq_output((int32_t)a2, m[2 * qs], sh[2 * qs], p->output_offset, p->act_min, p->act_max);
-  dst[ch + 3] =
-      msf_rq_output((int32_t)a3, m[3 * qs], sh[3 * qs], p->output_offset, p->act_min, p->act_max);
+/* Requantises a0..a3 into channels [ch, ch + 4) of dst; m, sh point at
+ * channel ch's multiplier and shift, qs is 1 per channel, 0 per tensor. */
+MSF_FORCE_INLINE void dw_store4(int8_t *dst, const int32_t *m, const int32_t *sh, int32_t qs,
+                                msf_out_stage o, uint32_t a0, uint32_t a1, uint32_t a2,
+                                uint32_t a3) {
+  const int32_t m0 = m[0], m1 = m[qs], m2 = m[2 * qs], m3 = m[3 * qs];
+  const int32_t s0 = sh[0], s1 = sh[qs], s2 = sh[2 * qs], s3 = sh[3 * qs];
+  dst[0] = msf_rq_output((int32_t)a0, m0, s0, o.offset, o.act_min, o.act_max);
+  dst[1] = msf_rq_output((int32_t)a1, m1, s1, o.offset, o.act_min, o.act_max);
+  dst[2] = msf_rq_output((int32_t)a2, m2, s2, o.offset, o.act_min, o.act_max);
+  dst[3] = msf_rq_output((int32_t)a3, m3, s3, o.offset, o.act_min, o.act_max);
+}
+
+static msf_out_stage dw_stage(const dw_ctx *c) {
+  msf_out_stage o;
+  o.offset = c->p->output_offset, o.act_min = c->p->act_min, o.act_max = c->p->act_max;
+  return o;
 }
 
 /* One channel (the tail of the four-channel loops). */
@@ -119,8 +124,9 @@ MSF_FORCE_INLINE uint32_t dw_one(const dw_ctx *c, int32_t ch, int32_t ky0, int32
  * TFLite's zero-point padding). */
 MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
                                int border, int8_t *dst) {
-  const int32_t channels = c->p->out_c, kw = c->p->kernel_w;
+  const int32_t channels = c->p->out_c, kw = c->p->kernel_w, qs = c->qstep;
   const int32_t *init = border ? c->bias : c->eff_bias;
+  const msf_out_stage o = dw_stage(c);
 #ifdef MSF_DOT_DSP
   const uint32_t off16 = (uint32_t)c->p->input_offset & 0xffffu;
   const uint32_t off2 = off16 | (off16 << 16);
@@ -142,7 +148,7 @@ MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_
         }
       }
     }
-    dw_store4(c, dst, ch, a0, a1, a2, a3);
+    dw_store4(dst + ch, c->multiplier + ch * qs, c->shift + ch * qs, qs, o, a0, a1, a2, a3);
   }
   for (; ch < channels; ++ch) {
     const uint32_t acc = dw_one(c, ch, ky0, ky1, kx0, kx1, border, init ? (uint32_t)init[ch] : 0u);
@@ -153,7 +159,9 @@ MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_
 /* The most common pixel of MobileNet-like networks: interior 3x3, depth
  * multiplier 1; taps unrolled, four channels per iteration. */
 MSF_NOINLINE void dw_interior_3x3(const dw_ctx *c, int8_t *dst) {
-  const int32_t channels = c->p->out_c;
+  const int32_t channels = c->p->out_c, qs = c->qstep;
+  const msf_out_stage o = dw_stage(c);
+  const int32_t *m = c->multiplier, *sh = c->shift;
   const int8_t *r0 = c->rows[0], *r1 = c->rows[1], *r2 = c->rows[2];
   const int32_t c0 = c->cols[0], c1 = c->cols[1], c2 = c->cols[2];
   int32_t ch = 0;
@@ -172,7 +180,7 @@ MSF_NOINLINE void dw_interior_3x3(const dw_ctx *c, int8_t *dst) {
     DW_TAP(r2 + c0 + ch, w);
     DW_TAP(r2 + c1 + ch, w + channels);
     DW_TAP(r2 + c2 + ch, w + 2 * channels);
-    dw_store4(c, dst, ch, a0, a1, a2, a3);
+    dw_store4(dst + ch, m + ch * qs, sh + ch * qs, qs, o, a0, a1, a2, a3);
   }
   for (; ch < channels; ++ch) {
     const uint32_t acc = dw_one(c, ch, 0, 3, 0, 3, 0, (uint32_t)c->eff_bias[ch]);

@@ -54,6 +54,13 @@ static inline int8_t msf_rq_output(int32_t acc, int32_t multiplier, int32_t shif
   return (int8_t)msf_clamp(v, act_min, act_max);
 }
 
+/* The output stage of a kernel, copied into locals once per call: int8
+ * stores may alias any memory, so fields read through a pointer would be
+ * reloaded after every output byte. */
+typedef struct {
+  int32_t offset, act_min, act_max;
+} msf_out_stage;
+
 /* Whether every multiplier (and shift) is one the inline form handles. */
 static inline int msf_requant_fast_ok(const msf_requant *q, int32_t channels) {
   const int32_t n = q->per_channel ? channels : 1;
