@@ -80,13 +80,15 @@ static inline int8_t conv_out(const conv_ctx *c, uint32_t acc, int32_t oc) {
  * kw runs of in_c bytes cover one tap each. kh and runs are literals (1)
  * in the pointwise call, so its loops vanish. */
 MSF_FORCE_INLINE void conv_2px(const conv_ctx *c, const conv_window *wa, const conv_window *wb,
-                               int32_t kh, int32_t runs, int8_t *dst_a, int8_t *dst_b) {
+                               int32_t kh, int32_t runs, int full, int8_t *dst_a, int8_t *dst_b) {
   const msf_conv_params *p = c->p;
   const int32_t kw_c = p->kernel_w * p->in_c, len = wa->len, qs = c->qstep, taps = c->taps;
-  const int32_t out_c = p->out_c, off = p->output_offset, lo = p->act_min, hi = p->act_max;
+  const int32_t out_c = p->out_c;
+  msf_out_stage o;
   const int32_t *m = c->multiplier, *sh = c->shift, *eff = c->eff_bias;
   const int8_t *w0 = c->filter;
   int32_t oc, ky, r;
+  o.offset = p->output_offset, o.act_min = p->act_min, o.act_max = p->act_max;
   for (oc = 0; oc + 2 <= out_c; oc += 2) {
     const int8_t *w1 = w0 + taps;
     msf_acc2x2 acc;
@@ -101,10 +103,10 @@ MSF_FORCE_INLINE void conv_2px(const conv_ctx *c, const conv_window *wa, const c
     }
     {
       const int32_t m0 = m[0], m1 = m[qs], s0 = sh[0], s1 = sh[qs];
-      dst_a[oc] = msf_rq_output((int32_t)acc.a0, m0, s0, off, lo, hi);
-      dst_b[oc] = msf_rq_output((int32_t)acc.b0, m0, s0, off, lo, hi);
-      dst_a[oc + 1] = msf_rq_output((int32_t)acc.a1, m1, s1, off, lo, hi);
-      dst_b[oc + 1] = msf_rq_output((int32_t)acc.b1, m1, s1, off, lo, hi);
+      dst_a[oc] = msf_rq_stage((int32_t)acc.a0, m0, s0, o, full);
+      dst_b[oc] = msf_rq_stage((int32_t)acc.b0, m0, s0, o, full);
+      dst_a[oc + 1] = msf_rq_stage((int32_t)acc.a1, m1, s1, o, full);
+      dst_b[oc + 1] = msf_rq_stage((int32_t)acc.b1, m1, s1, o, full);
     }
     w0 = w1 + taps, m += 2 * qs, sh += 2 * qs;
   }
@@ -121,12 +123,60 @@ MSF_FORCE_INLINE void conv_2px(const conv_ctx *c, const conv_window *wa, const c
   }
 }
 
+/* A 1x1 convolution of two pixels: [2 x k] x [k x out_c], everything the
+ * loop needs in arguments (no loads through the context in the loop). */
+MSF_FORCE_INLINE void pointwise_2px(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
+                                    const int32_t *eff, const int32_t *m, const int32_t *sh,
+                                    int32_t qs, int32_t out_c, msf_out_stage o, int full,
+                                    int8_t *dst_a, int8_t *dst_b) {
+  const int8_t *const w_end = w + (out_c & ~1) * k;
+  while (w != w_end) {
+    msf_acc2x2 acc;
+    acc.a0 = acc.b0 = (uint32_t)eff[0];
+    acc.a1 = acc.b1 = (uint32_t)eff[1];
+    msf_dot_2x2(a, b, w, w + k, k, &acc);
+    {
+      const int32_t m0 = m[0], m1 = m[qs], s0 = sh[0], s1 = sh[qs];
+      dst_a[0] = msf_rq_stage((int32_t)acc.a0, m0, s0, o, full);
+      dst_b[0] = msf_rq_stage((int32_t)acc.b0, m0, s0, o, full);
+      dst_a[1] = msf_rq_stage((int32_t)acc.a1, m1, s1, o, full);
+      dst_b[1] = msf_rq_stage((int32_t)acc.b1, m1, s1, o, full);
+    }
+    w += 2 * k, eff += 2, m += 2 * qs, sh += 2 * qs, dst_a += 2, dst_b += 2;
+  }
+  if (out_c & 1) {
+    uint32_t sa = (uint32_t)eff[0], sb = sa;
+    msf_dot_1x2(w, a, b, k, &sa, &sb);
+    dst_a[0] = msf_rq_stage((int32_t)sa, m[0], sh[0], o, full);
+    dst_b[0] = msf_rq_stage((int32_t)sb, m[0], sh[0], o, full);
+  }
+}
+MSF_NOINLINE void pointwise_2px_full(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
+                                     const int32_t *eff, const int32_t *m, const int32_t *sh,
+                                     int32_t qs, int32_t out_c, msf_out_stage o, int8_t *dst_a,
+                                     int8_t *dst_b) {
+  pointwise_2px(a, b, w, k, eff, m, sh, qs, out_c, o, 1, dst_a, dst_b);
+}
+MSF_NOINLINE void pointwise_2px_clamp(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
+                                      const int32_t *eff, const int32_t *m, const int32_t *sh,
+                                      int32_t qs, int32_t out_c, msf_out_stage o, int8_t *dst_a,
+                                      int8_t *dst_b) {
+  pointwise_2px(a, b, w, k, eff, m, sh, qs, out_c, o, 0, dst_a, dst_b);
+}
+
 MSF_NOINLINE void interior_2px(const conv_ctx *c, const conv_window *wa, const conv_window *wb,
                                int8_t *dst_a, int8_t *dst_b) {
-  if (c->p->kernel_h == 1 && wa->runs == 1) {
-    conv_2px(c, wa, wb, 1, 1, dst_a, dst_b);
+  const msf_conv_params *p = c->p;
+  if (p->kernel_h == 1 && wa->runs == 1) {
+    msf_out_stage o;
+    o.offset = p->output_offset, o.act_min = p->act_min, o.act_max = p->act_max;
+    (msf_out_stage_full(o) ? pointwise_2px_full : pointwise_2px_clamp)(
+        c->rows[0] + wa->off[0], c->rows[0] + wb->off[0], c->filter, wa->len, c->eff_bias,
+        c->multiplier, c->shift, c->qstep, p->out_c, o, dst_a, dst_b);
+  } else if (p->act_min == -128 && p->act_max == 127) {
+    conv_2px(c, wa, wb, p->kernel_h, wa->runs, 1, dst_a, dst_b);
   } else {
-    conv_2px(c, wa, wb, c->p->kernel_h, wa->runs, dst_a, dst_b);
+    conv_2px(c, wa, wb, p->kernel_h, wa->runs, 0, dst_a, dst_b);
   }
 }
 

@@ -88,14 +88,14 @@ static inline int8_t dw_out(const dw_ctx *c, uint32_t acc, int32_t oc) {
 /* Requantises a0..a3 into channels [ch, ch + 4) of dst; m, sh point at
  * channel ch's multiplier and shift, qs is 1 per channel, 0 per tensor. */
 MSF_FORCE_INLINE void dw_store4(int8_t *dst, const int32_t *m, const int32_t *sh, int32_t qs,
-                                msf_out_stage o, uint32_t a0, uint32_t a1, uint32_t a2,
+                                msf_out_stage o, int full, uint32_t a0, uint32_t a1, uint32_t a2,
                                 uint32_t a3) {
   const int32_t m0 = m[0], m1 = m[qs], m2 = m[2 * qs], m3 = m[3 * qs];
   const int32_t s0 = sh[0], s1 = sh[qs], s2 = sh[2 * qs], s3 = sh[3 * qs];
-  dst[0] = msf_rq_output((int32_t)a0, m0, s0, o.offset, o.act_min, o.act_max);
-  dst[1] = msf_rq_output((int32_t)a1, m1, s1, o.offset, o.act_min, o.act_max);
-  dst[2] = msf_rq_output((int32_t)a2, m2, s2, o.offset, o.act_min, o.act_max);
-  dst[3] = msf_rq_output((int32_t)a3, m3, s3, o.offset, o.act_min, o.act_max);
+  dst[0] = msf_rq_stage((int32_t)a0, m0, s0, o, full);
+  dst[1] = msf_rq_stage((int32_t)a1, m1, s1, o, full);
+  dst[2] = msf_rq_stage((int32_t)a2, m2, s2, o, full);
+  dst[3] = msf_rq_stage((int32_t)a3, m3, s3, o, full);
 }
 
 static msf_out_stage dw_stage(const dw_ctx *c) {
@@ -123,7 +123,7 @@ MSF_FORCE_INLINE uint32_t dw_one(const dw_ctx *c, int32_t ch, int32_t ky0, int32
  * bias, the input offset added per tap (clipped taps are skipped, which is
  * TFLite's zero-point padding). */
 MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
-                               int border, int8_t *dst) {
+                               int border, int full, int8_t *dst) {
   const int32_t channels = c->p->out_c, kw = c->p->kernel_w, qs = c->qstep;
   const int32_t *init = border ? c->bias : c->eff_bias;
   const msf_out_stage o = dw_stage(c);
@@ -148,7 +148,7 @@ MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_
         }
       }
     }
-    dw_store4(dst + ch, c->multiplier + ch * qs, c->shift + ch * qs, qs, o, a0, a1, a2, a3);
+    dw_store4(dst + ch, c->multiplier + ch * qs, c->shift + ch * qs, qs, o, full, a0, a1, a2, a3);
   }
   for (; ch < channels; ++ch) {
     const uint32_t acc = dw_one(c, ch, ky0, ky1, kx0, kx1, border, init ? (uint32_t)init[ch] : 0u);
@@ -158,7 +158,7 @@ MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_
 
 /* The most common pixel of MobileNet-like networks: interior 3x3, depth
  * multiplier 1; taps unrolled, four channels per iteration. */
-MSF_NOINLINE void dw_interior_3x3(const dw_ctx *c, int8_t *dst) {
+MSF_FORCE_INLINE void dw_3x3(const dw_ctx *c, int full, int8_t *dst) {
   const int32_t channels = c->p->out_c, qs = c->qstep;
   const msf_out_stage o = dw_stage(c);
   const int32_t *m = c->multiplier, *sh = c->shift;
@@ -180,7 +180,7 @@ MSF_NOINLINE void dw_interior_3x3(const dw_ctx *c, int8_t *dst) {
     DW_TAP(r2 + c0 + ch, w);
     DW_TAP(r2 + c1 + ch, w + channels);
     DW_TAP(r2 + c2 + ch, w + 2 * channels);
-    dw_store4(dst + ch, m + ch * qs, sh + ch * qs, qs, o, a0, a1, a2, a3);
+    dw_store4(dst + ch, m + ch * qs, sh + ch * qs, qs, o, full, a0, a1, a2, a3);
   }
   for (; ch < channels; ++ch) {
     const uint32_t acc = dw_one(c, ch, 0, 3, 0, 3, 0, (uint32_t)c->eff_bias[ch]);
@@ -188,23 +188,35 @@ MSF_NOINLINE void dw_interior_3x3(const dw_ctx *c, int8_t *dst) {
   }
 }
 
+MSF_NOINLINE void dw_interior_3x3_full(const dw_ctx *c, int8_t *dst) { dw_3x3(c, 1, dst); }
+MSF_NOINLINE void dw_interior_3x3(const dw_ctx *c, int8_t *dst) { dw_3x3(c, 0, dst); }
+
 /* The other pixel kinds, each a function of its own (see MSF_NOINLINE). */
 MSF_NOINLINE void dw_interior(const dw_ctx *c, int8_t *dst) {
-  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, dst);
+  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 0, dst);
+}
+MSF_NOINLINE void dw_interior_full(const dw_ctx *c, int8_t *dst) {
+  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 1, dst);
 }
 MSF_NOINLINE void dw_border(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
                             int8_t *dst) {
-  dw_pixel(c, ky0, ky1, kx0, kx1, 1, dst);
+  dw_pixel(c, ky0, ky1, kx0, kx1, 1, 0, dst);
+}
+MSF_NOINLINE void dw_border_full(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0,
+                                 int32_t kx1, int8_t *dst) {
+  dw_pixel(c, ky0, ky1, kx0, kx1, 1, 1, dst);
 }
 
 /* Depth multiplier m > 1: output channel ic * m + j reads input channel ic,
- * loaded once per tap for its m outputs (four at a time). */
-MSF_NOINLINE void dw_pixel_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
-                          int border, int8_t *dst) {
+ * loaded once per tap for its m outputs (four at a time: one word of
+ * weights, SMLABB / SMLATB against the input value with DSP). */
+MSF_FORCE_INLINE void dw_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
+                              int border, int full, int8_t *dst) {
   const msf_conv_params *p = c->p;
-  const int32_t m = p->depth_multiplier, channels = p->out_c, kw = p->kernel_w;
+  const int32_t m = p->depth_multiplier, channels = p->out_c, kw = p->kernel_w, qs = c->qstep;
   const int32_t off = border ? p->input_offset : 0;
   const int32_t *init = border ? c->bias : c->eff_bias;
+  const msf_out_stage o = dw_stage(c);
   int32_t ic, j, ky, kx;
   for (ic = 0; ic < p->in_c; ++ic) {
     for (j = 0; j + 4 <= m; j += 4) {
@@ -216,12 +228,18 @@ MSF_NOINLINE void dw_pixel_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32
         const int8_t *w = c->filter + (ky * kw + kx0) * channels + oc;
         for (kx = kx0; kx < kx1; ++kx, w += channels) {
           const int32_t v = row[c->cols[kx]] + off;
+#ifdef MSF_DOT_DSP
+          const uint32_t ww = msf_load_s8x4(w);
+          const int32_t we = __sxtb16(ww), wo = msf_sxtb16_odd(ww);
+          a0 = (uint32_t)__smlabb(we, v, (int32_t)a0), a2 = (uint32_t)__smlatb(we, v, (int32_t)a2);
+          a1 = (uint32_t)__smlabb(wo, v, (int32_t)a1), a3 = (uint32_t)__smlatb(wo, v, (int32_t)a3);
+#else
           a0 += (uint32_t)(v * w[0]), a1 += (uint32_t)(v * w[1]);
           a2 += (uint32_t)(v * w[2]), a3 += (uint32_t)(v * w[3]);
+#endif
         }
       }
-      dst[oc] = dw_out(c, a0, oc), dst[oc + 1] = dw_out(c, a1, oc + 1);
-      dst[oc + 2] = dw_out(c, a2, oc + 2), dst[oc + 3] = dw_out(c, a3, oc + 3);
+      dw_store4(dst + oc, c->multiplier + oc * qs, c->shift + oc * qs, qs, o, full, a0, a1, a2, a3);
     }
     for (; j < m; ++j) {
       const int32_t oc = ic * m + j;
@@ -235,12 +253,23 @@ MSF_NOINLINE void dw_pixel_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32
     }
   }
 }
+MSF_NOINLINE void dw_mult_interior(const dw_ctx *c, int full, int8_t *dst) {
+  if (full) {
+    dw_mult(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 1, dst);
+  } else {
+    dw_mult(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 0, dst);
+  }
+}
+MSF_NOINLINE void dw_mult_border(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0,
+                                 int32_t kx1, int8_t *dst) {
+  dw_mult(c, ky0, ky1, kx0, kx1, 1, 0, dst);
+}
 
 msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
                                  const msf_view *in, const int8_t *filter, const int32_t *bias,
                                  const int32_t *eff_bias, const msf_rect *out_rect, msf_view *out) {
   dw_ctx c;
-  int32_t oy, ox, ky0, ky1;
+  int32_t oy, ox, ky0, ky1, full;
   const msf_status status = msf_conv_check(p, q, in, filter, out_rect, out, 1);
   if (status != MSF_OK || out_rect->h == 0 || out_rect->w == 0) return status;
   if (eff_bias == 0 || p->kernel_h > MSF_DW_MAX_K || p->kernel_w > MSF_DW_MAX_K ||
@@ -249,6 +278,7 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
 
   c.p = p, c.filter = filter, c.bias = bias, c.eff_bias = eff_bias;
   c.multiplier = q->multiplier, c.shift = q->shift, c.qstep = q->per_channel ? 1 : 0;
+  full = p->act_min == -128 && p->act_max == 127;
 
   for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
     const int32_t y_origin = oy * p->stride_h - p->pad_top;
@@ -269,13 +299,17 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
         c.cols[kx] = msf_view_col(in, x_origin + kx * p->dilation_w) * p->in_c;
       border = ky0 != 0 || ky1 != p->kernel_h || kx0 != 0 || kx1 != p->kernel_w;
       if (p->depth_multiplier != 1) {
-        dw_pixel_mult(&c, ky0, ky1, kx0, kx1, border, dst);
+        if (border) {
+          dw_mult_border(&c, ky0, ky1, kx0, kx1, dst);
+        } else {
+          dw_mult_interior(&c, full, dst);
+        }
       } else if (border) {
-        dw_border(&c, ky0, ky1, kx0, kx1, dst);
+        (full ? dw_border_full : dw_border)(&c, ky0, ky1, kx0, kx1, dst);
       } else if (p->kernel_h == 3 && p->kernel_w == 3) {
-        dw_interior_3x3(&c, dst);
+        (full ? dw_interior_3x3_full : dw_interior_3x3)(&c, dst);
       } else {
-        dw_interior(&c, dst);
+        (full ? dw_interior_full : dw_interior)(&c, dst);
       }
     }
   }

@@ -61,6 +61,26 @@ typedef struct {
   int32_t offset, act_min, act_max;
 } msf_out_stage;
 
+/* Requantised accumulator -> output byte. `full` (a literal at the call
+ * site) says the activation range is all of int8, as for ReLU6 layers with
+ * TFLite's 6/255 scale and for linear ones: one saturating SSAT then
+ * replaces the two-sided clamp. */
+#if defined(__ARM_FEATURE_SAT) && __ARM_FEATURE_SAT
+#include <arm_acle.h>
+#define MSF_SSAT8(v) __ssat((v), 8)
+#else
+#define MSF_SSAT8(v) msf_clamp((v), -128, 127)
+#endif
+MSF_FORCE_INLINE int8_t msf_rq_stage(int32_t acc, int32_t multiplier, int32_t shift,
+                                     msf_out_stage o, int full) {
+  const int32_t v = msf_wrap_add(msf_requantize(acc, multiplier, shift), o.offset);
+  return (int8_t)(full ? MSF_SSAT8(v) : msf_clamp(v, o.act_min, o.act_max));
+}
+
+static inline int msf_out_stage_full(msf_out_stage o) {
+  return o.act_min == -128 && o.act_max == 127;
+}
+
 /* Whether every multiplier (and shift) is one the inline form handles. */
 static inline int msf_requant_fast_ok(const msf_requant *q, int32_t channels) {
   const int32_t n = q->per_channel ? channels : 1;
