@@ -164,16 +164,35 @@ MSF_NOINLINE void pointwise_2px_clamp(const int8_t *a, const int8_t *b, const in
   pointwise_2px(a, b, w, k, eff, m, sh, qs, out_c, o, 0, dst_a, dst_b);
 }
 
+/* One pixel of a 1x1 convolution (an unpaired one: see conv_pointwise). */
+MSF_FORCE_INLINE void pointwise_1px(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
+                                    const int32_t *m, const int32_t *sh, int32_t qs, int32_t out_c,
+                                    msf_out_stage o, int full, int8_t *dst) {
+  const int8_t *const w_end = w + (out_c & ~1) * k;
+  while (w != w_end) {
+    uint32_t s0 = (uint32_t)eff[0], s1 = (uint32_t)eff[1];
+    msf_dot_1x2(a, w, w + k, k, &s0, &s1);
+    dst[0] = msf_rq_stage((int32_t)s0, m[0], sh[0], o, full);
+    dst[1] = msf_rq_stage((int32_t)s1, m[qs], sh[qs], o, full);
+    w += 2 * k, eff += 2, m += 2 * qs, sh += 2 * qs, dst += 2;
+  }
+  if (out_c & 1) dst[0] = msf_rq_stage((int32_t)msf_dot_1x1(a, w, k, (uint32_t)eff[0]), m[0], sh[0], o, full);
+}
+MSF_NOINLINE void pointwise_1px_full(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
+                                     const int32_t *m, const int32_t *sh, int32_t qs,
+                                     int32_t out_c, msf_out_stage o, int8_t *dst) {
+  pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 1, dst);
+}
+MSF_NOINLINE void pointwise_1px_clamp(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
+                                      const int32_t *m, const int32_t *sh, int32_t qs,
+                                      int32_t out_c, msf_out_stage o, int8_t *dst) {
+  pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 0, dst);
+}
+
 MSF_NOINLINE void interior_2px(const conv_ctx *c, const conv_window *wa, const conv_window *wb,
                                int8_t *dst_a, int8_t *dst_b) {
   const msf_conv_params *p = c->p;
-  if (p->kernel_h == 1 && wa->runs == 1) {
-    msf_out_stage o;
-    o.offset = p->output_offset, o.act_min = p->act_min, o.act_max = p->act_max;
-    (msf_out_stage_full(o) ? pointwise_2px_full : pointwise_2px_clamp)(
-        c->rows[0] + wa->off[0], c->rows[0] + wb->off[0], c->filter, wa->len, c->eff_bias,
-        c->multiplier, c->shift, c->qstep, p->out_c, o, dst_a, dst_b);
-  } else if (p->act_min == -128 && p->act_max == 127) {
+  if (p->act_min == -128 && p->act_max == 127) {
     conv_2px(c, wa, wb, p->kernel_h, wa->runs, 1, dst_a, dst_b);
   } else {
     conv_2px(c, wa, wb, p->kernel_h, wa->runs, 0, dst_a, dst_b);
@@ -236,6 +255,49 @@ MSF_NOINLINE void border_px(const conv_ctx *c, const msf_view *in, int32_t ky0, 
   }
 }
 
+/* A 1x1 convolution over the rectangle. Interior pixels are paired in
+ * visiting order, across rows too, so a one-column patch (a streamed
+ * column of a fused block) still runs two pixels per weight load. */
+static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, msf_view *out) {
+  const msf_conv_params *p = c->p;
+  const int32_t row_bytes = in->w * in->c;
+  msf_out_stage o;
+  int full;
+  const int8_t *pending = 0;
+  int8_t *pending_dst = 0;
+  int32_t oy, ox;
+  o.offset = p->output_offset, o.act_min = p->act_min, o.act_max = p->act_max;
+  full = msf_out_stage_full(o);
+  for (oy = r->y0; oy < r->y0 + r->h; ++oy) {
+    const int32_t iy = oy * p->stride_h - p->pad_top;
+    const int row_in = iy >= 0 && iy < p->in_h;
+    c->rows[0] = row_in ? in->data + msf_view_row(in, iy) * row_bytes : 0;
+    for (ox = r->x0; ox < r->x0 + r->w; ++ox) {
+      const int32_t ix = ox * p->stride_w - p->pad_left;
+      int8_t *dst = msf_view_pixel(out, oy, ox);
+      const int8_t *src;
+      if (!row_in || ix < 0 || ix >= p->in_w) { /* padding: the bias alone */
+        border_px(c, in, 0, 0, ix, 0, 0, dst);
+        continue;
+      }
+      src = c->rows[0] + msf_view_col(in, ix) * p->in_c;
+      if (pending == 0) {
+        pending = src, pending_dst = dst;
+        continue;
+      }
+      (full ? pointwise_2px_full : pointwise_2px_clamp)(pending, src, c->filter, p->in_c,
+                                                         c->eff_bias, c->multiplier, c->shift,
+                                                         c->qstep, p->out_c, o, pending_dst, dst);
+      pending = 0;
+    }
+  }
+  if (pending != 0) {
+    (full ? pointwise_1px_full : pointwise_1px_clamp)(pending, c->filter, p->in_c, c->eff_bias,
+                                                       c->multiplier, c->shift, c->qstep, p->out_c,
+                                                       o, pending_dst);
+  }
+}
+
 msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf_view *in,
                        const int8_t *filter, const int32_t *bias, const int32_t *eff_bias,
                        const msf_rect *out_rect, msf_view *out) {
@@ -252,6 +314,10 @@ msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf
   c.p = p, c.filter = filter, c.bias = bias, c.eff_bias = eff_bias;
   c.multiplier = q->multiplier, c.shift = q->shift, c.qstep = q->per_channel ? 1 : 0;
   c.taps = p->kernel_h * p->kernel_w * p->in_c;
+  if (p->kernel_h == 1 && p->kernel_w == 1) {
+    conv_pointwise(&c, in, out_rect, out);
+    return MSF_OK;
+  }
 
   for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
     const int32_t y_origin = oy * p->stride_h - p->pad_top;

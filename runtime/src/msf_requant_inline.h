@@ -85,6 +85,7 @@ static inline int msf_out_stage_full(msf_out_stage o) {
 static inline int msf_requant_fast_ok(const msf_requant *q, int32_t channels) {
   const int32_t n = q->per_channel ? channels : 1;
   int32_t i;
+  if (q->verified) return 1;
   for (i = 0; i < n; ++i) {
     if (q->multiplier[i] == INT32_MIN || q->shift[i] > 31 || q->shift[i] < -31) return 0;
   }

@@ -17,7 +17,7 @@ namespace {
 // A field added to one of them must be added to its emitter, and this list.
 [[maybe_unused]] void CheckRuntimeFieldCounts() {
   [[maybe_unused]] auto [k0, k1, k2, k3, k4, k5, k6] = msf_kernel{};
-  [[maybe_unused]] auto [q0, q1, q2] = msf_requant{};
+  [[maybe_unused]] auto [q0, q1, q2, q3] = msf_requant{};
   [[maybe_unused]] auto [s0, s1, s2, s3, s4, s5, s6] = msf_slot{};
   [[maybe_unused]] auto [o0, o1, o2] = msf_step_op{};
   [[maybe_unused]] auto [i0, i1] = msf_interval{};
@@ -370,7 +370,8 @@ class Emitter {
       Fields requant;
       requant.AddRaw("multiplier", a.multiplier ? n + "_multiplier" : "0")
           .AddRaw("shift", a.shift ? n + "_shift" : "0")
-          .Add("per_channel", kn.requant.per_channel);
+          .Add("per_channel", kn.requant.per_channel)
+          .Add("verified", kn.requant.verified);
       Fields f;
       f.AddRaw("kind", KernelKindName(kn.kind))
           .AddRaw("params", p.type ? "&" + Kname(k) + "_params" : "0")

@@ -27,8 +27,17 @@ struct LoweredOp {
   std::vector<int32_t> bias;                 // copied: file data may be unaligned
   std::vector<int32_t> eff_bias;             // conv/depthwise: bias + input_offset * sum(w) (flash)
 
+  // `verified` is set when every constant is in the fast kernels' range
+  // (always, for multipliers from QuantizeMultiplier), so they skip their
+  // per-call check.
   msf_requant Requant() const {
-    return {multipliers.data(), shifts.data(), multipliers.size() > 1 ? 1 : 0};
+    return {multipliers.data(), shifts.data(), multipliers.size() > 1 ? 1 : 0, RequantVerified() ? 1 : 0};
+  }
+  bool RequantVerified() const {
+    for (size_t i = 0; i < multipliers.size(); ++i) {
+      if (multipliers[i] == INT32_MIN || shifts[i] < -31 || shifts[i] > 31) return false;
+    }
+    return true;
   }
   const int32_t* BiasOrNull() const { return bias.empty() ? nullptr : bias.data(); }
 };

@@ -104,7 +104,7 @@ TEST(RuntimeConv, HandChecked3x3SamePadding) {
   for (int i = 0; i < 9; ++i) in.d[i] = static_cast<int8_t>(i + 1);
   std::vector<int8_t> f(9, 1);
   int32_t m = kOne, s = 1;
-  msf_requant q{&m, &s, 0};
+  msf_requant q{&m, &s, 0, 0};
   msf_conv_params p = MakeParams(k, 0, 0, -128, 127);
   Tensor out(3, 3, 1);
   msf_view iv = WholeView(in), ov = WholeView(out);
@@ -139,7 +139,7 @@ TEST(RuntimeConv, HandCheckedStrideDilation) {
   for (int i = 0; i < 36; ++i) in.d[i] = static_cast<int8_t>(i);
   std::vector<int8_t> f = {1, 2, 3, 4};
   int32_t m = kOne, s = 1;
-  msf_requant q{&m, &s, 0};
+  msf_requant q{&m, &s, 0, 0};
   msf_conv_params p = MakeParams(k, 0, 0, -128, 127);
   Tensor out(2, 2, 1);
   msf_view iv = WholeView(in), ov = WholeView(out);
@@ -177,7 +177,7 @@ void RandomConvCase(const ConvCase& k, bool depthwise, uint32_t seed, bool per_c
   }
   const int32_t in_zp = 7, out_zp = -3, lo = -100, hi = 120;
   msf_conv_params p = MakeParams(k, in_zp, out_zp, lo, hi);
-  msf_requant q{mult.data(), shift.data(), per_channel ? 1 : 0};
+  msf_requant q{mult.data(), shift.data(), per_channel ? 1 : 0, 0};
   const Tensor ref = RefConv(k, in, f, bias, mult, shift, in_zp, out_zp, lo, hi, depthwise);
 
   auto run = [&](const msf_view& iv, const msf_rect& r, msf_view* ov) {
@@ -229,7 +229,7 @@ TEST(RuntimeDepthwise, HandCheckedMultiplier2) {
   in.d = {3, -5};
   std::vector<int8_t> f = {1, 2, 3, 4};  // [1][1][1][4]
   int32_t m = kOne, s = 1;
-  msf_requant q{&m, &s, 0};
+  msf_requant q{&m, &s, 0, 0};
   msf_conv_params p = MakeParams(k, 0, 0, -128, 127);
   Tensor out(1, 1, 4);
   msf_view iv = WholeView(in), ov = WholeView(out);
@@ -262,7 +262,7 @@ TEST(RuntimeConv, RejectsViewsThatDoNotCoverTheRect) {
   ConvCase k{6, 6, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   std::vector<int8_t> buf(36), obuf(36), f(9, 1);
   int32_t m = kOne, s = 1;
-  msf_requant q{&m, &s, 0};
+  msf_requant q{&m, &s, 0, 0};
   msf_conv_params p = MakeParams(k, 0, 0, -128, 127);
   msf_view ov{obuf.data(), 0, 0, 6, 6, 1, 0, 0};
   msf_rect r{2, 0, 2, 6};  // needs input rows 1..4

@@ -233,7 +233,7 @@ RunOptions DefaultRunOptions(std::mt19937& rng, int64_t macs) {
 void RunConvSetup(std::mt19937& rng, const ConvSetup& s, const RunOptions& o) {
   SCOPED_TRACE(s.Describe());
   const msf_conv_params p = s.Params();
-  const msf_requant q = s.q.Get();
+  const msf_requant q = s.q.Get(Chance(rng, 0.5));  // verified, or the kernel's own check
   const int8_t* f = s.filter.data();
   const int32_t* b = s.Bias();
 
@@ -575,7 +575,7 @@ void ConvErrorPaths(bool depthwise) {
                            5, -3, -128, 127};
   base.mult.assign(size_t(out_c), 1 << 30);
   base.shift.assign(size_t(out_c), -8);
-  base.q = msf_requant{nullptr, nullptr, 1};
+  base.q = msf_requant{nullptr, nullptr, 1, 0};
   base.in = msf_view{in_store.data(), 1, 0, 4, 6, in_c, 0, 0};  // rows 1..4
   base.out = msf_view{const_cast<int8_t*>(out_init.data()), 0, 0, 6, 6, out_c, 0, 0};
   base.r = msf_rect{2, 0, 2, 6};  // reads input rows 1..4
@@ -1276,7 +1276,7 @@ TEST(FastKernelsFullyConnected, ErrorPaths) {
     const int32_t* bias;
     bool null_p = false, null_q = false, null_out = false;
   };
-  Call base{msf_fc_params{10, 3, 5, 0, -1, -128, 127}, msf_requant{mult.data(), shift.data(), 1},
+  Call base{msf_fc_params{10, 3, 5, 0, -1, -128, 127}, msf_requant{mult.data(), shift.data(), 1, 0},
             in.data(), w.data(), bias.data()};
   const msf_status OK = MSF_OK, ERR = MSF_ARG_ERROR;
   struct Mutation {

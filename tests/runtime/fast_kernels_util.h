@@ -84,7 +84,19 @@ struct Quant {
   std::vector<int32_t> mult, shift;
   int32_t per_channel = 0;
   std::string desc;
-  msf_requant Get() const { return msf_requant{mult.data(), shift.data(), per_channel}; }
+  // `verified` as msf's lowering sets it: only when every constant the
+  // kernel reads is in the inline requantisation's range. Odd seeds leave it
+  // 0 so the kernels' own per-call check runs too.
+  bool InRange() const {
+    const size_t n = per_channel ? mult.size() : 1;
+    for (size_t i = 0; i < n && i < mult.size(); ++i) {
+      if (mult[i] == INT32_MIN || shift[i] < -31 || shift[i] > 31) return false;
+    }
+    return true;
+  }
+  msf_requant Get(bool mark_verified = true) const {
+    return msf_requant{mult.data(), shift.data(), per_channel, mark_verified && InRange() ? 1 : 0};
+  }
 };
 
 inline std::string QuantDesc(const Quant& q, const std::string& mode) {

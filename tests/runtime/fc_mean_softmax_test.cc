@@ -37,12 +37,12 @@ TEST(RuntimeFullyConnected, HandCheckedPerTensorAndPerChannel) {
   p.act_min = -128;
   p.act_max = 127;
   int32_t m1 = 1 << 30, s1 = 1;
-  msf_requant q{&m1, &s1, 0};
+  msf_requant q{&m1, &s1, 0, 0};
   ASSERT_EQ(MSF_OK, msf_fully_connected_s8(&p, &q, in, w, bias, out));
   EXPECT_EQ(11, out[0]);  // 0+1+2 + 5 + 3
   EXPECT_EQ(0, out[1]);   // 0+2+0 - 5 + 3
   const int32_t pm[2] = {1 << 30, 1 << 30}, ps[2] = {1, 0};
-  msf_requant pq{pm, ps, 1};
+  msf_requant pq{pm, ps, 1, 0};
   ASSERT_EQ(MSF_OK, msf_fully_connected_s8(&p, &pq, in, w, bias, out));
   EXPECT_EQ(11, out[0]);
   EXPECT_EQ(2, out[1]);   // round(-3 * 0.5) = -1 (half up) + 3
@@ -68,7 +68,7 @@ TEST(RuntimeFullyConnected, RandomMatchesReference) {
   }
   msf_fc_params p{nin, nout, 9, 0, -4, -110, 100};
   for (int per_channel = 0; per_channel < 2; ++per_channel) {
-    msf_requant q{mult.data(), shift.data(), per_channel};
+    msf_requant q{mult.data(), shift.data(), per_channel, 0};
     std::vector<int8_t> out(nout);
     ASSERT_EQ(MSF_OK, msf_fully_connected_s8(&p, &q, in.data(), w.data(), bias.data(), out.data()));
     for (int32_t o = 0; o < nout; ++o) {

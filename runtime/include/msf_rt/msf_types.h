@@ -32,6 +32,12 @@ typedef struct {
   const int32_t *multiplier;
   const int32_t *shift; /* TFLite convention: > 0 left shift, < 0 right shift */
   int32_t per_channel;  /* 0: use index 0 for every channel */
+  /* 1: every multiplier is not INT32_MIN and every shift in [-31, 31], as
+   * QuantizeMultiplier makes them (msf's lowering verifies it); the
+   * optimised kernels then skip their per-call check. 0 (a struct written
+   * as {m, s, per_channel}): the kernel checks, and runs the reference
+   * kernel if any value is outside. */
+  int32_t verified;
 } msf_requant;
 
 /* CONV_2D and DEPTHWISE_CONV_2D geometry and quantisation. */
