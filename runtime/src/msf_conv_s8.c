@@ -75,54 +75,6 @@ static inline int8_t conv_out(const conv_ctx *c, uint32_t acc, int32_t oc) {
                        p->output_offset, p->act_min, p->act_max);
 }
 
-/* Two interior pixels with the same run structure. Run r of tap row ky
- * meets weights [ky][r * len ...]: one run per row covers the whole row;
- * kw runs of in_c bytes cover one tap each. kh and runs are literals (1)
- * in the pointwise call, so its loops vanish. */
-MSF_FORCE_INLINE void conv_2px(const conv_ctx *c, const conv_window *wa, const conv_window *wb,
-                               int32_t kh, int32_t runs, int full, int8_t *dst_a, int8_t *dst_b) {
-  const msf_conv_params *p = c->p;
-  const int32_t kw_c = p->kernel_w * p->in_c, len = wa->len, qs = c->qstep, taps = c->taps;
-  const int32_t out_c = p->out_c;
-  msf_out_stage o;
-  const int32_t *m = c->multiplier, *sh = c->shift, *eff = c->eff_bias;
-  const int8_t *w0 = c->filter;
-  int32_t oc, ky, r;
-  o.offset = p->output_offset, o.act_min = p->act_min, o.act_max = p->act_max;
-  for (oc = 0; oc + 2 <= out_c; oc += 2) {
-    const int8_t *w1 = w0 + taps;
-    msf_acc2x2 acc;
-    acc.a0 = acc.b0 = (uint32_t)eff[oc];
-    acc.a1 = acc.b1 = (uint32_t)eff[oc + 1];
-    for (ky = 0; ky < kh; ++ky) {
-      const int8_t *row = c->rows[ky];
-      for (r = 0; r < runs; ++r) {
-        const int32_t w = ky * kw_c + r * len;
-        msf_dot_2x2(row + wa->off[r], row + wb->off[r], w0 + w, w1 + w, len, &acc);
-      }
-    }
-    {
-      const int32_t m0 = m[0], m1 = m[qs], s0 = sh[0], s1 = sh[qs];
-      dst_a[oc] = msf_rq_stage((int32_t)acc.a0, m0, s0, o, full);
-      dst_b[oc] = msf_rq_stage((int32_t)acc.b0, m0, s0, o, full);
-      dst_a[oc + 1] = msf_rq_stage((int32_t)acc.a1, m1, s1, o, full);
-      dst_b[oc + 1] = msf_rq_stage((int32_t)acc.b1, m1, s1, o, full);
-    }
-    w0 = w1 + taps, m += 2 * qs, sh += 2 * qs;
-  }
-  if (oc < out_c) {
-    uint32_t sa = (uint32_t)eff[oc], sb = sa;
-    for (ky = 0; ky < kh; ++ky) {
-      const int8_t *row = c->rows[ky];
-      for (r = 0; r < runs; ++r) {
-        /* one weight run against both pixels: dot is symmetric */
-        msf_dot_1x2(w0 + ky * kw_c + r * len, row + wa->off[r], row + wb->off[r], len, &sa, &sb);
-      }
-    }
-    dst_a[oc] = conv_out(c, sa, oc), dst_b[oc] = conv_out(c, sb, oc);
-  }
-}
-
 /* A 1x1 convolution of two pixels: [2 x k] x [k x out_c], everything the
  * loop needs in arguments (no loads through the context in the loop). */
 MSF_FORCE_INLINE void pointwise_2px(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
@@ -189,14 +141,54 @@ MSF_NOINLINE void pointwise_1px_clamp(const int8_t *a, const int8_t *w, int32_t 
   pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 0, dst);
 }
 
-MSF_NOINLINE void interior_2px(const conv_ctx *c, const conv_window *wa, const conv_window *wb,
-                               int8_t *dst_a, int8_t *dst_b) {
+/* An interior pixel whose window is kh contiguous runs of kw * in_c bytes
+ * (dilation_w == 1, no ring wrap): the address of each run. */
+typedef struct {
+  const int8_t *run[MSF_CONV_MAX_K];
+} conv_px;
+
+/* Two such pixels, two output channels at a time; the runs meet the
+ * weights [oc][ky][...] row by row. */
+MSF_FORCE_INLINE void kxk_2px(const conv_ctx *c, const conv_px *pa, const conv_px *pb, int full,
+                              int8_t *dst_a, int8_t *dst_b) {
   const msf_conv_params *p = c->p;
-  if (p->act_min == -128 && p->act_max == 127) {
-    conv_2px(c, wa, wb, p->kernel_h, wa->runs, 1, dst_a, dst_b);
-  } else {
-    conv_2px(c, wa, wb, p->kernel_h, wa->runs, 0, dst_a, dst_b);
+  const int32_t kh = p->kernel_h, len = p->kernel_w * p->in_c, taps = c->taps, qs = c->qstep;
+  const int32_t out_c = p->out_c;
+  const int32_t *m = c->multiplier, *sh = c->shift, *eff = c->eff_bias;
+  const int8_t *w0 = c->filter;
+  msf_out_stage o;
+  int32_t oc, ky;
+  o.offset = p->output_offset, o.act_min = p->act_min, o.act_max = p->act_max;
+  for (oc = 0; oc + 2 <= out_c; oc += 2) {
+    const int8_t *w1 = w0 + taps;
+    msf_acc2x2 acc;
+    acc.a0 = acc.b0 = (uint32_t)eff[oc];
+    acc.a1 = acc.b1 = (uint32_t)eff[oc + 1];
+    for (ky = 0; ky < kh; ++ky) msf_dot_2x2(pa->run[ky], pb->run[ky], w0 + ky * len, w1 + ky * len, len, &acc);
+    {
+      const int32_t m0 = m[0], m1 = m[qs], s0 = sh[0], s1 = sh[qs];
+      dst_a[oc] = msf_rq_stage((int32_t)acc.a0, m0, s0, o, full);
+      dst_b[oc] = msf_rq_stage((int32_t)acc.b0, m0, s0, o, full);
+      dst_a[oc + 1] = msf_rq_stage((int32_t)acc.a1, m1, s1, o, full);
+      dst_b[oc + 1] = msf_rq_stage((int32_t)acc.b1, m1, s1, o, full);
+    }
+    w0 = w1 + taps, m += 2 * qs, sh += 2 * qs;
   }
+  if (oc < out_c) {
+    uint32_t sa = (uint32_t)eff[oc], sb = sa;
+    /* one weight run against both pixels: dot is symmetric */
+    for (ky = 0; ky < kh; ++ky) msf_dot_1x2(w0 + ky * len, pa->run[ky], pb->run[ky], len, &sa, &sb);
+    dst_a[oc] = msf_rq_stage((int32_t)sa, m[0], sh[0], o, full);
+    dst_b[oc] = msf_rq_stage((int32_t)sb, m[0], sh[0], o, full);
+  }
+}
+MSF_NOINLINE void kxk_2px_full(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
+                               int8_t *dst_a, int8_t *dst_b) {
+  kxk_2px(c, pa, pb, 1, dst_a, dst_b);
+}
+MSF_NOINLINE void kxk_2px_clamp(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
+                                int8_t *dst_a, int8_t *dst_b) {
+  kxk_2px(c, pa, pb, 0, dst_a, dst_b);
 }
 
 /* One interior pixel. */
@@ -302,8 +294,10 @@ msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf
                        const int8_t *filter, const int32_t *bias, const int32_t *eff_bias,
                        const msf_rect *out_rect, msf_view *out) {
   conv_ctx c;
-  conv_window wa, wb;
-  int32_t oy, ox, ky0, ky1;
+  conv_window win;
+  conv_px pa, pb;
+  int8_t *pending_dst = 0;
+  int32_t oy, ox, ky0, ky1, full, pending = 0;
   const int32_t x_end = out_rect ? out_rect->x0 + out_rect->w : 0;
   const msf_status status = msf_conv_check(p, q, in, filter, out_rect, out, 0);
   if (status != MSF_OK || out_rect->h == 0 || out_rect->w == 0) return status;
@@ -319,6 +313,9 @@ msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf
     return MSF_OK;
   }
 
+  full = p->act_min == -128 && p->act_max == 127;
+  /* Interior pixels with contiguous windows are paired in visiting order
+   * (across rows too, so one-column patches pair vertically). */
   for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
     const int32_t y_origin = oy * p->stride_h - p->pad_top;
     const int32_t row_bytes = in->w * in->c;
@@ -329,33 +326,39 @@ msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf
                        ? in->data + msf_view_row(in, y_origin + ky * p->dilation_h) * row_bytes
                        : 0;
     }
-    ox = out_rect->x0;
-    while (ox < x_end) {
+    for (ox = out_rect->x0; ox < x_end; ++ox) {
       const int32_t x_origin = ox * p->stride_w - p->pad_left;
       int8_t *dst = msf_view_pixel(out, oy, ox);
-      int32_t kx0, kx1;
+      int32_t kx0, kx1, first;
       msf_valid_taps(x_origin, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
       if (ky0 != 0 || ky1 != p->kernel_h || kx0 != 0 || kx1 != p->kernel_w) {
         border_px(&c, in, ky0, ky1, x_origin, kx0, kx1, dst);
-        ox += 1;
         continue;
       }
-      locate_window(p, in, x_origin, &wa);
-      if (ox + 1 < x_end) {
-        const int32_t x_next = x_origin + p->stride_w;
-        msf_valid_taps(x_next, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
-        if (kx0 == 0 && kx1 == p->kernel_w) {
-          locate_window(p, in, x_next, &wb);
-          if (wb.runs == wa.runs) {
-            interior_2px(&c, &wa, &wb, dst, msf_view_pixel(out, oy, ox + 1));
-            ox += 2;
-            continue;
-          }
-        }
+      first = msf_view_col(in, x_origin);
+      if (p->dilation_w != 1 || !msf_cols_contiguous(in, first, p->kernel_w)) {
+        locate_window(p, in, x_origin, &win);
+        interior_1px(&c, &win, dst);
+        continue;
       }
-      interior_1px(&c, &wa, dst);
-      ox += 1;
+      {
+        conv_px *px = pending ? &pb : &pa;
+        for (ky = 0; ky < p->kernel_h; ++ky) px->run[ky] = c.rows[ky] + first * p->in_c;
+      }
+      if (!pending) {
+        pending = 1, pending_dst = dst;
+        continue;
+      }
+      (full ? kxk_2px_full : kxk_2px_clamp)(&c, &pa, &pb, pending_dst, dst);
+      pending = 0;
     }
+  }
+  if (pending) {
+    /* the last unpaired pixel: its runs as a one-run window over rows */
+    int32_t ky;
+    win.runs = 1, win.len = p->kernel_w * p->in_c, win.off[0] = 0;
+    for (ky = 0; ky < p->kernel_h; ++ky) c.rows[ky] = pa.run[ky];
+    interior_1px(&c, &win, pending_dst);
   }
   return MSF_OK;
 }
