@@ -36,11 +36,45 @@ static inline msf_status msf_conv_check(const msf_conv_params *p, const msf_requ
 static inline void msf_valid_taps(int32_t origin, int32_t dilation, int32_t n, int32_t size,
                                   int32_t *k0, int32_t *k1) {
   int32_t a = 0, b = n;
+  if (dilation == 1) { /* the common case, without divisions */
+    if (origin < 0) a = -origin;
+    if (size - origin < n) b = size - origin;
+    if (b < a) b = a;
+    *k0 = a, *k1 = b;
+    return;
+  }
   if (origin < 0) a = (-origin + dilation - 1) / dilation;
   if (origin + dilation * (n - 1) >= size) b = (size - 1 - origin) / dilation + 1;
   if (origin > size - 1) b = 0;
   if (b < a) b = a;
   *k0 = a, *k1 = b;
+}
+
+/* Byte offsets of the window's tap columns [kx0, kx1) in their row: one
+ * modulo per tap for a ring view, additions otherwise. */
+static inline void msf_tap_cols(const msf_view *in, int32_t x_origin, int32_t dilation,
+                                int32_t kx0, int32_t kx1, int32_t *cols) {
+  int32_t kx;
+  if (!in->ring_x) {
+    const int32_t step = dilation * in->c;
+    int32_t off = (x_origin + kx0 * dilation - in->x0) * in->c;
+    for (kx = kx0; kx < kx1; ++kx, off += step) cols[kx] = off;
+    return;
+  }
+  for (kx = kx0; kx < kx1; ++kx) cols[kx] = msf_mod(x_origin + kx * dilation, in->w) * in->c;
+}
+
+/* Row bases of the tap rows [ky0, ky1) of a window starting at y_origin
+ * (0 for the others). */
+static inline void msf_tap_rows(const msf_view *in, int32_t y_origin, int32_t dilation,
+                                int32_t kh, int32_t ky0, int32_t ky1, const int8_t **rows) {
+  const int32_t row_bytes = in->w * in->c;
+  int32_t ky;
+  for (ky = 0; ky < kh; ++ky) {
+    rows[ky] = (ky >= ky0 && ky < ky1)
+                   ? in->data + msf_view_row(in, y_origin + ky * dilation) * row_bytes
+                   : 0;
+  }
 }
 
 /* Whether columns [col, col + span) of a ring view are stored contiguously

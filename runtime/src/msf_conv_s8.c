@@ -120,8 +120,18 @@ MSF_NOINLINE void pointwise_2px_clamp(const int8_t *a, const int8_t *b, const in
 MSF_FORCE_INLINE void pointwise_1px(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
                                     const int32_t *m, const int32_t *sh, int32_t qs, int32_t out_c,
                                     msf_out_stage o, int full, int8_t *dst) {
-  const int8_t *const w_end = w + (out_c & ~1) * k;
-  while (w != w_end) {
+  const int8_t *const w_end4 = w + (out_c & ~3) * k, *const w_end2 = w + (out_c & ~1) * k;
+  while (w != w_end4) {
+    uint32_t s[4];
+    s[0] = (uint32_t)eff[0], s[1] = (uint32_t)eff[1], s[2] = (uint32_t)eff[2], s[3] = (uint32_t)eff[3];
+    msf_dot_1x4(a, w, k, s);
+    dst[0] = msf_rq_stage((int32_t)s[0], m[0], sh[0], o, full);
+    dst[1] = msf_rq_stage((int32_t)s[1], m[qs], sh[qs], o, full);
+    dst[2] = msf_rq_stage((int32_t)s[2], m[2 * qs], sh[2 * qs], o, full);
+    dst[3] = msf_rq_stage((int32_t)s[3], m[3 * qs], sh[3 * qs], o, full);
+    w += 4 * k, eff += 4, m += 4 * qs, sh += 4 * qs, dst += 4;
+  }
+  if (w != w_end2) {
     uint32_t s0 = (uint32_t)eff[0], s1 = (uint32_t)eff[1];
     msf_dot_1x2(a, w, w + k, k, &s0, &s1);
     dst[0] = msf_rq_stage((int32_t)s0, m[0], sh[0], o, full);
@@ -318,14 +328,9 @@ msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf
    * (across rows too, so one-column patches pair vertically). */
   for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
     const int32_t y_origin = oy * p->stride_h - p->pad_top;
-    const int32_t row_bytes = in->w * in->c;
     int32_t ky;
     msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
-    for (ky = 0; ky < p->kernel_h; ++ky) {
-      c.rows[ky] = (ky >= ky0 && ky < ky1)
-                       ? in->data + msf_view_row(in, y_origin + ky * p->dilation_h) * row_bytes
-                       : 0;
-    }
+    msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c.rows);
     for (ox = out_rect->x0; ox < x_end; ++ox) {
       const int32_t x_origin = ox * p->stride_w - p->pad_left;
       int8_t *dst = msf_view_pixel(out, oy, ox);

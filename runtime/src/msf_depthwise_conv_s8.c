@@ -123,8 +123,8 @@ MSF_FORCE_INLINE uint32_t dw_one(const dw_ctx *c, int32_t ch, int32_t ky0, int32
  * bias, the input offset added per tap (clipped taps are skipped, which is
  * TFLite's zero-point padding). */
 MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
-                               int border, int full, int8_t *dst) {
-  const int32_t channels = c->p->out_c, kw = c->p->kernel_w, qs = c->qstep;
+                               int32_t kw, int border, int full, int8_t *dst) {
+  const int32_t channels = c->p->out_c, qs = c->qstep;
   const int32_t *init = border ? c->bias : c->eff_bias;
   const msf_out_stage o = dw_stage(c);
 #ifdef MSF_DOT_DSP
@@ -193,18 +193,23 @@ MSF_NOINLINE void dw_interior_3x3(const dw_ctx *c, int8_t *dst) { dw_3x3(c, 0, d
 
 /* The other pixel kinds, each a function of its own (see MSF_NOINLINE). */
 MSF_NOINLINE void dw_interior(const dw_ctx *c, int8_t *dst) {
-  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 0, dst);
+  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, c->p->kernel_w, 0, 0, dst);
 }
 MSF_NOINLINE void dw_interior_full(const dw_ctx *c, int8_t *dst) {
-  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 1, dst);
+  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, c->p->kernel_w, 0, 1, dst);
 }
+/* Border pixels; 3x3 (the common kernel) with its row stride a literal. */
 MSF_NOINLINE void dw_border(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
                             int8_t *dst) {
-  dw_pixel(c, ky0, ky1, kx0, kx1, 1, 0, dst);
+  dw_pixel(c, ky0, ky1, kx0, kx1, c->p->kernel_w, 1, 0, dst);
 }
 MSF_NOINLINE void dw_border_full(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0,
                                  int32_t kx1, int8_t *dst) {
-  dw_pixel(c, ky0, ky1, kx0, kx1, 1, 1, dst);
+  if (c->p->kernel_w == 3) {
+    dw_pixel(c, ky0, ky1, kx0, kx1, 3, 1, 1, dst);
+  } else {
+    dw_pixel(c, ky0, ky1, kx0, kx1, c->p->kernel_w, 1, 1, dst);
+  }
 }
 
 /* Depth multiplier m > 1: output channel ic * m + j reads input channel ic,
@@ -282,21 +287,14 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
 
   for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
     const int32_t y_origin = oy * p->stride_h - p->pad_top;
-    const int32_t row_bytes = in->w * in->c;
-    int32_t ky;
     msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
-    for (ky = 0; ky < p->kernel_h; ++ky) {
-      c.rows[ky] = (ky >= ky0 && ky < ky1)
-                       ? in->data + msf_view_row(in, y_origin + ky * p->dilation_h) * row_bytes
-                       : 0;
-    }
+    msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c.rows);
     for (ox = out_rect->x0; ox < out_rect->x0 + out_rect->w; ++ox) {
       const int32_t x_origin = ox * p->stride_w - p->pad_left;
       int8_t *dst = msf_view_pixel(out, oy, ox);
-      int32_t kx0, kx1, kx, border;
+      int32_t kx0, kx1, border;
       msf_valid_taps(x_origin, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
-      for (kx = kx0; kx < kx1; ++kx)
-        c.cols[kx] = msf_view_col(in, x_origin + kx * p->dilation_w) * p->in_c;
+      msf_tap_cols(in, x_origin, p->dilation_w, kx0, kx1, c.cols);
       border = ky0 != 0 || ky1 != p->kernel_h || kx0 != 0 || kx1 != p->kernel_w;
       if (p->depth_multiplier != 1) {
         if (border) {
