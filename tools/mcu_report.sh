@@ -6,7 +6,8 @@
 # differs). Plans: min-ram (msf plan --min-ram), 64k (--ram-budget 64k) and
 # vanilla (--strategy layer: layer by layer, no fusion).
 #
-# usage: tools/mcu_report.sh [--build DIR] [--models DIR] [--targets "host cortex-m4 ..."] [--markdown]
+# usage: tools/mcu_report.sh [--build DIR] [--models DIR] [--targets "host cortex-m4 ..."]
+#                            [--opt speed|size] [--markdown]
 #   --markdown  print the BENCHMARKS.md section instead (per target: model x plan ->
 #               planned arena, measured RAM, instructions, fused/vanilla instruction
 #               ratio next to the plan's MAC overhead F)
@@ -18,13 +19,15 @@ build=build
 models=../shared/models
 targets="host cortex-m4 cortex-m7 rv32imac"
 markdown=0
+opt=speed
 while [ $# -gt 0 ]; do
   case "$1" in
+    --opt) opt="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
     --models) models="$2"; shift 2 ;;
     --targets) targets="$2"; shift 2 ;;
     --markdown) markdown=1; shift ;;
-    *) echo "msf: error: usage: tools/mcu_report.sh [--build DIR] [--models DIR] [--targets LIST] [--markdown]" >&2
+    *) echo "msf: error: usage: tools/mcu_report.sh [--build DIR] [--models DIR] [--targets LIST] [--opt speed|size] [--markdown]" >&2
        exit 2 ;;
   esac
 done
@@ -54,7 +57,7 @@ plan_args() {
 
 hex() { od -An -tx1 -v "$1" | tr -d ' \n'; }
 
-[ $markdown -eq 1 ] || echo "# target model plan ram_static ram_stack ram_total instructions"
+[ $markdown -eq 1 ] || echo "# target model plan ram_static ram_stack ram_total instructions flash_text flash_rodata"
 for entry in "${runs[@]}"; do
   IFS='|' read -r name model input expected <<< "$entry"
   for plan in $plans; do
@@ -70,7 +73,7 @@ for target in $targets; do
       pkg="$tmp/pkg"
       rm -rf "$pkg"
       gen=$("$msf" codegen "$models/$model" --plan "$tmp/$name.$plan.json" --target "$target" --out "$pkg" \
-            --embed-input "$models/$input")
+            --embed-input "$models/$input" --opt "$opt")
       arena=$(sed -n 's/.*arena \([0-9]*\) bytes.*/\1/p' <<< "$gen")
       make -s --no-print-directory -C "$pkg" -j2 > "$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; exit 1; }
       out=$(make -s --no-print-directory -C "$pkg" run) || { echo "$out" >&2; exit 1; }
@@ -79,30 +82,32 @@ for target in $targets; do
         echo "msf: error: $target $name $plan: output $got differs from the golden $golden" >&2
         exit 1
       fi
-      stats=$(grep '^ram_static=' <<< "$out")
+      stats=$(grep '^ram_static=\|^flash_text=' <<< "$out" | tr '\n' ' ')
       get() { sed -n "s/.*$1=\([0-9A-Z]*\).*/\1/p" <<< "$stats"; }
       overhead=$(sed -n 's/.*"mac_overhead": \([0-9.e+-]*\).*/\1/p' "$tmp/$name.$plan.json")
-      line="$target $name $plan $(get ram_static) $(get ram_stack) $(get ram_total) $(get instructions)"
-      echo "$line $arena $overhead" >> "$results"
+      text=$(get flash_text); rodata=$(get flash_rodata)
+      line="$target $name $plan $(get ram_static) $(get ram_stack) $(get ram_total) $(get instructions) ${text:-NA} ${rodata:-NA}"
+      echo "$line $arena $overhead" >> "$results"  # fields: ... 10 arena, 11 F
       [ $markdown -eq 1 ] || echo "$line"
     done
   done
 done
 [ $markdown -eq 1 ] || exit 0
 
+level=$([ "$opt" = size ] && echo -Os || echo -O2)
 describe() {
   case "$1" in
-    host) echo "host (x86-64 gcc -O2, runs natively)" ;;
-    cortex-m4) echo "cortex-m4 (arm-none-eabi-gcc -Os, QEMU mps2-an386)" ;;
-    cortex-m7) echo "cortex-m7 (arm-none-eabi-gcc -Os, QEMU mps2-an500)" ;;
-    rv32imac) echo "rv32imac (riscv64-unknown-elf-gcc -Os, QEMU virt; stands for ESP32-C3/C6)" ;;
+    host) echo "host (x86-64 gcc $level, runs natively)" ;;
+    cortex-m4) echo "cortex-m4 (arm-none-eabi-gcc $level, QEMU mps2-an386)" ;;
+    cortex-m7) echo "cortex-m7 (arm-none-eabi-gcc $level, QEMU mps2-an500)" ;;
+    rv32imac) echo "rv32imac (riscv64-unknown-elf-gcc $level, QEMU virt; stands for ESP32-C3/C6)" ;;
   esac
 }
 
-cat <<'EOF'
-## Generated code on MCU targets (`msf codegen`)
+sed "s/@OPT@/$opt/g" <<'EOF'
+## Generated code on MCU targets (`msf codegen --opt @OPT@`)
 
-`msf codegen` packages on each target, produced by `tools/mcu_report.sh --markdown`:
+`msf codegen` packages on each target, produced by `tools/mcu_report.sh --markdown --opt @OPT@`:
 for each shared model (person input) and plan, generate the package, `make`, `make run`.
 Every run prints the golden output bytes. Plans: `min-ram` (`msf plan --min-ram`), `64k`
 (`--ram-budget 64k`) and `vanilla` (`--strategy layer`, layer by layer). `arena` is the planned
@@ -112,17 +117,21 @@ in flash. Instructions are those of one `msf_model_invoke()`, counted under QEMU
 `-icount shift=0`: exact `minstret` on rv32imac, SysTick at 40 instructions per tick (so
 rounded to 40) on Cortex-M. QEMU models no pipeline or memory timing: these are instruction
 counts, not cycles. `ratio` = instructions / the vanilla plan's instructions, next to the plan's
-MAC overhead `F` = MACs / vanilla MACs; a ratio above F is the patch loop's own cost (fused
-blocks call the kernels on many small rectangles). The host cannot count instructions (NA), and
-its static RAM also holds a copy of the input tensor. cortex-m4 and cortex-m7 run the same
-ARMv7E-M Thumb-2 code, so their instruction counts agree; their cycle counts would not.
+MAC overhead `F` = MACs / vanilla MACs. A ratio above F comes mostly from where the
+recomputation falls: fused blocks sit at the start of the network, whose layers (3x3 stems,
+depthwise, 1x1 with 8-16 input channels) cost more instructions per MAC than the later ones,
+and partly from the patch loop (kernels called on many small rectangles). `flash` is
+`.text` + `.rodata` of the whole image (runtime, harness, weights, plan tables and the
+embedded input). The host cannot count instructions (NA), and its static RAM also holds a copy
+of the input tensor. cortex-m4 and cortex-m7 run the same ARMv7E-M Thumb-2 code (with the DSP
+paths), so their instruction counts agree; their cycle counts would not.
 EOF
 for target in $targets; do
   echo
   echo "### $(describe "$target")"
   echo
-  echo "| model | plan | arena | static | stack | total | instructions | ratio | F |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| model | plan | arena | static | stack | total | flash | instructions | ratio | F |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   awk -v t="$target" '
     $1 == t && $3 == "vanilla" { vanilla[$2] = $7 }
     $1 == t { rows[++n] = $0 }
@@ -130,7 +139,8 @@ for target in $targets; do
       for (i = 1; i <= n; ++i) {
         split(rows[i], f, " ")
         ratio = (f[7] == "NA" || vanilla[f[2]] == "NA") ? "NA" : sprintf("%.3f", f[7] / vanilla[f[2]])
-        printf "| %s | %s | %d | %d | %d | %d | %s | %s | %.4f |\n", f[2], f[3], f[8], f[4], f[5], f[6], f[7], ratio, f[9]
+        flash = (f[8] == "NA") ? "NA" : f[8] + f[9]
+        printf "| %s | %s | %d | %d | %d | %d | %s | %s | %s | %.4f |\n", f[2], f[3], f[10], f[4], f[5], f[6], flash, f[7], ratio, f[11]
       }
     }' "$results"
 done

@@ -31,6 +31,12 @@ static inline msf_status msf_conv_check(const msf_conv_params *p, const msf_requ
   return MSF_OK;
 }
 
+/* The fast paths widen input + offset to int16 lanes (SXTAB16): exact for
+ * every offset TFLite produces ([-127, 128]) and up to this range. */
+static inline int msf_offset_fast_ok(int32_t input_offset) {
+  return input_offset >= -32639 && input_offset <= 32640;
+}
+
 /* Taps [*k0, *k1) of a window starting at input coordinate `origin` that
  * fall inside [0, size). Taps are origin + dilation * k, k in [0, n). */
 static inline void msf_valid_taps(int32_t origin, int32_t dilation, int32_t n, int32_t size,

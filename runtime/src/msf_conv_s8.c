@@ -238,22 +238,39 @@ MSF_NOINLINE void interior_1px(const conv_ctx *c, const conv_window *win, int8_t
 
 /* A pixel whose window is clipped by padding: valid taps only, offset per tap. */
 MSF_NOINLINE void border_px(const conv_ctx *c, const msf_view *in, int32_t ky0, int32_t ky1,
-                      int32_t x_origin, int32_t kx0, int32_t kx1, int8_t *dst) {
+                             int32_t x_origin, int32_t kx0, int32_t kx1, int8_t *dst) {
   const msf_conv_params *p = c->p;
-  const int32_t in_c = p->in_c, off = p->input_offset;
+  const int32_t in_c = p->in_c, off = p->input_offset, kw_c = p->kernel_w * in_c;
+  const int32_t out_c = p->out_c, taps = c->taps;
   int32_t cols[MSF_CONV_MAX_K];
-  int32_t oc, ky, kx, i;
-  for (kx = kx0; kx < kx1; ++kx) cols[kx] = msf_view_col(in, x_origin + kx * p->dilation_w) * in_c;
-  for (oc = 0; oc < p->out_c; ++oc) {
-    uint32_t acc = c->bias ? (uint32_t)c->bias[oc] : 0u;
+  int32_t oc, ky, kx, runs, len;
+  if (kx1 <= kx0 || ky1 <= ky0) { /* no tap inside: the bias alone */
+    for (oc = 0; oc < out_c; ++oc) dst[oc] = conv_out(c, c->bias ? (uint32_t)c->bias[oc] : 0u, oc);
+    return;
+  }
+  /* The valid taps of a row as one run when they are contiguous, else one
+   * run per tap; cols[r] is the byte offset of run r, starting at tap kx0. */
+  cols[0] = msf_view_col(in, x_origin + kx0 * p->dilation_w) * in_c;
+  if (p->dilation_w == 1 && msf_cols_contiguous(in, cols[0] / in_c, kx1 - kx0)) {
+    runs = 1, len = (kx1 - kx0) * in_c;
+  } else {
+    runs = kx1 - kx0, len = in_c;
+    for (kx = kx0 + 1; kx < kx1; ++kx) cols[kx - kx0] = msf_view_col(in, x_origin + kx * p->dilation_w) * in_c;
+  }
+  for (oc = 0; oc < out_c; oc += 2) {
+    /* an odd last channel reuses its own weights as the second (written once) */
+    const int32_t oc1 = oc + 1 < out_c ? oc + 1 : oc;
+    const int8_t *w0 = c->filter + oc * taps + kx0 * in_c, *w1 = c->filter + oc1 * taps + kx0 * in_c;
+    uint32_t s0 = c->bias ? (uint32_t)c->bias[oc] : 0u, s1 = c->bias ? (uint32_t)c->bias[oc1] : 0u;
+    int32_t r;
     for (ky = ky0; ky < ky1; ++ky) {
-      for (kx = kx0; kx < kx1; ++kx) {
-        const int8_t *src = c->rows[ky] + cols[kx];
-        const int8_t *w = c->filter + oc * c->taps + (ky * p->kernel_w + kx) * in_c;
-        for (i = 0; i < in_c; ++i) acc += (uint32_t)(((int32_t)src[i] + off) * w[i]);
+      for (r = 0; r < runs; ++r) {
+        const int32_t w = ky * kw_c + r * len;
+        msf_dot_1x2_offset(c->rows[ky] + cols[r], w0 + w, w1 + w, len, off, &s0, &s1);
       }
     }
-    dst[oc] = conv_out(c, acc, oc);
+    dst[oc] = conv_out(c, s0, oc);
+    if (oc1 != oc) dst[oc1] = conv_out(c, s1, oc1);
   }
 }
 
@@ -312,7 +329,8 @@ msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf
   const msf_status status = msf_conv_check(p, q, in, filter, out_rect, out, 0);
   if (status != MSF_OK || out_rect->h == 0 || out_rect->w == 0) return status;
   if (eff_bias == 0 || p->kernel_h > MSF_CONV_MAX_K || p->kernel_w > MSF_CONV_MAX_K ||
-      !msf_requant_fast_ok(q, p->out_c))
+      !msf_requant_fast_ok(q, p->out_c) ||
+      !msf_offset_fast_ok(p->input_offset))
     return msf_conv_s8_ref(p, q, in, filter, bias, out_rect, out);
 
   c.p = p, c.filter = filter, c.bias = bias, c.eff_bias = eff_bias;

@@ -212,9 +212,9 @@ MSF_NOINLINE void dw_border_full(const dw_ctx *c, int32_t ky0, int32_t ky1, int3
   }
 }
 
-/* Depth multiplier m > 1: output channel ic * m + j reads input channel ic,
- * loaded once per tap for its m outputs (four at a time: one word of
- * weights, SMLABB / SMLATB against the input value with DSP). */
+/* Depth multiplier m > 1: output channel oc reads input channel oc / m.
+ * With m a multiple of 4 the input value is loaded once per tap for four
+ * outputs (one word of weights, SMLABB / SMLATB with DSP). */
 MSF_FORCE_INLINE void dw_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
                               int border, int full, int8_t *dst) {
   const msf_conv_params *p = c->p;
@@ -222,10 +222,11 @@ MSF_FORCE_INLINE void dw_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t
   const int32_t off = border ? p->input_offset : 0;
   const int32_t *init = border ? c->bias : c->eff_bias;
   const msf_out_stage o = dw_stage(c);
-  int32_t ic, j, ky, kx;
-  for (ic = 0; ic < p->in_c; ++ic) {
-    for (j = 0; j + 4 <= m; j += 4) {
-      const int32_t oc = ic * m + j;
+  int32_t oc = 0, ky, kx;
+  if (m % 4 == 0) {
+    /* four outputs of one input channel: the input value loaded once per tap */
+    for (; oc < channels; oc += 4) {
+      const int32_t ic = oc / m;
       uint32_t a0 = init ? (uint32_t)init[oc] : 0u, a1 = init ? (uint32_t)init[oc + 1] : 0u;
       uint32_t a2 = init ? (uint32_t)init[oc + 2] : 0u, a3 = init ? (uint32_t)init[oc + 3] : 0u;
       for (ky = ky0; ky < ky1; ++ky) {
@@ -246,16 +247,32 @@ MSF_FORCE_INLINE void dw_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t
       }
       dw_store4(dst + oc, c->multiplier + oc * qs, c->shift + oc * qs, qs, o, full, a0, a1, a2, a3);
     }
-    for (; j < m; ++j) {
-      const int32_t oc = ic * m + j;
-      uint32_t a = init ? (uint32_t)init[oc] : 0u;
-      for (ky = ky0; ky < ky1; ++ky) {
-        const int8_t *row = c->rows[ky] + ic;
-        const int8_t *w = c->filter + (ky * kw + kx0) * channels + oc;
-        for (kx = kx0; kx < kx1; ++kx, w += channels) a += (uint32_t)((row[c->cols[kx]] + off) * *w);
+    return;
+  }
+  /* other multipliers: four consecutive outputs, each lane its own input channel */
+  for (; oc + 4 <= channels; oc += 4) {
+    const int32_t i0 = oc / m, i1 = (oc + 1) / m, i2 = (oc + 2) / m, i3 = (oc + 3) / m;
+    uint32_t a0 = init ? (uint32_t)init[oc] : 0u, a1 = init ? (uint32_t)init[oc + 1] : 0u;
+    uint32_t a2 = init ? (uint32_t)init[oc + 2] : 0u, a3 = init ? (uint32_t)init[oc + 3] : 0u;
+    for (ky = ky0; ky < ky1; ++ky) {
+      const int8_t *w = c->filter + (ky * kw + kx0) * channels + oc;
+      for (kx = kx0; kx < kx1; ++kx, w += channels) {
+        const int8_t *x = c->rows[ky] + c->cols[kx];
+        a0 += (uint32_t)((x[i0] + off) * w[0]), a1 += (uint32_t)((x[i1] + off) * w[1]);
+        a2 += (uint32_t)((x[i2] + off) * w[2]), a3 += (uint32_t)((x[i3] + off) * w[3]);
       }
-      dst[oc] = dw_out(c, a, oc);
     }
+    dw_store4(dst + oc, c->multiplier + oc * qs, c->shift + oc * qs, qs, o, full, a0, a1, a2, a3);
+  }
+  for (; oc < channels; ++oc) {
+    const int32_t ic = oc / m;
+    uint32_t a = init ? (uint32_t)init[oc] : 0u;
+    for (ky = ky0; ky < ky1; ++ky) {
+      const int8_t *row = c->rows[ky] + ic;
+      const int8_t *w = c->filter + (ky * kw + kx0) * channels + oc;
+      for (kx = kx0; kx < kx1; ++kx, w += channels) a += (uint32_t)((row[c->cols[kx]] + off) * *w);
+    }
+    dst[oc] = dw_out(c, a, oc);
   }
 }
 MSF_NOINLINE void dw_mult_interior(const dw_ctx *c, int full, int8_t *dst) {
@@ -278,7 +295,8 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
   const msf_status status = msf_conv_check(p, q, in, filter, out_rect, out, 1);
   if (status != MSF_OK || out_rect->h == 0 || out_rect->w == 0) return status;
   if (eff_bias == 0 || p->kernel_h > MSF_DW_MAX_K || p->kernel_w > MSF_DW_MAX_K ||
-      !msf_requant_fast_ok(q, p->out_c))
+      !msf_requant_fast_ok(q, p->out_c) ||
+      !msf_offset_fast_ok(p->input_offset))
     return msf_depthwise_conv_s8_ref(p, q, in, filter, bias, out_rect, out);
 
   c.p = p, c.filter = filter, c.bias = bias, c.eff_bias = eff_bias;

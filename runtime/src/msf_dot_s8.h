@@ -169,6 +169,40 @@ MSF_DOT_FN void msf_dot_1x4(const int8_t *a, const int8_t *w, int32_t k, uint32_
   acc[0] = s0, acc[1] = s1, acc[2] = s2, acc[3] = s3;
 }
 
+/* acc0 += dot(a + offset, w0), acc1 += dot(a + offset, w1): the input
+ * offset added per element, for border pixels (SXTAB16 adds it for free). */
+MSF_DOT_FN void msf_dot_1x2_offset(const int8_t *a, const int8_t *w0, const int8_t *w1, int32_t n,
+                                   int32_t offset, uint32_t *acc0, uint32_t *acc1) {
+  uint32_t s0 = *acc0, s1 = *acc1;
+  const int8_t *const a_end4 = a + (n & ~3), *const a_end = a + n;
+#ifdef MSF_DOT_DSP
+  const uint32_t off16 = (uint32_t)offset & 0xffffu, off2 = off16 | (off16 << 16);
+  while (a != a_end4) {
+    const uint32_t va = msf_load_s8x4(a);
+    const int32_t a_even = __sxtab16(off2, va), a_odd = msf_sxtab16_odd(off2, va);
+    uint32_t vw = msf_load_s8x4(w0);
+    s0 = (uint32_t)__smlad(a_even, __sxtb16(vw), (int32_t)s0);
+    s0 = (uint32_t)__smlad(a_odd, msf_sxtb16_odd(vw), (int32_t)s0);
+    vw = msf_load_s8x4(w1);
+    s1 = (uint32_t)__smlad(a_even, __sxtb16(vw), (int32_t)s1);
+    s1 = (uint32_t)__smlad(a_odd, msf_sxtb16_odd(vw), (int32_t)s1);
+    a += 4, w0 += 4, w1 += 4;
+  }
+#else
+  while (a != a_end4) {
+    const int32_t x0 = a[0] + offset, x1 = a[1] + offset, x2 = a[2] + offset, x3 = a[3] + offset;
+    s0 += (uint32_t)(x0 * w0[0] + x1 * w0[1] + x2 * w0[2] + x3 * w0[3]);
+    s1 += (uint32_t)(x0 * w1[0] + x1 * w1[1] + x2 * w1[2] + x3 * w1[3]);
+    a += 4, w0 += 4, w1 += 4;
+  }
+#endif
+  while (a != a_end) {
+    const int32_t x = *a++ + offset;
+    s0 += (uint32_t)(x * *w0++), s1 += (uint32_t)(x * *w1++);
+  }
+  *acc0 = s0, *acc1 = s1;
+}
+
 /* One pixel, one channel. */
 MSF_DOT_FN uint32_t msf_dot_1x1(const int8_t *a, const int8_t *w, int32_t n, uint32_t acc) {
   const int8_t *const a_end4 = a + (n & ~3), *const a_end = a + n;
