@@ -7,6 +7,7 @@
 //        + sum over kernel families k of
 //            per_mac[k] * executed_macs[k] + per_tap[k] * taps[k] + per_tap_row[k] * tap_rows[k]
 //            + per_out_byte[k] * out_bytes[k] + per_call[k] * calls[k]
+//            + per_pixel[k] * pixels[k] + per_border_pixel[k] * border_pixels[k]
 //   plan = per_invoke + sum of its steps
 //
 // MACs alone do not predict a kernel's time: a 3x3 convolution over 3
@@ -31,6 +32,7 @@ namespace msf::cost {
 
 struct KernelCost {
   double per_mac = 0, per_tap = 0, per_tap_row = 0, per_out_byte = 0, per_call = 0;
+  double per_pixel = 0, per_border_pixel = 0;
 };
 
 struct LatencyModel {
@@ -38,7 +40,7 @@ struct LatencyModel {
   double per_invoke = 0;                             // msf_model_invoke + msf_run_plan entry
   double per_layer_step = 0, per_fused_step = 0;     // fixed cost of a step
   double per_iteration = 0;                          // one patch-loop iteration (an op on one patch/cell)
-  std::array<KernelCost, fusion::kWorkKinds> kernel{};  // index = msf_kernel_kind (0 unused)
+  std::array<KernelCost, fusion::kWorkKinds> kernel{};  // index = work kind (msf_kernel_kind; 0 unused)
   std::string note;                                  // provenance: how it was made, fit quality
 
   double PredictStep(const fusion::StepWork& work, fusion::StepKind kind) const;

@@ -36,20 +36,25 @@ bool HasWindow(ir::OpKind kind) {
 
 // Along one axis of a windowed op: prefix[o] = sum over output cells o' < o
 // of the kernel offsets that land inside the input (the kernels skip the rest).
-std::vector<int64_t> InsidePrefix(const ir::Graph& g, const ir::Op& op, geometry::Axis axis) {
+// Prefix sums over one axis's output cells of the in-input taps (inside)
+// and of the cells whose taps are all inside (interior).
+void WindowPrefixes(const ir::Graph& g, const ir::Op& op, geometry::Axis axis, std::vector<int64_t>* inside_prefix,
+                    std::vector<int64_t>* interior_prefix) {
   const geometry::AxisWindow w = geometry::OpAxisWindow(g, op, axis);
   const ir::Tensor& out = g.tensor(op.output());
   const int32_t n = axis == geometry::Axis::kH ? out.H() : out.W();
-  std::vector<int64_t> prefix(static_cast<size_t>(n) + 1, 0);
+  inside_prefix->assign(static_cast<size_t>(n) + 1, 0);
+  interior_prefix->assign(static_cast<size_t>(n) + 1, 0);
   for (int32_t o = 0; o < n; ++o) {
     int64_t inside = 0;
     for (int32_t j = 0; j < w.kernel; ++j) {
       const int32_t i = o * w.stride - w.pad_before + j * w.dilation;
       inside += (i >= 0 && i < w.in_size) ? 1 : 0;
     }
-    prefix[static_cast<size_t>(o) + 1] = prefix[static_cast<size_t>(o)] + inside;
+    const size_t at = static_cast<size_t>(o);
+    (*inside_prefix)[at + 1] = (*inside_prefix)[at] + inside;
+    (*interior_prefix)[at + 1] = (*interior_prefix)[at] + (inside == w.kernel ? 1 : 0);
   }
-  return prefix;
 }
 
 }  // namespace
@@ -61,10 +66,11 @@ GraphLiveness ComputeLiveness(const ir::Graph& g) {
   const std::vector<int32_t> last = ir::LastUse(g);
   l.tensor_last_use = last;
   l.inside_prefix.resize(g.ops.size());
+  l.interior_prefix.resize(g.ops.size());
   for (size_t i = 0; i < g.ops.size(); ++i) {
     if (!HasWindow(g.ops[i].kind)) continue;
-    l.inside_prefix[i][0] = InsidePrefix(g, g.ops[i], geometry::Axis::kH);
-    l.inside_prefix[i][1] = InsidePrefix(g, g.ops[i], geometry::Axis::kW);
+    WindowPrefixes(g, g.ops[i], geometry::Axis::kH, &l.inside_prefix[i][0], &l.interior_prefix[i][0]);
+    WindowPrefixes(g, g.ops[i], geometry::Axis::kW, &l.inside_prefix[i][1], &l.interior_prefix[i][1]);
   }
   for (size_t t = 0; t < n; ++t) {
     if (!g.tensors[t].IsConstant() && l.storage[t] == static_cast<ir::TensorId>(t)) {
@@ -185,7 +191,21 @@ int KernelKindOf(ir::OpKind kind) {
   return 0;
 }
 
+int WorkKindOf(const ir::Op& op) {
+  if (op.kind == ir::OpKind::kDepthwiseConv2D) {
+    const ir::ConvAttrs& a = op.conv();
+    if (a.kernel_h != 3 || a.kernel_w != 3 || a.depth_multiplier != 1) return fusion::kWorkDepthwiseGeneral;
+  }
+  return KernelKindOf(op.kind);
+}
+
 namespace {
+
+// Pixels of an activation: its elements over its channels (1 for vectors).
+int64_t PixelsOf(const ir::Tensor& t) {
+  const int64_t c = t.shape.size() == 4 ? t.C() : (t.shape.empty() ? 1 : t.shape.back());
+  return c > 0 ? t.NumElements() / c : 0;
+}
 
 int64_t NonEmpty(const std::vector<geometry::Interval>& v) {
   int64_t n = 0;
@@ -193,23 +213,29 @@ int64_t NonEmpty(const std::vector<geometry::Interval>& v) {
   return n;
 }
 
-// Cells and in-input kernel offsets over computed intervals of one axis.
+// Cells, in-input kernel offsets and interior cells over computed
+// intervals of one axis.
 struct AxisCount {
-  int64_t cells = 0, inside = 0;
-  void Add(const std::vector<int64_t>& prefix, geometry::Interval iv) {
+  int64_t cells = 0, inside = 0, interior = 0;
+  void Add(const std::vector<int64_t>& prefix, const std::vector<int64_t>& interior_prefix, geometry::Interval iv) {
     cells += iv.size();
     const int32_t n = static_cast<int32_t>(prefix.size()) - 1;
     const int32_t lo = std::clamp(iv.lo, 0, n), hi = std::clamp(iv.hi, 0, n);
-    if (hi > lo) inside += prefix[static_cast<size_t>(hi)] - prefix[static_cast<size_t>(lo)];
+    if (hi > lo) {
+      inside += prefix[static_cast<size_t>(hi)] - prefix[static_cast<size_t>(lo)];
+      interior += interior_prefix[static_cast<size_t>(hi)] - interior_prefix[static_cast<size_t>(lo)];
+    }
   }
 };
 
 // Window counts of an op over rows x cols of computed cells.
 void AddWindowWork(const ir::Graph& g, const ir::Op& op, const AxisCount& rows, const AxisCount& cols,
                    fusion::StepWork* w) {
-  const size_t k = static_cast<size_t>(KernelKindOf(op.kind));
+  const size_t k = static_cast<size_t>(WorkKindOf(op));
   const int64_t channels = g.tensor(op.output()).C();
   const int64_t taps = rows.inside * cols.inside * channels;
+  w->pixels[k] += rows.cells * cols.cells;
+  w->border_pixels[k] += rows.cells * cols.cells - rows.interior * cols.interior;
   w->taps[k] += taps;
   w->tap_rows[k] += rows.inside * cols.cells * channels;
   w->executed_macs[k] += op.kind == ir::OpKind::kConv2D ? taps * g.tensor(op.input()).C() : taps;
@@ -217,30 +243,33 @@ void AddWindowWork(const ir::Graph& g, const ir::Op& op, const AxisCount& rows, 
 
 void AddWholeOp(const ir::Graph& g, const GraphLiveness& live, int32_t op, fusion::StepWork* w) {
   const ir::Op& o = g.ops[static_cast<size_t>(op)];
-  const size_t k = static_cast<size_t>(KernelKindOf(o.kind));
+  const size_t k = static_cast<size_t>(WorkKindOf(o));
   w->macs[k] += ir::OpMacs(g, o);
   w->out_bytes[k] += g.tensor(o.output()).Bytes();
   w->calls[k] += 1;
   if (HasWindow(o.kind)) {
     const ir::Tensor& out = g.tensor(o.output());
+    const size_t i = static_cast<size_t>(op);
     AxisCount rows, cols;
-    rows.Add(live.inside_prefix[static_cast<size_t>(op)][0], {0, out.H()});
-    cols.Add(live.inside_prefix[static_cast<size_t>(op)][1], {0, out.W()});
+    rows.Add(live.inside_prefix[i][0], live.interior_prefix[i][0], {0, out.H()});
+    cols.Add(live.inside_prefix[i][1], live.interior_prefix[i][1], {0, out.W()});
     AddWindowWork(g, o, rows, cols, w);
   } else {
     w->executed_macs[k] += ir::OpMacs(g, o);
+    w->pixels[k] += PixelsOf(g.tensor(o.output()));
   }
 }
 
 // Computed intervals of block op `i` (output local `t`) along one axis.
-AxisCount CountAxis(const geometry::AxisSchedule& a, size_t i, size_t t, const std::vector<int64_t>& prefix) {
+AxisCount CountAxis(const geometry::AxisSchedule& a, size_t i, size_t t, const std::vector<int64_t>& prefix,
+                    const std::vector<int64_t>& interior_prefix) {
   AxisCount c;
   if (a.ring) {
     for (const geometry::StreamAction& act : a.actions) {
-      if (static_cast<size_t>(act.op) == i) c.Add(prefix, act.cells);
+      if (static_cast<size_t>(act.op) == i) c.Add(prefix, interior_prefix, act.cells);
     }
   } else {
-    for (const geometry::Interval& iv : a.need[t]) c.Add(prefix, iv);
+    for (const geometry::Interval& iv : a.need[t]) c.Add(prefix, interior_prefix, iv);
   }
   return c;
 }
@@ -263,11 +292,12 @@ fusion::StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const
   const auto count_actions = [&](const geometry::AxisSchedule& a, int axis, std::vector<AxisCount>* counts) {
     for (const geometry::StreamAction& act : a.actions) {
       const size_t i = static_cast<size_t>(act.op);
-      const std::vector<int64_t>& prefix = live.inside_prefix[static_cast<size_t>(b.ops[i].op)][static_cast<size_t>(axis)];
+      const size_t gi = static_cast<size_t>(b.ops[i].op), ax = static_cast<size_t>(axis);
+      const std::vector<int64_t>& prefix = live.inside_prefix[gi][ax];
       if (prefix.empty()) {
         (*counts)[i].cells += act.cells.size();
       } else {
-        (*counts)[i].Add(prefix, act.cells);
+        (*counts)[i].Add(prefix, live.interior_prefix[gi][ax], act.cells);
       }
     }
   };
@@ -276,16 +306,18 @@ fusion::StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const
   for (size_t i = 0; i < b.ops.size(); ++i) {
     const geometry::BlockOp& op = b.ops[i];
     const size_t t = static_cast<size_t>(op.output);
-    const size_t k = static_cast<size_t>(KernelKindOf(g.ops[static_cast<size_t>(op.op)].kind));
+    const size_t k = static_cast<size_t>(WorkKindOf(g.ops[static_cast<size_t>(op.op)]));
     const int64_t cells = s.rows().computed_total[t] * s.cols().computed_total[t];
     w.macs[k] += op.macs_per_pixel * cells;
     const ir::Op& gop = g.ops[static_cast<size_t>(op.op)];
     if (HasWindow(gop.kind)) {
       const auto& prefix = live.inside_prefix[static_cast<size_t>(op.op)];
-      AddWindowWork(g, gop, s.rows().ring ? row_counts[i] : CountAxis(s.rows(), i, t, prefix[0]),
-                    s.cols().ring ? col_counts[i] : CountAxis(s.cols(), i, t, prefix[1]), &w);
+      const auto& interior = live.interior_prefix[static_cast<size_t>(op.op)];
+      AddWindowWork(g, gop, s.rows().ring ? row_counts[i] : CountAxis(s.rows(), i, t, prefix[0], interior[0]),
+                    s.cols().ring ? col_counts[i] : CountAxis(s.cols(), i, t, prefix[1], interior[1]), &w);
     } else {
       w.executed_macs[k] += op.macs_per_pixel * cells;
+      w.pixels[k] += cells;
     }
     w.out_bytes[k] += cells * b.tensors[t].channels;
     const int64_t rows = s.rows().ring ? row_calls[i] : NonEmpty(s.rows().need[t]);
@@ -300,9 +332,10 @@ fusion::StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const
   w.calls[0] += nr * nc * per_pass;
   if (b.has_head()) {
     const ir::Op& pool = g.ops[static_cast<size_t>(b.spatial_end)];
-    const size_t k = static_cast<size_t>(KernelKindOf(pool.kind));
+    const size_t k = static_cast<size_t>(WorkKindOf(pool));
     w.macs[k] += ir::OpMacs(g, pool);  // the per-pixel sums
     w.executed_macs[k] += ir::OpMacs(g, pool);
+    w.pixels[k] += PixelsOf(g.tensor(pool.output()));
     w.calls[k] += 1;
     w.out_bytes[k] += g.tensor(pool.output()).Bytes();
     for (int32_t i = b.spatial_end + 1; i < b.to; ++i) AddWholeOp(g, live, i, &w);

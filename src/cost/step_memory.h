@@ -60,6 +60,9 @@ struct GraphLiveness {
   // Per op and axis (0 = H, 1 = W): prefix sums over output cells of the
   // kernel taps that land inside the input (windowed ops; empty otherwise).
   std::vector<std::array<std::vector<int64_t>, 2>> inside_prefix;
+  // Same layout: prefix counts of output cells whose whole window is inside
+  // the input (the kernels' interior pixels; the others take the border path).
+  std::vector<std::array<std::vector<int64_t>, 2>> interior_prefix;
 };
 GraphLiveness ComputeLiveness(const ir::Graph& g);
 
@@ -67,6 +70,9 @@ GraphLiveness ComputeLiveness(const ir::Graph& g);
 fusion::StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMemory& m, const StepSpec& step);
 // Runtime kernel family (msf_kernel_kind) of an op.
 int KernelKindOf(ir::OpKind kind);
+// Work kind of an op (fusion::StepWork index): its kernel family, except
+// fusion::kWorkDepthwiseGeneral for depthwise ops off the 3x3 multiplier-1 path.
+int WorkKindOf(const ir::Op& op);
 
 // nullopt when a fused step cannot be formed (the ops cannot be fused).
 std::optional<StepMemory> DescribeStep(const ir::Graph& g, const GraphLiveness& live, const StepSpec& step);

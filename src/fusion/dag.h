@@ -30,7 +30,11 @@ const char* VariantName(Variant v);  // "recompute", "hcache", "linebuf", "none"
 // cost as a linear function of these counts. Window counts (conv,
 // depthwise, pools) follow the kernels' loops: per output element, the
 // kernel rows and taps that fall inside the input (padding is skipped).
-inline constexpr int kWorkKinds = 12;
+// Work kinds: the runtime's msf_kernel_kind (1..11), plus 12 for the
+// depthwise convolutions that do not run the unrolled 3x3 path (other kernel
+// sizes, depth multiplier > 1), which cost differently per tap.
+inline constexpr int kWorkKinds = 13;
+inline constexpr int kWorkDepthwiseGeneral = 12;
 struct StepWork {
   std::array<int64_t, kWorkKinds> macs{};           // multiply-accumulates (padding taps included)
   std::array<int64_t, kWorkKinds> out_bytes{};      // output bytes written
@@ -38,6 +42,8 @@ struct StepWork {
   std::array<int64_t, kWorkKinds> executed_macs{};  // MACs of in-input taps only: what really runs
   std::array<int64_t, kWorkKinds> taps{};           // in-input window taps, summed over output elements
   std::array<int64_t, kWorkKinds> tap_rows{};       // in-input window rows, summed over output elements
+  std::array<int64_t, kWorkKinds> pixels{};         // output pixels computed (all channels of one position)
+  std::array<int64_t, kWorkKinds> border_pixels{};  // of those, windowed ones whose window is clipped
 };
 
 struct Edge {

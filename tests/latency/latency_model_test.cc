@@ -69,15 +69,17 @@ TEST(LatencyModel, BadJsonIsOneLineError) {
 TEST(LatencyModel, PredictionIsTheLinearForm) {
   cost::LatencyModel m;
   m.per_layer_step = 100, m.per_fused_step = 300, m.per_iteration = 7;
-  m.kernel[1] = {2, 3, 5, 11, 13};    // conv
-  m.kernel[2] = {17, 19, 23, 29, 31};  // depthwise
+  m.kernel[1] = {2, 3, 5, 11, 13, 37, 41};    // conv
+  m.kernel[2] = {17, 19, 23, 29, 31, 43, 47};  // depthwise
   fusion::StepWork w;
   w.executed_macs[1] = 1000, w.taps[1] = 100, w.tap_rows[1] = 30, w.out_bytes[1] = 10, w.calls[1] = 2;
+  w.pixels[1] = 5, w.border_pixels[1] = 3;
   w.executed_macs[2] = 90, w.taps[2] = 90, w.tap_rows[2] = 30, w.out_bytes[2] = 10, w.calls[2] = 4;
+  w.pixels[2] = 7, w.border_pixels[2] = 1;
   w.calls[0] = 6;
   w.macs[1] = 999999;  // nominal MACs (padding included) are not a feature
-  const double conv = 2 * 1000 + 3 * 100 + 5 * 30 + 11 * 10 + 13 * 2;
-  const double dw = 17 * 90 + 19 * 90 + 23 * 30 + 29 * 10 + 31 * 4;
+  const double conv = 2 * 1000 + 3 * 100 + 5 * 30 + 11 * 10 + 13 * 2 + 37 * 5 + 41 * 3;
+  const double dw = 17 * 90 + 19 * 90 + 23 * 30 + 29 * 10 + 31 * 4 + 43 * 7 + 47 * 1;
   EXPECT_DOUBLE_EQ(m.PredictStep(w, fusion::StepKind::kLayer), 100 + conv + dw + 7 * 6);
   EXPECT_DOUBLE_EQ(m.PredictStep(w, fusion::StepKind::kFused), 300 + conv + dw + 7 * 6);
 }
@@ -100,12 +102,14 @@ TEST(LatencyModel, InstructionDagHoldsPredictions) {
 
 // In-input taps and rows of one layer op, counted pixel by pixel.
 struct BruteWindow {
-  int64_t taps = 0, rows = 0;
+  int64_t taps = 0, rows = 0, pixels = 0, border = 0;
 };
 BruteWindow CountWindow(int in, int out, int k, int s, int pad, int64_t channels) {
   BruteWindow b;
   for (int oy = 0; oy < out; ++oy) {
     for (int ox = 0; ox < out; ++ox) {
+      const int64_t taps_before = b.taps;
+      ++b.pixels;
       for (int ky = 0; ky < k; ++ky) {
         const int iy = oy * s - pad + ky;
         if (iy < 0 || iy >= in) continue;
@@ -115,6 +119,7 @@ BruteWindow CountWindow(int in, int out, int k, int s, int pad, int64_t channels
           b.taps += (ix >= 0 && ix < in) ? channels : 0;
         }
       }
+      if (b.taps - taps_before != int64_t{k} * k * channels) ++b.border;
     }
   }
   return b;
@@ -128,10 +133,14 @@ TEST(LatencyWork, LayerWindowCountsSkipPadding) {
   for (int32_t op = 0; op < 2; ++op) {
     const cost::StepSpec spec{op, op + 1, fusion::StepKind::kLayer, fusion::Variant::kNone, 0, 0};
     const fusion::StepWork w = cost::StepWorkOf(g, live, *cost::DescribeStep(g, live, spec), spec);
-    const size_t k = op == 0 ? 1 : 2;
+    // a 5x5 depthwise is off the unrolled 3x3 path: its own work kind
+    const size_t k = op == 0 ? 1 : static_cast<size_t>(fusion::kWorkDepthwiseGeneral);
     const BruteWindow expect = op == 0 ? CountWindow(7, 4, 3, 2, 1, 5) : CountWindow(4, 4, 5, 1, 2, 5);
     EXPECT_EQ(w.taps[k], expect.taps) << op;
     EXPECT_EQ(w.tap_rows[k], expect.rows) << op;
+    EXPECT_EQ(w.pixels[k], expect.pixels) << op;
+    EXPECT_EQ(w.border_pixels[k], expect.border) << op;
+    EXPECT_GT(w.border_pixels[k], 0) << op;
     EXPECT_EQ(w.executed_macs[k], op == 0 ? expect.taps * 3 : expect.taps) << op;
     EXPECT_LT(w.executed_macs[k], w.macs[k]) << "padding taps are skipped";
     EXPECT_EQ(w.calls[k], 1);
