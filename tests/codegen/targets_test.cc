@@ -33,10 +33,12 @@ struct TargetCase {
   codegen::Target target;
   std::string model, input, expected;  // below the models dir
   std::string plan;                    // "min_ram" or "budget_64k"
+  codegen::Optimize optimize = codegen::Optimize::kSpeed;
 };
 
 void PrintTo(const TargetCase& c, std::ostream* os) {
-  *os << codegen::TargetName(c.target) << " " << c.model << " " << c.plan;
+  *os << codegen::TargetName(c.target) << " " << c.model << " " << c.plan
+      << (c.optimize == codegen::Optimize::kSize ? " --opt size" : "");
 }
 
 std::vector<TargetCase> Cases() {
@@ -52,12 +54,17 @@ std::vector<TargetCase> Cases() {
       for (const char* plan : {"min_ram", "budget_64k"}) cases.push_back({t, m[0], m[1], m[2], plan});
     }
   }
+  // The size-optimised build (-Os) on a DSP core and a portable one.
+  for (codegen::Target t : {codegen::Target::kCortexM4, codegen::Target::kRv32imac}) {
+    cases.push_back({t, models[0][0], models[0][1], models[0][2], "min_ram", codegen::Optimize::kSize});
+  }
   return cases;
 }
 
 std::string CaseName(const ::testing::TestParamInfo<TargetCase>& info) {
   std::string model = std::filesystem::path(info.param.model).stem().string();
-  std::string name = std::string(codegen::TargetName(info.param.target)) + "_" + model + "_" + info.param.plan;
+  std::string name = std::string(codegen::TargetName(info.param.target)) + "_" + model + "_" + info.param.plan +
+                     (info.param.optimize == codegen::Optimize::kSize ? "_opt_size" : "");
   for (char& c : name) {
     if (!isalnum(static_cast<unsigned char>(c))) c = '_';
   }
@@ -112,6 +119,7 @@ TEST_P(CodegenTargets, GoldenOutputAndPlannedRamOnTheTarget) {
   o.input = std::vector<int8_t>(raw.begin(), raw.end());
   o.model_label = std::filesystem::path(c.model).filename().string();
   o.plan_label = c.plan;
+  o.optimize = c.optimize;
   const codegen::Package p = codegen::Generate(g, plan, o);
   const std::string dir = test::TempPath("codegen_" + CaseName({GetParam(), 0}));
   std::filesystem::remove_all(dir);
@@ -150,6 +158,16 @@ TEST_P(CodegenTargets, GoldenOutputAndPlannedRamOnTheTarget) {
     const std::string size_tool =
         c.target == codegen::Target::kRv32imac ? "riscv64-unknown-elf-size" : "arm-none-eabi-size";
     EXPECT_EQ(DataPlusBss(size_tool, dir + "/build/model.elf"), ram_static) << "ram_static is .data + .bss";
+    // Flash next to RAM: code and constant data (weights, tables, the embedded input).
+    for (const char* key : {"flash_text", "flash_rodata"}) {
+      ASSERT_EQ(lines.stats.count(key), 1u) << key << " missing in: " << run.out;
+    }
+    EXPECT_GT(std::stoll(lines.stats.at("flash_text")), 1000);
+    EXPECT_GT(std::stoll(lines.stats.at("flash_rodata")), p.input_bytes) << "the weights and the embedded input";
+    const std::vector<uint8_t> mk = test::ReadFile(dir + "/Makefile");
+    const std::string makefile(mk.begin(), mk.end());
+    EXPECT_NE(makefile.find(c.optimize == codegen::Optimize::kSize ? "OPT       = -Os" : "OPT       = -O2"),
+              std::string::npos);
   }
   if (!HasFailure()) std::filesystem::remove_all(dir);
 }
