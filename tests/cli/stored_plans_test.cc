@@ -23,6 +23,7 @@ namespace {
 struct StoredPlan {
   std::string file;  // tests/data/plans/<model>__<objective>.json
 };
+void PrintTo(const StoredPlan& p, std::ostream* os) { *os << p.file; }
 
 std::vector<StoredPlan> AllStoredPlans() {
   std::vector<StoredPlan> plans;
