@@ -5,9 +5,10 @@
 // byte, and the printed RAM against the planned arena.
 //
 // RAM overhead allowed above the planned arena (ram_total - arena):
-//   bare metal: the output tensor + 1 KiB (the harness's line buffer and
+//   bare metal: the output tensor + 1.5 KiB (the harness's line buffer and
 //               counters, and the stack of startup + main + the patch loop
-//               and kernels: about 0.5 KiB measured);
+//               and kernels: about 0.9 KiB measured with the optimised
+//               kernels, whose hot loops are functions of their own);
 //   host:       the input and output tensors (static copies in main.c) + 2 KiB
 //               (C library start-up data and the stack below main).
 // Tool chains are required: a missing one fails the test (CI installs them
@@ -26,7 +27,7 @@
 namespace msf {
 namespace {
 
-constexpr int64_t kMcuOverheadBytes = 1024;
+constexpr int64_t kMcuOverheadBytes = 1536;
 constexpr int64_t kHostOverheadBytes = 2048;
 
 struct TargetCase {
