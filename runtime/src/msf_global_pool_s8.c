@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Global pooling split in two, so a fused block can sum each output pixel
  * as it is produced and never store the last feature map: per-channel int32
- * sums, then the same final rounding as the whole-map kernels. */
+ * sums, then the same final rounding as the whole-map kernels.
+ * The importer limits the summed cells (count) to 2^23, so |sum| <= 2^30 and
+ * the rounding (sum +- count / 2) cannot overflow int32; the sums still wrap
+ * explicitly should a caller pass more. */
 #include "msf_rt/msf_plan.h"
 #include "msf_view_internal.h"
 

@@ -17,12 +17,18 @@
  *
  * Older TFLite versions used a different int8 MEAN path (a 4-D axes-{1,2}
  * specialisation with its own rounding); this file follows the current one.
- * scratch holds c int32 running sums, as TFLM's temp_sum buffer. */
+ * scratch holds c int32 running sums, as TFLM's temp_sum buffer.
+ *
+ * Overflow: the importer limits h * w to 2^23 cells, so the int8 sums
+ * (|sum| <= 128 * 2^23 = 2^30) and sum - input_zp * n (|.| <= 255 * 2^23 <
+ * 2^31) stay inside int32, as in TFLite; no wrap ever happens on that path. */
 #include "msf_rt/msf_plan.h"
 #include "msf_view_internal.h"
 
 int32_t msf_mean_s8_buffer_size(const msf_mean_params *p) {
   if (p == 0 || p->c < 0) return 0;
+  /* -1: the sums do not fit an int32 size (the importer refuses such a MEAN). */
+  if (p->c > INT32_MAX / (int32_t)sizeof(int32_t)) return -1;
   return p->c * (int32_t)sizeof(int32_t);
 }
 

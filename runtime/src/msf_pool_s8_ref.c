@@ -3,7 +3,9 @@
  * reference_integer_ops::AveragePool / MaxPool. Padding cells are excluded
  * from the window (TFLite clips the filter to the tensor), so the average
  * divides by the number of valid cells. No requantisation: TFLite requires
- * equal input and output quantisation for these ops. */
+ * equal input and output quantisation for these ops. The importer limits an
+ * average window (clipped to the input) to 2^23 cells, so the int32 sum
+ * (|acc| <= 2^30) and its rounding cannot overflow. */
 #include "msf_rt/msf_kernels.h"
 #include "msf_view_internal.h"
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <set>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include "core/error.h"
 #include "core/read_file.h"
 #include "import/builtin_op_names.h"
+#include "lower/lowering.h"
 #include "tflite_subset_generated.h"
 
 namespace msf::import {
@@ -24,11 +26,20 @@ using ir::DType;
 using ir::OpKind;
 using ir::TensorId;
 
-constexpr int64_t kMaxTensorBytes = int64_t{1} << 31;  // 2 GiB: sizes stay in int32 on the device
+// Element counts, byte sizes and offsets are int32 in the device tables
+// (msf_slot, msf_kernel.count, msf_plan.arena_bytes): a tensor holds at most
+// INT32_MAX elements (the arena that holds it is checked at plan building).
+constexpr int64_t kMaxTensorElements = std::numeric_limits<int32_t>::max();
 // Padded spatial extents, strides and windows stay below this, so every
 // int32 window computation of the geometry and the runtime (o * stride -
 // pad + (k - 1) * dilation + 1, pad sums after PAD folding) cannot overflow.
 constexpr int64_t kMaxSpatialExtent = int64_t{1} << 24;
+// Cells one int32 sum of the pooling kernels may cover (an AVERAGE_POOL_2D
+// window clipped to its input, a MEAN's or global pool's H * W): 2^23 cells
+// of int8 values keep every sum, its rounding and MEAN's zero-point
+// correction (up to 255 * 2^23 < 2^31) inside int32, so the device path has
+// no overflow and matches TFLite exactly.
+constexpr int64_t kMaxSummedCells = int64_t{1} << 23;
 
 class Importer {
  public:
@@ -77,6 +88,7 @@ class Importer {
   void ImportSoftmax(const tfl::Operator* op);
   void ImportQuantize(OpKind kind);
   void CheckProducedBeforeUse(const ir::Op& op) const;
+  void CheckKernelParams(const ir::Op& op) const;
   TensorId GraphInputId() const;  // kNoTensor until an op touches the model input
 
   std::shared_ptr<const std::vector<uint8_t>> bytes_;
@@ -139,8 +151,10 @@ std::vector<int32_t> Importer::Shape(int32_t index) const {
   if (t->shape() != nullptr) {
     for (int32_t d : *t->shape()) {
       if (d <= 0) Fail(TensorLabel(index) + " has a non-positive dimension " + std::to_string(d));
-      elements *= d;
-      if (elements > kMaxTensorBytes) Fail(TensorLabel(index) + " is too large (over 2^31 elements)");
+      elements *= d;  // <= INT32_MAX * INT32_MAX before the check: no int64 overflow
+      if (elements > kMaxTensorElements) {
+        Fail(TensorLabel(index) + " is too large (2^31 elements or more; device sizes are int32)");
+      }
       shape.push_back(d);
     }
   }
@@ -200,7 +214,15 @@ TensorId Importer::Activation8(int32_t index) {
   if (!std::isfinite(q.scale[0]) || q.scale[0] <= 0.0f) FailOp(TensorLabel(index) + " has an invalid scale");
   if (q.ZeroPoint() < -128 || q.ZeroPoint() > 127) FailOp(TensorLabel(index) + " has a zero point outside int8");
   std::string name = t->name() ? t->name()->str() : std::string();
-  const TensorId id = graph_.AddActivation(name, Shape(index), q);
+  std::vector<int32_t> shape = Shape(index);
+  // The kernels see every activation as one H x W x C image (rank < 4 is
+  // left-padded with 1): a batch or a fifth dimension would be dropped.
+  if (shape.size() > 4 || (shape.size() == 4 && shape[0] != 1)) {
+    std::string dims;
+    for (int32_t d : shape) dims += (dims.empty() ? "" : "x") + std::to_string(d);
+    FailOp(TensorLabel(index) + " has shape " + dims + "; msf runs activations of batch 1 and rank <= 4 only");
+  }
+  const TensorId id = graph_.AddActivation(name, std::move(shape), q);
   tensor_map_[index] = id;
   return id;
 }
@@ -353,6 +375,18 @@ void Importer::CheckProducedBeforeUse(const ir::Op& op) const {
   }
 }
 
+// Derives the op's kernel parameters exactly as lowering does, so that
+// quantisation the int8 kernels cannot represent (a rescaling factor of 2^31
+// or more, an activation bound beyond int32, TFLite's ADD and SOFTMAX
+// preconditions) is refused here, by every command, naming the op.
+void Importer::CheckKernelParams(const ir::Op& op) const {
+  try {
+    (void)lower::Lower(graph_, op);
+  } catch (const Error& e) {
+    FailOp(std::string("quantisation the int8 kernels cannot represent: ") + e.what());
+  }
+}
+
 void Importer::ImportConv(const tfl::Operator* op, bool depthwise) {
   ir::Op out_op{depthwise ? OpKind::kDepthwiseConv2D : OpKind::kConv2D, {}, {}, {}, op_index_};
   const TensorId in = Activation8(InputIndex(0));
@@ -433,6 +467,13 @@ void Importer::ImportPool(const tfl::Operator* op, OpKind kind) {
   if (ti.quant.Scale() != to.quant.Scale() || ti.quant.ZeroPoint() != to.quant.ZeroPoint()) {
     FailOp("input and output quantisation differ (TFLite int8 pooling requires them equal)");
   }
+  if (kind == OpKind::kAveragePool2D) {
+    const int64_t cells = std::min<int64_t>(a.filter_h, ti.H()) * std::min<int64_t>(a.filter_w, ti.W());
+    if (cells > kMaxSummedCells) {
+      FailOp("averaging window of " + std::to_string(cells) +
+             " input cells is too large (summed windows are limited to 2^23 cells, so int32 sums cannot overflow)");
+    }
+  }
   ir::Op out_op{kind, {in}, {out}, a, op_index_};
   CheckProducedBeforeUse(out_op);
   graph_.ops.push_back(std::move(out_op));
@@ -472,6 +513,15 @@ void Importer::ImportAdd(const tfl::Operator* op) {
   }
   ir::AddAttrs a;
   if (const auto* o = op->builtin_options_as_AddOptions()) a.act = ReadActivation(o->fused_activation_function());
+  // TFLite's int8 ADD (QuantizeMultiplierSmallerThanOneExp) rescales the sum
+  // by 2 * max(input scales) / (2^20 * output scale), which must be below 1.
+  const double s1 = graph_.tensor(a_in).quant.Scale(), s2 = graph_.tensor(b_in).quant.Scale();
+  const double so = graph_.tensor(out).quant.Scale();
+  if (!(2 * std::max(s1, s2) / (static_cast<double>(1 << 20) * so) < 1.0)) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "output scale %g is too small for input scales %g and %g", so, s1, s2);
+    FailOp(std::string(buf) + " (the int8 ADD needs 2 * max(input scales) < 2^20 * output scale)");
+  }
   ir::Op out_op{OpKind::kAdd, {a_in, b_in}, {out}, a, op_index_};
   CheckProducedBeforeUse(out_op);
   graph_.ops.push_back(std::move(out_op));
@@ -489,6 +539,13 @@ void Importer::ImportMean(const tfl::Operator* op) {
   ir::MeanAttrs a;
   if (const auto* o = op->builtin_options_as_ReducerOptions()) a.keep_dims = o->keep_dims();
   if (graph_.tensor(out).NumElements() != ti.C()) FailOp("output size does not match the channel count");
+  if (int64_t{ti.H()} * ti.W() > kMaxSummedCells) {
+    FailOp("MEAN over " + std::to_string(int64_t{ti.H()} * ti.W()) +
+           " cells is too large (summed windows are limited to 2^23 cells, so int32 sums cannot overflow)");
+  }
+  if (int64_t{ti.C()} * 4 > std::numeric_limits<int32_t>::max()) {
+    FailOp("MEAN over " + std::to_string(ti.C()) + " channels needs more int32 sums than the device tables address");
+  }
   ir::Op out_op{OpKind::kMean, {in}, {out}, a, op_index_};
   CheckProducedBeforeUse(out_op);
   graph_.ops.push_back(std::move(out_op));
@@ -540,6 +597,13 @@ void Importer::ImportSoftmax(const tfl::Operator* op) {
   ir::SoftmaxAttrs a;
   if (const auto* o = op->builtin_options_as_SoftmaxOptions()) a.beta = o->beta();
   if (!std::isfinite(a.beta) || a.beta <= 0.0f) FailOp("beta must be positive");
+  // TFLite's PreprocessSoftmaxScaling needs beta * input_scale * 2^26 > 1.
+  const double beta_scale = static_cast<double>(a.beta) * graph_.tensor(in).quant.Scale();
+  if (!(beta_scale * static_cast<double>(1 << 26) > 1.0)) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "beta * input scale = %g is too small", beta_scale);
+    FailOp(std::string(buf) + " (the int8 SOFTMAX needs it above 2^-26)");
+  }
   const ir::Quant& oq = graph_.tensor(out).quant;
   if (oq.Scale() != 1.0f / 256 || oq.ZeroPoint() != -128) FailOp("int8 softmax output must have scale 1/256 and zero point -128");
   ir::Op out_op{OpKind::kSoftmax, {in}, {out}, a, op_index_};
@@ -638,6 +702,7 @@ ir::Graph Importer::Run() {
     const size_t ops_before = graph_.ops.size();
     ImportOp(op_);
     if (graph_.ops.size() > ops_before) {
+      CheckKernelParams(graph_.ops.back());
       const TensorId out = graph_.ops.back().output();
       // The model input is the caller's buffer (read-only in the fused executor).
       if (out == GraphInputId()) FailOp("writes the model input tensor");

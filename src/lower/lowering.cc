@@ -146,7 +146,11 @@ int64_t ScratchBytes(const LoweredOp& l) {
     case ir::OpKind::kAveragePool2D:
     case ir::OpKind::kMaxPool2D: return msf_pool_s8_buffer_size(&l.pool);
     case ir::OpKind::kFullyConnected: return msf_fully_connected_s8_buffer_size(&l.fc);
-    case ir::OpKind::kMean: return msf_mean_s8_buffer_size(&l.mean);
+    case ir::OpKind::kMean: {
+      const int32_t bytes = msf_mean_s8_buffer_size(&l.mean);  // -1: beyond int32 (refused at import)
+      if (bytes < 0) throw Error("MEAN over " + std::to_string(l.mean.c) + " channels: its int32 sums do not fit the device tables");
+      return bytes;
+    }
     default: return 0;
   }
 }

@@ -27,9 +27,47 @@ int32_t Narrow32(int64_t v) {
   return static_cast<int32_t>(v);
 }
 
+// What an arena buffer holds, for error messages.
+std::string BufferLabel(const ir::Graph& g, const fusion::Plan& plan, const ArenaPlan& a, const ArenaBuffer& b) {
+  if (b.storage != ir::kNoTensor) return "tensor '" + g.tensor(b.storage).name + "'";
+  const fusion::PlanStep& ps = plan.steps[static_cast<size_t>(b.step)];
+  const std::string step = "plan step " + std::to_string(b.step) + " (ops " + std::to_string(ps.first_op) + ".." +
+                           std::to_string(ps.last_op) + ")";
+  const cost::LocalBuffer& l = a.steps[static_cast<size_t>(b.step)].locals[static_cast<size_t>(b.local)];
+  switch (l.kind) {
+    case cost::LocalKind::kTile: {
+      const auto& sched = a.steps[static_cast<size_t>(b.step)].schedule;
+      const ir::TensorId t = sched ? sched->block().tensors[static_cast<size_t>(l.local)].id : ir::kNoTensor;
+      return step + ": tile of tensor '" + (t == ir::kNoTensor ? std::string("?") : g.tensor(t).name) + "'";
+    }
+    case cost::LocalKind::kSums: return step + ": int32 channel sums";
+    case cost::LocalKind::kScratch: return step + ": kernel scratch";
+  }
+  return step;
+}
+
+// The device tables hold arena offsets and sizes as int32: refuse an arena
+// that does not fit, naming the first buffer that ends beyond INT32_MAX.
+void CheckArenaFitsInt32(const ir::Graph& g, const fusion::Plan& plan, const ArenaPlan& a) {
+  constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+  if (a.arena_bytes <= kMax) return;
+  const ArenaBuffer* worst = nullptr;
+  for (const ArenaBuffer& b : a.buffers) {
+    if (b.offset + b.bytes > kMax && (worst == nullptr || b.offset < worst->offset)) worst = &b;
+  }
+  std::string what;
+  if (worst != nullptr) {
+    what = " (" + BufferLabel(g, plan, a, *worst) + ": " + std::to_string(worst->bytes) + " bytes at offset " +
+           std::to_string(worst->offset) + ")";
+  }
+  throw Error("the plan needs an arena of " + std::to_string(a.arena_bytes) +
+              " bytes, more than the device tables can address (2^31 - 1 bytes)" + what);
+}
+
 }  // namespace
 
 DevicePlan::DevicePlan(const ir::Graph& g, const fusion::Plan& plan) : arena_(PlanArena(g, plan)) {
+  CheckArenaFitsInt32(g, plan, arena_);
   const cost::GraphLiveness live = cost::ComputeLiveness(g);
   kernel_of_op_.assign(g.ops.size(), -1);
   device_steps_.resize(plan.steps.size());

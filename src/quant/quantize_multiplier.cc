@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -24,6 +25,13 @@ void QuantizeMultiplier(double real, int32_t* multiplier, int32_t* shift) {
   if (q_fixed == (1LL << 31)) {
     q_fixed /= 2;
     ++exp;
+  }
+  // From 2^31 on, the left shift (exp > 31) is outside what the kernels (and
+  // TFLite's MultiplyByQuantizedMultiplier) can apply to an int32.
+  if (exp > 31) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6g", real);
+    throw Error(std::string("rescaling factor ") + buf + " is too large (the int8 kernels need less than 2^31)");
   }
   // Below 2^-31 every result would be shifted out: flush to zero (TFLite).
   if (exp < -31) {
@@ -86,10 +94,15 @@ void CalculateActivationRangeQuantized(ir::Activation act, float scale, int32_t 
   // TFLite's Quantize(): zero_point + int32(TfLiteRound(f / scale)), in float.
   auto quantize = [&](float f) -> int32_t {
     const float tmp = std::round(f / scale);
-    if (!(tmp >= static_cast<float>(std::numeric_limits<int32_t>::min()) &&
-          tmp <= static_cast<float>(std::numeric_limits<int32_t>::max())))
-      throw Error("CalculateActivationRangeQuantized: activation bound overflows int32");
-    return zero_point + static_cast<int32_t>(tmp);
+    // float(INT32_MAX) is 2^31: the bound itself does not convert.
+    const int64_t q = tmp >= -2147483648.0f && tmp < 2147483648.0f ? int64_t{zero_point} + static_cast<int64_t>(tmp)
+                                                                     : std::numeric_limits<int64_t>::max();
+    if (q < std::numeric_limits<int32_t>::min() || q > std::numeric_limits<int32_t>::max()) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "%g / output scale %g", static_cast<double>(f), static_cast<double>(scale));
+      throw Error(std::string("fused activation bound ") + buf + " does not fit int32");
+    }
+    return static_cast<int32_t>(q);
   };
   switch (act) {
     case ir::Activation::kRelu:

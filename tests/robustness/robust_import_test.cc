@@ -121,24 +121,27 @@ TEST(RobustImport, ShapesOver32BitsAreRefused) {
        {std::vector<int32_t>{1, 65536, 65536, 1}, {1, 46341, 46341, 1}, {2147483647, 2147483647, 2147483647, 2},
         {1, 1, 1, 2147483647, 2}, {1, 4, 1073741824, 1}}) {
     const std::string err = ImportError(test::PoolModel(shape));
-    EXPECT_NE(err.find("is too large (over 2^31 elements)"), std::string::npos) << err;
+    EXPECT_NE(err.find("is too large (2^31 elements or more; device sizes are int32)"), std::string::npos) << err;
   }
   for (const std::vector<int32_t>& shape : {std::vector<int32_t>{1, 0, 4, 1}, {1, -4, 4, 1}, {1, 4, 4, -2147483647 - 1}}) {
     const std::string err = ImportError(test::PoolModel(shape));
     EXPECT_NE(err.find("non-positive dimension"), std::string::npos) << err;
   }
-  // Exactly 2^31 elements still imports, but spatial extents over 2^24 do
-  // not: window arithmetic of the runtime is int32.
-  EXPECT_EQ(ImportError(test::PoolModel({1, 32768, 65536, 1})), "");
+  // Exactly 2^31 elements is one too many: the device tables count in int32
+  // (it used to import and wrap to INT32_MIN). 2^31 - 1 elements import, but
+  // spatial extents over 2^24 do not: window arithmetic of the runtime is int32.
+  EXPECT_NE(ImportError(test::PoolModel({1, 32768, 65536, 1})).find("'input' is too large (2^31 elements or more"),
+            std::string::npos);
+  EXPECT_EQ(ImportError(test::PoolModel({1, 32768, 65535, 1})), "");
   EXPECT_NE(ImportError(test::PoolModel({1, 1 << 25, 4, 1})).find("limited to 2^24"), std::string::npos);
   // Through the CLI: a model over 2^31 elements, and one whose input needs
   // 2 GiB that `msf run` refuses by its input size before allocating.
   const std::string huge = Written("robust_huge.tflite", test::PoolModel({1, 65536, 65536, 1}));
-  ExpectRefused({"info", huge}, "is too large (over 2^31 elements)", {huge}, {});
-  const std::string big = Written("robust_big.tflite", test::PoolModel({1, 32768, 65536, 1}));
+  ExpectRefused({"info", huge}, "is too large (2^31 elements or more", {huge}, {});
+  const std::string big = Written("robust_big.tflite", test::PoolModel({1, 32768, 65535, 1}));
   const std::string input = Written("robust_big_in.bin", std::vector<uint8_t>(16, 0));
   const std::string output = test::TempPath("robust_big_out.bin");
-  ExpectRefused({"run", big, "--input", input, "--output", output}, "needs 2147483648", {big, input}, {output});
+  ExpectRefused({"run", big, "--input", input, "--output", output}, "needs 2147450880", {big, input}, {output});
 }
 
 TEST(RobustImport, WeightDataThatDoesNotMatchItsShapeIsRefused) {
