@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "cost/exact_cost_model.h"
+#include "cost/latency_model.h"
 #include "cost/paper_cost_model.h"
 #include "exec/fused_executor.h"
 #include "exec/reference_executor.h"
@@ -139,6 +140,38 @@ void BudgetBody(const uint8_t* data, size_t size) {
   }
 }
 
+void CalibrationBody(const uint8_t* data, size_t size) {
+  const cost::LatencyModel m = cost::LatencyModelFromJson(std::string_view(reinterpret_cast<const char*>(data), size));
+  for (double c : m.Coefficients()) {
+    if (!(c >= 0 && c <= cost::kMaxCoefficient)) throw HarnessFailure("a coefficient outside [0, 1e9] was accepted");
+  }
+  if (cost::LatencyModelFromJson(cost::LatencyModelToJson(m)).Coefficients() != m.Coefficients()) {
+    throw HarnessFailure("latency model JSON round trip changed the coefficients");
+  }
+  static const fusion::FusionDag small = [] {
+    cost::ExactOptions options;
+    options.max_block_ops = 4;
+    options.patch_sizes = {1, 2};
+    return cost::BuildExactDag(PlanModels()[0], options);
+  }();
+  fusion::FusionDag extreme = small;  // the largest counts a StepWork can hold, on every feature
+  for (fusion::Edge& e : extreme.edges) {
+    for (auto* counts : {&e.work.executed_macs, &e.work.taps, &e.work.tap_rows, &e.work.out_bytes, &e.work.calls,
+                         &e.work.pixels, &e.work.border_pixels}) {
+      counts->fill(INT64_MAX);
+    }
+  }
+  for (const fusion::FusionDag* dag : {&small, static_cast<const fusion::FusionDag*>(&extreme)}) {
+    const fusion::FusionDag idag = cost::InstructionDag(*dag, m);
+    for (const fusion::Edge& e : idag.edges) {
+      if (e.macs < 0) throw HarnessFailure("negative predicted instructions");
+    }
+    (void)fusion::SolveMinRam(idag);
+    (void)fusion::ParetoFront(idag);
+    (void)fusion::SolveP1(idag, 1.5);
+  }
+}
+
 // Runs `body`; a clean msf::Error is an accepted outcome.
 template <typename Body>
 void Guarded(Body body, const uint8_t* data, size_t size) {
@@ -169,5 +202,6 @@ const std::vector<ir::Graph>& PlanModels() {
 void TfliteOne(const uint8_t* data, size_t size) { Guarded(TfliteBody, data, size); }
 void PlanOne(const uint8_t* data, size_t size) { Guarded(PlanBody, data, size); }
 void BudgetOne(const uint8_t* data, size_t size) { BudgetBody(data, size); }
+void CalibrationOne(const uint8_t* data, size_t size) { Guarded(CalibrationBody, data, size); }
 
 }  // namespace msf::fuzz

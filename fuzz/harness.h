@@ -40,6 +40,13 @@ void PlanOne(const uint8_t* data, size_t size);
 // (c) CLI number parsers: ParseRamBudget and ParseMaxOverhead.
 void BudgetOne(const uint8_t* data, size_t size);
 
+// (d) calibration loader (`--calibration FILE`): LatencyModelFromJson; a
+// model that loads has every coefficient finite and in [0, 1e9], survives a
+// JSON round trip, and predicts the edges of a small DAG, also with extreme
+// work counts, into an instruction DAG whose edges saturate so the solvers
+// never overflow (the sanitizers check the arithmetic).
+void CalibrationOne(const uint8_t* data, size_t size);
+
 // The small graphs the plan target runs plans against (different op counts).
 const std::vector<ir::Graph>& PlanModels();
 

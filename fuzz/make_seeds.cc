@@ -7,6 +7,8 @@
 //   plan_json: plans of the plan target's models (Pareto fronts, the
 //     baselines, broken variants);
 //   budget_parse: RAM budgets and overhead factors, good and bad.
+//   calibration_json: the compiled-in latency models, and variants with
+//     coefficients out of range or of the wrong type.
 // tools/run-fuzz.sh --make-seeds minimises them into fuzz/seeds/ with
 // libFuzzer's -merge=1, so only inputs that add coverage are kept.
 #include <cstdio>
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "cost/exact_cost_model.h"
+#include "cost/latency_model.h"
 #include "fusion/plan_json.h"
 #include "fusion/solvers.h"
 #include "fusion/strategy.h"
@@ -275,6 +278,24 @@ void BudgetSeeds(const fs::path& dir) {
   std::printf("budget_parse: %d strings\n", k);
 }
 
+void CalibrationSeeds(const fs::path& dir) {
+  fs::create_directories(dir);
+  int k = 0;
+  for (const std::string& target : cost::CalibratedTargets()) {
+    const std::string good = cost::LatencyModelToJson(cost::BuiltinLatencyModel(target));
+    WriteText(dir / (target + ".json"), good);
+    // The first per_mac with a value that is too large, negative, huge but
+    // valid, or not a number.
+    const size_t at = good.find("\"per_mac\": ");
+    const size_t value = at + std::strlen("\"per_mac\": ");
+    const size_t end = good.find_first_of(",\n}", value);
+    for (const char* v : {"1e19", "1e9", "1000000001", "-1", "1e308", "\"12\"", "null", "true"}) {
+      WriteText(dir / ("c" + std::to_string(k++) + ".json"), good.substr(0, value) + v + good.substr(end));
+    }
+  }
+  std::printf("calibration_json: %d files\n", k + 3);
+}
+
 }  // namespace
 }  // namespace msf
 
@@ -287,5 +308,6 @@ int main(int argc, char** argv) {
   msf::TfliteSeeds(out / "tflite_import");
   msf::PlanSeeds(out / "plan_json");
   msf::BudgetSeeds(out / "budget_parse");
+  msf::CalibrationSeeds(out / "calibration_json");
   return 0;
 }

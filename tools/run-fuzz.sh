@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(tflite_import plan_json budget_parse)
+all_targets=(tflite_import plan_json budget_parse calibration_json)
 models_dir="${MSF_MODELS_DIR:-../shared/models}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"

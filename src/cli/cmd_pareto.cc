@@ -128,7 +128,7 @@ int RunPareto(const std::vector<std::string>& argv) {
               {"vanilla_macs", dag.vanilla_macs}};
     if (latency.model) {
       j["target"] = latency.model->target;
-      j["vanilla_predicted_instructions"] = std::llround(cost::PredictVanilla(g, *latency.model));
+      j["vanilla_predicted_instructions"] = cost::RoundPrediction(cost::PredictVanilla(g, *latency.model));
     }
     j["front"] = front_json;
     j["baselines"] = baselines_json;

@@ -139,7 +139,7 @@ int RunPlan(const std::vector<std::string>& argv) {
   plan.objective = objective;
   plan.metric = latency.metric;
   if (latency.metric == fusion::Metric::kInstructions) plan.metric_target = latency.model->target;
-  PrintPlan(plan, latency.model ? std::llround(cost::PredictVanilla(g, *latency.model)) : 0);
+  PrintPlan(plan, latency.model ? cost::RoundPrediction(cost::PredictVanilla(g, *latency.model)) : 0);
   if (auto path = args.Get("json")) fusion::WritePlanFile(*path, plan);
   return 0;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "cost/latency_model.h"
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 #include <iterator>
 #include <fstream>
@@ -41,8 +43,9 @@ double& Field(KernelCost& kc, size_t f) {
 double Coefficient(const json& obj, const char* key, const std::string& where) {
   auto it = obj.find(key);
   if (it == obj.end()) Bad(where + " has no \"" + key + "\"");
-  if (!it->is_number() || !std::isfinite(it->get<double>()) || it->get<double>() < 0) {
-    Bad(where + "." + key + " must be a non-negative number");
+  if (!it->is_number() || !std::isfinite(it->get<double>()) || it->get<double>() < 0 ||
+      it->get<double>() > kMaxCoefficient) {
+    Bad(where + "." + key + " must be a non-negative number of at most 1e9 instructions");
   }
   return it->get<double>();
 }
@@ -190,11 +193,19 @@ LatencyModel BuiltinLatencyModel(const std::string& target) {
   throw Error("no latency model for target '" + target + "' (expected cortex-m4, cortex-m7 or rv32imac)");
 }
 
+int64_t RoundPrediction(double instructions, int64_t cap) {
+  if (!(instructions > 0)) return 0;
+  if (instructions >= static_cast<double>(cap)) return cap;
+  return std::min<int64_t>(std::llround(instructions), cap);
+}
+
 fusion::FusionDag InstructionDag(const fusion::FusionDag& dag, const LatencyModel& m) {
   fusion::FusionDag out = dag;
   out.vanilla_macs = 0;
+  // A path has at most num_nodes - 1 edges, the layer edges sum to vanilla.
+  const int64_t cap = INT64_MAX / 2 / (std::max<int64_t>(out.num_nodes, 1) + 1);
   for (fusion::Edge& e : out.edges) {
-    e.macs = std::llround(m.PredictStep(e));
+    e.macs = RoundPrediction(m.PredictStep(e), cap);
     if (e.kind == fusion::StepKind::kLayer) out.vanilla_macs += e.macs;
   }
   return out;
@@ -215,10 +226,10 @@ void PredictPlan(fusion::Plan* plan, const std::vector<fusion::StepWork>& work, 
   double total = m.per_invoke;
   for (size_t i = 0; i < work.size(); ++i) {
     const double step = m.PredictStep(work[i], plan->steps[i].kind);
-    plan->steps[i].predicted_instructions = std::llround(step);
+    plan->steps[i].predicted_instructions = RoundPrediction(step);
     total += step;
   }
-  plan->predicted_instructions = std::llround(total);
+  plan->predicted_instructions = RoundPrediction(total);
   plan->predicted_target = m.target;
 }
 

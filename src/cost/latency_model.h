@@ -20,6 +20,7 @@
 // is compiled into msf.
 #pragma once
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,7 +63,9 @@ size_t InvokeFeature();
 const char* KernelFamilyName(int kind);
 
 // JSON form (calibration/<target>.json). Parsing throws msf::Error with one
-// line naming the first problem.
+// line naming the first problem. Every coefficient must be a finite number
+// in [0, kMaxCoefficient] instructions per unit of work.
+inline constexpr double kMaxCoefficient = 1e9;
 std::string LatencyModelToJson(const LatencyModel& m);
 LatencyModel LatencyModelFromJson(std::string_view text);
 LatencyModel ReadLatencyModelFile(const std::string& path);  // errors prefixed with the path
@@ -73,7 +76,13 @@ const std::vector<std::string>& CalibratedTargets();
 // target without one.
 LatencyModel BuiltinLatencyModel(const std::string& target);
 
-// A copy of `dag` whose `macs` hold predicted instructions (rounded), so the
+// A predicted instruction count rounded to an integer, saturating at `cap`
+// (default INT64_MAX / 2; negative or NaN: 0), so huge work counts times
+// large coefficients never overflow an int64.
+int64_t RoundPrediction(double instructions, int64_t cap = INT64_MAX / 2);
+
+// A copy of `dag` whose `macs` hold predicted instructions (rounded, each
+// saturating at INT64_MAX / 2 / (nodes + 1) so any path's sum fits), so the
 // MAC solvers minimise instructions; vanilla_macs becomes the predicted
 // instructions of layer-by-layer execution, so an overhead bound F means
 // instructions <= F x vanilla instructions. `per_invoke` is left out (a

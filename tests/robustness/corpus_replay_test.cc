@@ -26,6 +26,7 @@ const std::map<std::string, Body>& Targets() {
       {"tflite_import", fuzz::TfliteOne},
       {"plan_json", fuzz::PlanOne},
       {"budget_parse", fuzz::BudgetOne},
+      {"calibration_json", fuzz::CalibrationOne},
   };
   return targets;
 }
@@ -38,7 +39,7 @@ int Replay(const fs::path& root) {
     const std::string target = dir.path().filename().string();
     auto it = Targets().find(target);
     if (it == Targets().end()) {
-      ADD_FAILURE() << dir.path() << ": not a fuzz target (expected tflite_import, plan_json or budget_parse)";
+      ADD_FAILURE() << dir.path() << ": not a fuzz target (expected tflite_import, plan_json, budget_parse or calibration_json)";
       continue;
     }
     for (const fs::directory_entry& f : fs::recursive_directory_iterator(dir.path())) {

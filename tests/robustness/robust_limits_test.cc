@@ -383,5 +383,71 @@ TEST(RobustLimits, UnrepresentableQuantisationIsRefusedAtImportNamingTheOp) {
   ExpectBitExact(ScaledConvModel(1e4f, 1e4f, 1.0f), Pattern(4));
 }
 
+// ---------------------------------------------------------------- item 7
+
+std::string CalibrationWith(const std::string& value) {
+  std::string text = cost::LatencyModelToJson(cost::BuiltinLatencyModel("cortex-m4"));
+  // Every coefficient (the per_* fields and the per-step constants).
+  return std::regex_replace(text, std::regex(R"re(("(per_[a-z_]+|layer|fused)"): [-0-9.eE+]+)re"), "$1: " + value);
+}
+
+TEST(RobustCalibration, CoefficientsOutOfRangeAreRefusedAtLoad) {
+  // 1e19 instructions per MAC used to load, then overflow an int64 in the
+  // latency model (llround of the prediction, then the solvers' sums).
+  for (const char* bad : {"1e19", "1000000001", "1e308"}) {
+    try {
+      cost::LatencyModelFromJson(CalibrationWith(bad));
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()), "invalid latency model: model.per_invoke must be a non-negative number of at "
+                                       "most 1e9 instructions");
+    }
+  }
+  EXPECT_NO_THROW(cost::LatencyModelFromJson(CalibrationWith("1e9")));
+  const std::string file = Written("limits_calib.json", [] {
+    const std::string t = CalibrationWith("1e19");
+    return std::vector<uint8_t>(t.begin(), t.end());
+  }());
+  const std::string json = test::TempPath("limits_calib_plan.json");
+  ExpectRefused({"plan", "zoo:mcunet-vww-5fps-r80", "--min-ram", "--calibration", file, "--json", json},
+                "limits_calib.json: invalid latency model: model.per_invoke must be a non-negative number of at most "
+                "1e9 instructions",
+                {file}, {json});
+}
+
+TEST(RobustCalibration, HugeWorkTimesLargeCoefficientsSaturates) {
+  // The largest valid coefficients on the largest work counts: every edge's
+  // prediction saturates so that any path of the DAG sums without overflow
+  // (UBSan checks the solvers' additions in the sanitizer build).
+  const cost::LatencyModel m = cost::LatencyModelFromJson(CalibrationWith("1e9"));
+  const ir::Graph g = test::RandomGraph(3);
+  cost::ExactOptions options;
+  options.max_block_ops = 4;
+  fusion::FusionDag dag = cost::BuildExactDag(g, options);
+  std::vector<fusion::StepWork> work;
+  for (fusion::Edge& e : dag.edges) {
+    for (auto* counts : {&e.work.executed_macs, &e.work.taps, &e.work.tap_rows, &e.work.out_bytes, &e.work.calls,
+                         &e.work.pixels, &e.work.border_pixels}) {
+      counts->fill(std::numeric_limits<int64_t>::max());
+    }
+  }
+  const fusion::FusionDag idag = cost::InstructionDag(dag, m);
+  const int64_t cap = std::numeric_limits<int64_t>::max() / 2 / (dag.num_nodes + 1);
+  for (const fusion::Edge& e : idag.edges) EXPECT_EQ(e.macs, cap);
+  EXPECT_EQ(idag.vanilla_macs, cap * static_cast<int64_t>(g.ops.size()));
+  const fusion::Setting s = fusion::SolveMinRam(idag);
+  EXPECT_GT(s.macs, 0);
+  EXPECT_LE(s.macs, cap * static_cast<int64_t>(g.ops.size()));
+  EXPECT_FALSE(fusion::ParetoFront(idag).empty());
+  fusion::Plan plan = fusion::MakePlan(dag, s);
+  for (int32_t e : s.edges) work.push_back(dag.edges[static_cast<size_t>(e)].work);
+  cost::PredictPlan(&plan, work, m);
+  EXPECT_EQ(plan.predicted_instructions, std::numeric_limits<int64_t>::max() / 2);
+  for (const fusion::PlanStep& step : plan.steps) EXPECT_EQ(step.predicted_instructions, plan.predicted_instructions);
+  EXPECT_EQ(cost::RoundPrediction(-5), 0);
+  EXPECT_EQ(cost::RoundPrediction(std::nan("")), 0);
+  EXPECT_EQ(cost::RoundPrediction(2.5), 3);
+}
+
 }  // namespace
 }  // namespace msf
