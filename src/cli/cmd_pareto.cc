@@ -58,10 +58,10 @@ struct Baseline {
 }  // namespace
 
 int RunPareto(const std::vector<std::string>& argv) {
-  Args args(argv, {"cost-model", "json", "svg", "objective", "target", "calibration"}, {});
+  Args args(argv, {"cost-model", "json", "svg", "objective", "target", "calibration", "work-limit"}, {});
   if (args.positional().size() != 1) {
     throw Error(std::string("usage: msf pareto MODEL [--cost-model exact|paper] [--json FILE] [--svg FILE] ") +
-                kLatencyUsage);
+                kWorkLimitUsage + " " + kLatencyUsage);
   }
   const std::string& model = args.positional()[0];
   for (const char* out : {"json", "svg"}) {
@@ -69,10 +69,11 @@ int RunPareto(const std::vector<std::string>& argv) {
   }
   const std::string cost_model = CostModelOption(args);
   const LatencyChoice latency = LatencyOption(args, cost_model);
+  const cost::ExactOptions exact_options = ExactOptionsFrom(args);
   const bool instructions = latency.metric == fusion::Metric::kInstructions;
   const std::string metric = instructions ? "instructions" : "MACs";
   const ir::Graph g = load::LoadModel(model);
-  const fusion::FusionDag dag = BuildFusionDag(g, cost_model);
+  const fusion::FusionDag dag = BuildFusionDag(g, cost_model, exact_options);
   const fusion::FusionDag solved = SolverDag(dag, latency);
   const std::vector<fusion::Setting> front = fusion::ParetoFront(solved);
   // Predicted instructions of every edge, for the JSON (when a model is given).

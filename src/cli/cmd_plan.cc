@@ -25,7 +25,8 @@ namespace {
 
 const std::string kPlanUsage = std::string(
     "usage: msf plan MODEL (--ram-budget B | --max-overhead F | --min-ram) "
-    "[--strategy msf|layer|mcunetv2|streamnet] [--cost-model exact|paper] [--json PLAN.json] ") + kLatencyUsage;
+    "[--strategy msf|layer|mcunetv2|streamnet] [--cost-model exact|paper] [--json PLAN.json] ") + kWorkLimitUsage +
+    " " + kLatencyUsage;
 
 fusion::Objective ObjectiveOption(const Args& args) {
   const auto budget = args.Get("ram-budget");
@@ -103,7 +104,9 @@ void PrintPlan(const fusion::Plan& p, int64_t vanilla_instructions) {
 }  // namespace
 
 int RunPlan(const std::vector<std::string>& argv) {
-  Args args(argv, {"ram-budget", "max-overhead", "strategy", "cost-model", "json", "objective", "target", "calibration"},
+  Args args(argv,
+            {"ram-budget", "max-overhead", "strategy", "cost-model", "json", "objective", "target", "calibration",
+             "work-limit"},
             {"min-ram"});
   if (args.positional().size() != 1) throw Error(kPlanUsage);
   if (auto path = args.Get("json")) CheckNotAnInput(*path, {args.positional()[0]});
@@ -111,10 +114,11 @@ int RunPlan(const std::vector<std::string>& argv) {
   const fusion::Strategy strategy = fusion::ParseStrategy(args.Get("strategy").value_or("msf"));
   const std::string cost_model = CostModelOption(args);
   const LatencyChoice latency = LatencyOption(args, cost_model);
+  const cost::ExactOptions exact_options = ExactOptionsFrom(args);
 
   const std::string& model = args.positional()[0];
   const ir::Graph g = load::LoadModel(model);
-  const fusion::FusionDag dag = fusion::Restrict(BuildFusionDag(g, cost_model), strategy);
+  const fusion::FusionDag dag = fusion::Restrict(BuildFusionDag(g, cost_model, exact_options), strategy);
   fusion::Plan plan;
   if (cost_model == "exact") {
     // Judge RAM by the static arena the executor will really allocate; solve

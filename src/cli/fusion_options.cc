@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "cli/fusion_options.h"
 
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
 #include "core/error.h"
 #include "cost/exact_cost_model.h"
 #include "cost/paper_cost_model.h"
@@ -15,8 +22,50 @@ std::string CostModelOption(const Args& args) {
   return name;
 }
 
-fusion::FusionDag BuildFusionDag(const ir::Graph& g, const std::string& cost_model) {
-  return cost_model == "paper" ? cost::BuildPaperDag(g) : cost::BuildExactDag(g);
+cost::ExactOptions ExactOptionsFrom(const Args& args) {
+  cost::ExactOptions options;
+  if (auto text = args.Get("work-limit")) {
+    const std::string& t = *text;
+    char* end = nullptr;
+    errno = 0;
+    const double v = t == "inf" ? INFINITY : std::strtod(t.c_str(), &end);
+    if (t != "inf" && (t.empty() || end != t.c_str() + t.size() || errno == ERANGE || !std::isfinite(v))) {
+      throw Error("invalid work limit '" + t + "': not a number (expected work units such as 2e9, or inf)");
+    }
+    if (!(v >= 1)) throw Error("invalid work limit '" + t + "': must be at least 1 (or inf for no limit)");
+    options.work_limit = v >= 9.2e18 ? 0 : static_cast<int64_t>(v);  // 0: no limit
+  }
+  // Progress: silent for two seconds, then one line every five.
+  struct State {
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now(), last = start;
+  };
+  auto state = std::make_shared<State>();
+  options.progress = [state](double fraction) {
+    const auto now = std::chrono::steady_clock::now();
+    const double since_start = std::chrono::duration<double>(now - state->start).count();
+    const double since_last = std::chrono::duration<double>(now - state->last).count();
+    if (since_start < 2.0 || (state->last != state->start && since_last < 5.0)) return;
+    state->last = now;
+    std::fprintf(stderr, "msf: planning: fusion DAG %d%% built after %.0f s\n",
+                 static_cast<int>(std::min(fraction, 1.0) * 100), since_start);
+  };
+  return options;
+}
+
+fusion::FusionDag BuildFusionDag(const ir::Graph& g, const std::string& cost_model,
+                                 const cost::ExactOptions& options) {
+  if (cost_model == "paper") return cost::BuildPaperDag(g);
+  cost::ExactDagInfo info;
+  fusion::FusionDag dag = cost::BuildExactDag(g, options, &info);
+  if (info.max_block_ops < options.max_block_ops) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "msf: note: fused blocks limited to %d ops to keep planning within --work-limit %.2g "
+                  "(the full search needs about %.2g work units)\n",
+                  info.max_block_ops, static_cast<double>(options.work_limit), static_cast<double>(info.full_work));
+    std::fputs(buf, stderr);
+  }
+  return dag;
 }
 
 }  // namespace msf::cli

@@ -46,11 +46,12 @@ void WindowPrefixes(const ir::Graph& g, const ir::Op& op, geometry::Axis axis, s
   inside_prefix->assign(static_cast<size_t>(n) + 1, 0);
   interior_prefix->assign(static_cast<size_t>(n) + 1, 0);
   for (int32_t o = 0; o < n; ++o) {
-    int64_t inside = 0;
-    for (int32_t j = 0; j < w.kernel; ++j) {
-      const int32_t i = o * w.stride - w.pad_before + j * w.dilation;
-      inside += (i >= 0 && i < w.in_size) ? 1 : 0;
-    }
+    // Taps j in [0, kernel) with 0 <= base + j * dilation < in_size, in O(1)
+    // (a loop over the taps made huge windows cost cells x taps).
+    const int64_t base = int64_t{o} * w.stride - w.pad_before, d = w.dilation;
+    const int64_t j_lo = base >= 0 ? 0 : (-base + d - 1) / d;
+    const int64_t j_hi = std::min<int64_t>(w.kernel - 1, base > w.in_size - 1 ? -1 : (w.in_size - 1 - base) / d);
+    const int64_t inside = std::max<int64_t>(0, j_hi - j_lo + 1);
     const size_t at = static_cast<size_t>(o);
     (*inside_prefix)[at + 1] = (*inside_prefix)[at] + inside;
     (*interior_prefix)[at + 1] = (*interior_prefix)[at] + (inside == w.kernel ? 1 : 0);

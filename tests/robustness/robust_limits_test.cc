@@ -449,5 +449,170 @@ TEST(RobustCalibration, HugeWorkTimesLargeCoefficientsSaturates) {
   EXPECT_EQ(cost::RoundPrediction(2.5), 3);
 }
 
+// ---------------------------------------------------------------- item 8
+
+// `layers` depthwise 3x3 SAME convolutions on a 1 x hw x hw x 1 map, sharing
+// one weight tensor: 400 layers on 1024 x 1024 is a 60 kB file that took
+// `msf plan --min-ram` 157 s (every block of up to 64 ops, every variant and
+// patch size, over a million cells each).
+std::vector<uint8_t> DeepModel(int layers, int32_t hw) {
+  TfliteBuilder b;
+  int32_t t = b.Int8("x", {1, hw, hw, 1}, 0.1f, 0);
+  const int32_t in = t;
+  const int32_t w = b.Tensor("w", {1, 3, 3, 1}, tfl::TensorType_INT8, {0.01f}, {0}, std::vector<uint8_t>(9, 3));
+  const int32_t bias = b.Tensor("b", {1}, tfl::TensorType_INT32, {}, {}, test::Int32Bytes({1}));
+  for (int i = 0; i < layers; ++i) {
+    const int32_t next = b.Int8(std::to_string(i), {1, hw, hw, 1}, 0.1f, 0);
+    b.Op(import::kDepthwiseConv2D, {t, w, bias}, {next}, tfl::BuiltinOptions_DepthwiseConv2DOptions,
+         [](Fbb& f) { return tfl::CreateDepthwiseConv2DOptions(f, tfl::Padding_SAME, 1, 1, 1).Union(); });
+    t = next;
+  }
+  return b.Finish({in}, {t});
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST(RobustWork, DeepHugeModelIsPlannedWithinTheWorkLimit) {
+  const std::vector<uint8_t> bytes = DeepModel(400, 1024);
+  ASSERT_LT(bytes.size(), 100'000u);
+  const ir::Graph g = Import(bytes);
+  // The estimate is quick and far over the default limit; the blocks the
+  // build falls back to fit it (the build itself then takes ~10 s: not run).
+  auto start = std::chrono::steady_clock::now();
+  cost::ExactOptions options;
+  const int64_t full = cost::EstimateExactDagWork(g, options);
+  EXPECT_GT(full, cost::kDefaultWorkLimit);
+  options.max_block_ops = 16;
+  EXPECT_LE(cost::EstimateExactDagWork(g, options), cost::kDefaultWorkLimit);
+  options.max_block_ops = 64;
+  EXPECT_LT(SecondsSince(start), 2.0);
+
+  // Below what even blocks of 2 ops need: refused at once, naming the option.
+  options.work_limit = 10'000'000;
+  start = std::chrono::steady_clock::now();
+  try {
+    cost::BuildExactDag(g, options);
+    ADD_FAILURE() << "no refusal";
+  } catch (const Error& e) {
+    std::smatch m;
+    const std::string what = e.what();
+    ASSERT_TRUE(std::regex_search(what, m,
+                                  std::regex(R"(^planning this model needs about [0-9.e+]+ work units even with fused )"
+                                             R"(blocks of 2 ops, over the limit of 1e\+07 \(raise it with )"
+                                             R"(--work-limit ([0-9.e+]+)\)$)")))
+        << what;
+    // The suggested limit suffices (rounded up).
+    cost::ExactOptions two = options;
+    two.max_block_ops = 2;
+    EXPECT_GE(std::stod(m[1].str()), static_cast<double>(cost::EstimateExactDagWork(g, two))) << what;
+  }
+  EXPECT_LT(SecondsSince(start), 2.0);
+  const std::string model = Written("limits_deep.tflite", bytes);
+  const std::string json = test::TempPath("limits_deep_plan.json");
+  start = std::chrono::steady_clock::now();
+  ExpectRefused({"plan", model, "--min-ram", "--work-limit", "1e7", "--json", json}, "(raise it with --work-limit ",
+                {model}, {json});
+  ExpectRefused({"pareto", model, "--work-limit", "1e7", "--json", json}, "over the limit of 1e+07", {model}, {json});
+  EXPECT_LT(SecondsSince(start), 10.0);
+}
+
+TEST(RobustWork, OverTheLimitTheBuildConsidersShorterBlocks) {
+  const ir::Graph g = Import(DeepModel(24, 48));
+  cost::ExactOptions options;
+  const int64_t full = cost::EstimateExactDagWork(g, options);
+  options.work_limit = full / 3;
+  cost::ExactDagInfo info;
+  std::vector<double> progress;
+  options.progress = [&](double f) { progress.push_back(f); };
+  const fusion::FusionDag dag = cost::BuildExactDag(g, options, &info);
+  EXPECT_EQ(info.full_work, full);
+  EXPECT_LE(info.work, options.work_limit);
+  EXPECT_LT(info.max_block_ops, 24);
+  EXPECT_GE(info.max_block_ops, 2);
+  for (const fusion::Edge& e : dag.edges) EXPECT_LE(e.to - e.from, info.max_block_ops);
+  ASSERT_FALSE(progress.empty());
+  EXPECT_TRUE(std::is_sorted(progress.begin(), progress.end()));
+  EXPECT_DOUBLE_EQ(progress.back(), 1.0);
+  // Through the CLI: a note on stderr, and a plan that runs bit-exactly.
+  const std::string model = Written("limits_deep_small.tflite", DeepModel(24, 48));
+  const std::string plan = test::TempPath("limits_deep_small_plan.json");
+  const test::CliResult r =
+      test::RunCli({"plan", model, "--min-ram", "--work-limit", std::to_string(full / 3), "--json", plan});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("msf: note: fused blocks limited to " + std::to_string(info.max_block_ops) +
+                       " ops to keep planning within --work-limit"),
+            std::string::npos)
+      << r.err;
+  const std::string input = Written("limits_deep_small_in.bin", std::vector<uint8_t>(48 * 48, 7));
+  const std::string output = test::TempPath("limits_deep_small_out.bin");
+  const test::CliResult run = test::RunCli({"run", model, "--input", input, "--output", output, "--plan", plan, "--check"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("bit-exact: yes"), std::string::npos) << run.out;
+  // Without a limit, nothing is coarsened and nothing printed.
+  const test::CliResult full_run = test::RunCli({"plan", model, "--min-ram", "--work-limit", "inf"});
+  EXPECT_EQ(full_run.exit_code, 0) << full_run.err;
+  EXPECT_EQ(full_run.err, "");
+}
+
+TEST(RobustWork, WorkLimitOptionValues) {
+  for (const char* bad : {"abc", "0", "-5", "", "1e400", "nan"}) {
+    ExpectRefused({"plan", "zoo:mcunet-vww-5fps-r80", "--min-ram", "--work-limit", bad}, "invalid work limit", {}, {});
+  }
+  const test::CliResult r = test::RunCli({"plan", "zoo:mcunet-vww-5fps-r80", "--min-ram", "--work-limit", "2e9"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(RobustWork, RealModelsAreFarBelowTheDefaultLimit) {
+  for (const char* zoo : {"zoo:mbv2-w0.35-r144", "zoo:mcunet-vww-5fps-r80", "zoo:mcunet-320kb-r176"}) {
+    const ir::Graph g = load::LoadModel(zoo);
+    EXPECT_LT(cost::EstimateExactDagWork(g, {}), cost::kDefaultWorkLimit / 100) << zoo;
+  }
+}
+
+TEST(RobustWork, LivenessWindowCountsAreExactForHugeWindows) {
+  // The in-input taps per output cell, now in O(1) per cell (a loop over the
+  // taps made a SAME window of 2^20 rows cost 2^20 per output row: seconds
+  // for this 500-byte model, in every command that plans or runs it).
+  TfliteBuilder b;
+  const int32_t in = b.Int8("x", {1, 4096, 9, 1}, 0.1f, 0);
+  const int32_t out = b.Int8("y", {1, 4096, 9, 1}, 0.1f, 0);
+  b.Op(import::kAveragePool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions,
+       [](Fbb& f) { return tfl::CreatePool2DOptions(f, tfl::Padding_SAME, 1, 1, 5, 1 << 20).Union(); });
+  const ir::Graph g = Import(b.Finish({in}, {out}));
+  const auto start = std::chrono::steady_clock::now();
+  const cost::GraphLiveness live = cost::ComputeLiveness(g);
+  EXPECT_LT(SecondsSince(start), 1.0);
+  const std::vector<int64_t>& rows = live.inside_prefix[0][0];
+  ASSERT_EQ(rows.size(), 4097u);
+  for (size_t o = 0; o < 4096; ++o) ASSERT_EQ(rows[o + 1] - rows[o], 4096) << o;  // the whole input column
+  const std::vector<int64_t>& cols = live.inside_prefix[0][1];
+  const int64_t expected_cols[] = {3, 4, 5, 5, 5, 5, 5, 4, 3};
+  for (size_t o = 0; o < 9; ++o) EXPECT_EQ(cols[o + 1] - cols[o], expected_cols[o]) << o;
+  // Strided and dilated windows against the tap loop.
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    const ir::Graph r = test::RandomGraph(seed);
+    const cost::GraphLiveness l = cost::ComputeLiveness(r);
+    for (size_t i = 0; i < r.ops.size(); ++i) {
+      if (l.inside_prefix[i][0].empty()) continue;
+      for (int axis = 0; axis < 2; ++axis) {
+        const geometry::AxisWindow w =
+            geometry::OpAxisWindow(r, r.ops[i], axis == 0 ? geometry::Axis::kH : geometry::Axis::kW);
+        const std::vector<int64_t>& p = l.inside_prefix[i][static_cast<size_t>(axis)];
+        for (size_t o = 0; o + 1 < p.size(); ++o) {
+          int64_t inside = 0;
+          for (int32_t j = 0; j < w.kernel; ++j) {
+            const int64_t x = static_cast<int64_t>(o) * w.stride - w.pad_before + int64_t{j} * w.dilation;
+            inside += x >= 0 && x < w.in_size ? 1 : 0;
+          }
+          ASSERT_EQ(p[o + 1] - p[o], inside) << "seed " << seed << " op " << i << " axis " << axis << " cell " << o;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace msf
