@@ -2,7 +2,6 @@
 // `msf calibrate`: measure the micro-benchmark suite on a target in QEMU and
 // fit its latency model (calibration/<target>.json).
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -11,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "core/error.h"
+#include "core/read_file.h"
 
 namespace msf::cli {
 namespace {
@@ -21,8 +21,8 @@ constexpr const char* kUsage =
 
 // name,instructions,predicted,... lines of an earlier --samples file.
 std::map<std::string, int64_t> ReadMeasurements(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw Error(path + ": cannot open samples file");
+  const std::vector<char> bytes = ReadWholeFile<char>(path, "samples file", kMaxTextFileBytes);
+  std::istringstream f(std::string(bytes.begin(), bytes.end()));
   std::map<std::string, int64_t> m;
   std::string line;
   std::getline(f, line);  // header
@@ -63,6 +63,13 @@ std::string SamplesCsv(const cost::LatencyModel& model, const std::vector<calib:
 int RunCalibrate(const std::vector<std::string>& argv) {
   Args args(argv, {"target", "out", "samples", "reuse", "jobs"}, {"tiny"});
   if (!args.positional().empty() || !args.Get("target")) throw Error(kUsage);
+  {
+    std::vector<std::string> outputs;
+    for (const char* out : {"out", "samples"}) {
+      if (auto path = args.Get(out)) outputs.push_back(*path);
+    }
+    CheckOutputs(outputs, {args.Get("reuse").value_or("")});
+  }
   const std::string target = *args.Get("target");
   if (target == "host") throw Error("the host cannot count instructions; calibrate cortex-m4, cortex-m7 or rv32imac");
   calib::MeasureOptions options;

@@ -2,13 +2,13 @@
 // `msf codegen`: a plan as a self-contained C99 package for a target.
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/format.h"
 #include "codegen/codegen.h"
 #include "core/error.h"
+#include "core/read_file.h"
 #include "fusion/plan_json.h"
 #include "load/model_loader.h"
 
@@ -19,13 +19,6 @@ constexpr const char* kCodegenUsage =
     "usage: msf codegen MODEL --plan PLAN.json --target host|cortex-m4|cortex-m7|rv32imac --out DIR "
     "[--embed-input IN.bin] [--opt speed|size]";
 
-std::vector<int8_t> ReadInput(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(path + ": cannot open input file");
-  const std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  return std::vector<int8_t>(bytes.begin(), bytes.end());
-}
-
 }  // namespace
 
 int RunCodegen(const std::vector<std::string>& argv) {
@@ -35,18 +28,28 @@ int RunCodegen(const std::vector<std::string>& argv) {
   }
   const std::string& model = args.positional()[0];
   const std::string plan_path = *args.Get("plan");
+  const std::string dir = *args.Get("out");
+  std::vector<std::string> inputs = {model, plan_path};
+  if (auto input = args.Get("embed-input")) inputs.push_back(*input);
   codegen::Options options;
   options.target = codegen::ParseTarget(*args.Get("target"));
   options.model_label = std::filesystem::path(model).filename().string();
   options.plan_label = std::filesystem::path(plan_path).filename().string();
-  if (auto input = args.Get("embed-input")) options.input = ReadInput(*input);
   if (auto opt = args.Get("opt")) options.optimize = codegen::ParseOptimize(*opt);
 
   const ir::Graph g = load::LoadModel(model);
+  if (auto input = args.Get("embed-input")) {
+    const int64_t n = g.tensor(g.input()).NumElements();
+    const std::string needs = ", the model input " + ShapeString(g.tensor(g.input()).shape) + " needs " +
+                              std::to_string(n);
+    options.input = ReadWholeFile<int8_t>(*input, "input file", n, needs);
+    if (static_cast<int64_t>(options.input->size()) != n) {
+      throw Error(*input + ": has " + std::to_string(options.input->size()) + " bytes" + needs);
+    }
+  }
   const fusion::Plan plan = fusion::ReadPlanFile(plan_path);
   const codegen::Package package = codegen::Generate(g, plan, options);
-  const std::string dir = *args.Get("out");
-  codegen::WritePackage(package, dir);
+  codegen::WritePackage(package, dir, inputs);
   std::printf("wrote %zu files to %s: target %s, arena %lld bytes, input %lld bytes%s, output %lld bytes\n",
               package.files.size(), dir.c_str(), codegen::TargetName(options.target),
               static_cast<long long>(package.arena_bytes), static_cast<long long>(package.input_bytes),

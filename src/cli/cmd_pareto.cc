@@ -64,9 +64,11 @@ int RunPareto(const std::vector<std::string>& argv) {
                 kWorkLimitUsage + " " + kLatencyUsage);
   }
   const std::string& model = args.positional()[0];
+  std::vector<std::string> outputs;
   for (const char* out : {"json", "svg"}) {
-    if (auto path = args.Get(out)) CheckNotAnInput(*path, {model});
+    if (auto path = args.Get(out)) outputs.push_back(*path);
   }
+  CheckOutputs(outputs, {model, args.Get("calibration").value_or("")});
   const std::string cost_model = CostModelOption(args);
   const LatencyChoice latency = LatencyOption(args, cost_model);
   const cost::ExactOptions exact_options = ExactOptionsFrom(args);

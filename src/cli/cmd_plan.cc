@@ -109,7 +109,9 @@ int RunPlan(const std::vector<std::string>& argv) {
              "work-limit"},
             {"min-ram"});
   if (args.positional().size() != 1) throw Error(kPlanUsage);
-  if (auto path = args.Get("json")) CheckNotAnInput(*path, {args.positional()[0]});
+  if (auto path = args.Get("json")) {
+    CheckNotAnInput(*path, {args.positional()[0], args.Get("calibration").value_or("")});
+  }
   const fusion::Objective objective = ObjectiveOption(args);
   const fusion::Strategy strategy = fusion::ParseStrategy(args.Get("strategy").value_or("msf"));
   const std::string cost_model = CostModelOption(args);

@@ -4,8 +4,6 @@
 // bit-exact check) next to the paper's published numbers.
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 #include "cli/args.h"
@@ -48,9 +46,12 @@ constexpr PaperRow kRows[] = {
 };
 
 std::vector<int8_t> ReadInput(const std::string& path, int64_t n) {
-  const std::vector<char> bytes = ReadWholeFile<char>(path, "input file");
-  if (static_cast<int64_t>(bytes.size()) != n) throw Error(path + ": input size does not match the model");
-  return std::vector<int8_t>(bytes.begin(), bytes.end());
+  const std::string needs = ", the model input needs " + std::to_string(n);
+  std::vector<int8_t> bytes = ReadWholeFile<int8_t>(path, "input file", n, needs);
+  if (static_cast<int64_t>(bytes.size()) != n) {
+    throw Error(path + ": has " + std::to_string(bytes.size()) + " bytes" + needs);
+  }
+  return bytes;
 }
 
 std::vector<int8_t> PatternInput(int64_t n) {

@@ -2,13 +2,13 @@
 // `msf run`: raw int8 input file in, raw int8 output file out.
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
+#include <string_view>
 
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "load/model_loader.h"
+#include "core/atomic_write.h"
 #include "core/error.h"
 #include "core/read_file.h"
 #include "exec/fused_executor.h"
@@ -20,24 +20,8 @@
 namespace msf::cli {
 namespace {
 
-std::vector<int8_t> ReadRaw(const std::string& path) { return ReadWholeFile<int8_t>(path, "input file"); }
-
 void WriteRaw(const std::string& path, const std::vector<int8_t>& data) {
-  // Write beside the target, then rename, so a failure never leaves a partial file.
-  const std::string tmp = path + ".msf-tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    if (!f) throw Error(path + ": cannot write output file");
-    f.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-    if (!f) {
-      std::remove(tmp.c_str());
-      throw Error(path + ": write failed");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot write output file");
-  }
+  WriteFileAtomically(path, std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
 }
 
 void PrintOutput(const ir::Graph& g, const std::vector<int8_t>& output) {
@@ -60,16 +44,19 @@ int RunRun(const std::vector<std::string>& argv) {
   {
     std::vector<std::string> inputs = {args.positional()[0], args.Require("input")};
     if (auto plan = args.Get("plan")) inputs.push_back(*plan);
-    CheckNotAnInput(args.Require("output"), inputs);
-    if (auto json = args.Get("json")) CheckNotAnInput(*json, inputs);
+    std::vector<std::string> outputs = {args.Require("output")};
+    if (auto json = args.Get("json")) outputs.push_back(*json);
+    CheckOutputs(outputs, inputs);
   }
   const ir::Graph g = load::LoadModel(args.positional()[0]);
-  const std::vector<int8_t> input = ReadRaw(args.Require("input"));
   const std::string out_path = args.Require("output");
   const int64_t expected = g.tensor(g.input()).NumElements();
+  const std::string needs = ", the model input " + ShapeString(g.tensor(g.input()).shape) + " needs " +
+                            std::to_string(expected);
+  // Never more than the tensor needs (+1 to see that there is more).
+  const std::vector<int8_t> input = ReadWholeFile<int8_t>(args.Require("input"), "input file", expected, needs);
   if (static_cast<int64_t>(input.size()) != expected) {
-    throw Error(args.Require("input") + ": has " + std::to_string(input.size()) + " bytes, the model input " +
-                ShapeString(g.tensor(g.input()).shape) + " needs " + std::to_string(expected));
+    throw Error(args.Require("input") + ": has " + std::to_string(input.size()) + " bytes" + needs);
   }
   if (!args.Get("plan")) {
     if (args.Has("check") || args.Get("json") || args.Get("ram-limit")) {

@@ -10,8 +10,12 @@ std::string ShapeString(const std::vector<int32_t>& shape);  // "1x80x80x3"
 std::string Thousands(int64_t v);                            // "18,909,490"
 // Writes `text` to `path` (whole or not at all); throws msf::Error on failure.
 void WriteTextFile(const std::string& path, const std::string& text);
-// Throws msf::Error if `output` names the same existing file as one of
-// `inputs`: msf never overwrites a file the user gave it to read.
+// Throws msf::Error if `output` names the same file as one of `inputs` (same
+// device and inode, or the same resolved path): msf never overwrites a file
+// the user gave it to read. Devices and FIFOs are exempt (written in place);
+// "zoo:NAME" inputs are not files.
 void CheckNotAnInput(const std::string& output, const std::vector<std::string>& inputs);
+// CheckNotAnInput for every output, and no file named by two outputs.
+void CheckOutputs(const std::vector<std::string>& outputs, const std::vector<std::string>& inputs);
 
 }  // namespace msf::cli

@@ -5,8 +5,6 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,6 +14,7 @@
 #include "calib/bench_suite.h"
 #include "cli/paper_numbers.h"
 #include "core/error.h"
+#include "core/read_file.h"
 #include "cost/exact_cost_model.h"
 #include "cost/latency_model.h"
 #include "cost/paper_cost_model.h"
@@ -48,11 +47,12 @@ std::string StrategyLabel(Strategy s) {
 }
 
 std::vector<int8_t> ReadInput(const std::string& path, int64_t n) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(path + ": cannot open input");
-  const std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  if (static_cast<int64_t>(bytes.size()) != n) throw Error(path + ": input size does not match the model");
-  return std::vector<int8_t>(bytes.begin(), bytes.end());
+  const std::string needs = ", the model input needs " + std::to_string(n);
+  std::vector<int8_t> bytes = ReadWholeFile<int8_t>(path, "input file", n, needs);
+  if (static_cast<int64_t>(bytes.size()) != n) {
+    throw Error(path + ": has " + std::to_string(bytes.size()) + " bytes" + needs);
+  }
+  return bytes;
 }
 
 // The same pattern as `msf report ram-table` feeds the zoo models.

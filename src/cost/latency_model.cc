@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/read_file.h"
 #include "cost/embedded_calibrations.h"
 #include "cost/step_memory.h"
 
@@ -167,9 +168,8 @@ LatencyModel LatencyModelFromJson(std::string_view text) {
 }
 
 LatencyModel ReadLatencyModelFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(path + ": cannot open latency model file");
-  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::vector<char> bytes = ReadWholeFile<char>(path, "latency model file", kMaxTextFileBytes);
+  const std::string text(bytes.begin(), bytes.end());
   try {
     return LatencyModelFromJson(text);
   } catch (const Error& e) {

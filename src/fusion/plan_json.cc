@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -283,7 +282,7 @@ Plan PlanFromJsonText(std::string_view text) {
 void WritePlanFile(const std::string& path, const Plan& plan) { WriteFileAtomically(path, PlanToJsonText(plan)); }
 
 Plan ReadPlanFile(const std::string& path) {
-  const std::vector<char> bytes = ReadWholeFile<char>(path, "plan file");
+  const std::vector<char> bytes = ReadWholeFile<char>(path, "plan file", kMaxTextFileBytes);
   const std::string text(bytes.begin(), bytes.end());
   try {
     return PlanFromJsonText(text);

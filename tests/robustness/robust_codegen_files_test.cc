@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+// `msf codegen --out` (docs/errors.md, "Generated packages"): the package is
+// written as a whole directory that never holds an input and replaces only an
+// empty directory or an earlier package.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "codegen/codegen.h"
+#include "codegen/codegen_test_util.h"
+#include "robustness/robust_files_support.h"
+
+namespace msf {
+namespace {
+
+namespace fs = std::filesystem;
+using test::ExpectRefused;
+using test::FreshDir;
+using test::IsSymlink;
+using test::MakeFiles;
+using test::Names;
+using test::Text;
+using Files = test::Files;
+
+// Every file below `dir` with its contents (build/ excluded).
+std::map<std::string, std::string> Tree(const std::string& dir) {
+  std::map<std::string, std::string> tree;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    const std::string rel = e.path().lexically_relative(dir).string();
+    if (rel.rfind("build", 0) == 0 || !e.is_regular_file()) continue;
+    tree[rel] = Text(e.path().string());
+  }
+  return tree;
+}
+
+// `msf codegen pkg/model.c ... --out pkg` used to write the package over its
+// own model file.
+TEST(RobustCodegenFiles, AnOutThatHoldsAnInputIsRefused) {
+  const Files f = MakeFiles(FreshDir("codegen_out_input"));
+  const std::string pkg = f.dir + "/pkg";
+  fs::create_directories(pkg);
+  const std::string model = pkg + "/model.c", plan = pkg + "/plan.json", input = pkg + "/in.bin";
+  fs::copy_file(f.model, model);
+  fs::copy_file(f.plan, plan);
+  fs::copy_file(f.input, input);
+  const std::vector<std::string> all = {f.model, f.plan, f.input, model, plan, input};
+  ExpectRefused({"codegen", model, "--plan", f.plan, "--target", "host", "--out", pkg},
+                "pkg: contains the input file " + model, all, {});
+  ExpectRefused({"codegen", f.model, "--plan", plan, "--target", "host", "--out", pkg},
+                "pkg: contains the input file " + plan, all, {});
+  ExpectRefused({"codegen", f.model, "--plan", f.plan, "--target", "host", "--out", pkg, "--embed-input", input},
+                "pkg: contains the input file " + input, all, {});
+  // The folder of the inputs, through a path with "..", and the input itself.
+  ExpectRefused({"codegen", f.model, "--plan", f.plan, "--target", "host", "--out", pkg + "/.."},
+                "contains the input file", all, {});
+  ExpectRefused({"codegen", f.model, "--plan", f.plan, "--target", "host", "--out", f.model}, "contains the input file",
+                all, {});
+  EXPECT_EQ(Names(pkg), (std::set<std::string>{"model.c", "plan.json", "in.bin"}));
+
+  // An earlier package holding a hard link of the model.
+  const std::string pkg2 = f.dir + "/pkg2";
+  ASSERT_EQ(test::RunCli({"codegen", f.model, "--plan", f.plan, "--target", "host", "--out", pkg2}).exit_code, 0);
+  fs::create_directories(pkg2 + "/build");
+  fs::create_hard_link(f.model, pkg2 + "/build/kept.tflite");
+  ExpectRefused({"codegen", f.model, "--plan", f.plan, "--target", "host", "--out", pkg2},
+                "pkg2: contains the input file " + f.model + " (as build/kept.tflite)", all, {});
+  EXPECT_TRUE(fs::exists(pkg2 + "/build/kept.tflite"));
+}
+
+// An existing --out is replaced only when it is empty or an msf package; the
+// new package replaces it as a whole (no stale files of the old one).
+TEST(RobustCodegenFiles, AnExistingOutIsReplacedOnlyIfItIsAnEmptyDirOrAPackage) {
+  const Files f = MakeFiles(FreshDir("codegen_out_existing"));
+  const std::vector<std::string> inputs = {f.model, f.plan, f.input};
+  const std::string pkg = f.dir + "/pkg";
+  fs::create_directories(pkg);
+  ASSERT_EQ(test::RunCli({"codegen", f.model, "--plan", f.plan, "--target", "cortex-m4", "--out", pkg}).exit_code, 0);
+  EXPECT_TRUE(fs::exists(pkg + "/link.ld"));
+  fs::create_directories(pkg + "/build/runtime");
+  test::WriteFile(pkg + "/build/model.o", {1});
+  ASSERT_EQ(test::RunCli({"codegen", f.model, "--plan", f.plan, "--target", "host", "--out", pkg}).exit_code, 0);
+  EXPECT_FALSE(fs::exists(pkg + "/link.ld")) << "a stale file of the old package";
+  EXPECT_FALSE(fs::exists(pkg + "/build"));
+  EXPECT_NE(Text(pkg + "/Makefile").find("target: host"), std::string::npos);
+
+  // A folder with other files, a folder with a foreign Makefile, a file: refused and untouched.
+  const std::string mine = f.dir + "/mine";
+  fs::create_directories(mine);
+  test::WriteFile(mine + "/notes.txt", {'n'});
+  ExpectRefused({"codegen", f.model, "--plan", f.plan, "--target", "host", "--out", mine},
+                "mine: is not an msf package (it holds notes.txt, which msf codegen does not write)",
+                {f.model, f.plan, mine + "/notes.txt"}, {});
+  fs::remove(mine + "/notes.txt");
+  test::WriteFile(mine + "/Makefile", {'a', 'l', 'l', ':', '\n'});
+  ExpectRefused({"codegen", f.model, "--plan", f.plan, "--target", "host", "--out", mine},
+                "mine: is not an msf package (no Makefile generated by msf codegen)",
+                {f.model, f.plan, mine + "/Makefile"}, {});
+  const std::string file = f.dir + "/afile";
+  test::WriteFile(file, {'x'});
+  ExpectRefused({"codegen", f.model, "--plan", f.plan, "--target", "host", "--out", file},
+                "afile: exists and is not a directory", {f.model, f.plan, file}, {});
+
+  // A symbolic link to a package: the package is replaced, the link stays.
+  const std::string link = f.dir + "/link";
+  fs::create_directory_symlink("pkg", link);
+  ASSERT_EQ(test::RunCli({"codegen", f.model, "--plan", f.plan, "--target", "rv32imac", "--out", link}).exit_code, 0);
+  EXPECT_TRUE(IsSymlink(link));
+  EXPECT_TRUE(fs::exists(pkg + "/start.S"));
+  // Nothing is left beside the packages.
+  EXPECT_EQ(Names(f.dir),
+            (std::set<std::string>{"model.tflite", "in.bin", "plan.json", "pkg", "mine", "afile", "link"}));
+}
+
+// Concurrent codegens of one --out all succeed; the result is one whole package.
+TEST(RobustCodegenFiles, ConcurrentCodegensLeaveOneWholePackage) {
+  const Files f = MakeFiles(FreshDir("codegen_concurrent"));
+  const std::string pkg = f.dir + "/pkg", single = f.dir + "/single", log = f.dir + "/failures.log";
+  const std::string msf = test::ShellQuote(MSF_CLI_PATH);
+  const std::string cmd = msf + " codegen " + test::ShellQuote(f.model) + " --plan " + test::ShellQuote(f.plan) +
+                          " --target host --out " + test::ShellQuote(pkg) + " >/dev/null 2>>" + test::ShellQuote(log) +
+                          " || echo failed >>" + test::ShellQuote(log);
+  std::string all;
+  for (int p = 0; p < 4; ++p) all += "(for i in 1 2 3 4 5; do " + cmd + "; done) & ";
+  ASSERT_EQ(test::RunShell(all + "wait").exit_code, 0);
+  EXPECT_EQ(Text(log), "");
+  ASSERT_EQ(test::RunCli({"codegen", f.model, "--plan", f.plan, "--target", "host", "--out", single}).exit_code, 0);
+  EXPECT_TRUE(Tree(pkg) == Tree(single)) << "the package differs from a single codegen's";
+  EXPECT_EQ(Names(f.dir),
+            (std::set<std::string>{"model.tflite", "in.bin", "plan.json", "pkg", "single", "failures.log"}));
+}
+
+// ---------------------------------------------------------------------------
+// Names in generated files
+
+}  // namespace
+}  // namespace msf
