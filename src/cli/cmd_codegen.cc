@@ -33,6 +33,8 @@ int RunCodegen(const std::vector<std::string>& argv) {
   if (auto input = args.Get("embed-input")) inputs.push_back(*input);
   codegen::Options options;
   options.target = codegen::ParseTarget(*args.Get("target"));
+  // File names go into the package's comments and Makefile: codegen escapes
+  // them there (codegen::CText, codegen::MakeText).
   options.model_label = std::filesystem::path(model).filename().string();
   options.plan_label = std::filesystem::path(plan_path).filename().string();
   if (auto opt = args.Get("opt")) options.optimize = codegen::ParseOptimize(*opt);

@@ -17,20 +17,46 @@ std::string CInt(int64_t v) {
   return std::to_string(v);
 }
 
-std::string CommentText(std::string_view text) {
+std::string CText(std::string_view text) {
   std::string out;
-  for (char c : text) {
-    const bool printable = c >= 0x20 && c < 0x7f;
-    if (!printable) {
-      out += '?';
-    } else if (c == '/' && !out.empty() && out.back() == '*') {
-      out += ' ';  // never close the comment early
-      out += c;
-    } else if (c == '*' && !out.empty() && out.back() == '/') {
-      out += ' ';  // nor open a nested one
-      out += c;
+  char prev = 0;  // the previous character of `text`
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += ch;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c >= 0x7f) {
+      const char octal[] = {'\\', static_cast<char>('0' + (c >> 6)), static_cast<char>('0' + ((c >> 3) & 7)),
+                            static_cast<char>('0' + (c & 7)), 0};
+      out += octal;
+    } else if (c == '/' && prev == '*') {
+      out += "\\057";  // never close the comment early
+    } else if (c == '*' && prev == '/') {
+      out += "\\052";  // nor open a nested one
+    } else if (c == '?' && prev == '?') {
+      out += "\\?";  // no trigraph (??/ is a backslash in C99)
     } else {
-      out += c;
+      out += ch;
+    }
+    prev = ch;
+  }
+  return out;
+}
+
+std::string MakeText(std::string_view text) {
+  std::string out;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '$') {
+      out += "$$";
+    } else if (c < 0x20 || c >= 0x7f || c == '#' || c == '\\') {
+      out += '?';
+    } else {
+      out += ch;
     }
   }
   return out;
@@ -47,7 +73,7 @@ void CWriter::Line(std::string_view text) {
   text_ += '\n';
 }
 
-void CWriter::Comment(std::string_view text) { Line(std::string("/* ").append(CommentText(text)).append(" */")); }
+void CWriter::Comment(std::string_view text) { Line(std::string("/* ").append(CText(text)).append(" */")); }
 
 void CWriter::Open(std::string_view head) {
   Line(std::string(head) + (head.empty() ? "{" : " {"));

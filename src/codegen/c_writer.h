@@ -15,8 +15,22 @@ namespace msf::codegen {
 // overflows its type, e.g. "(-2147483647 - 1)".
 std::string CInt(int64_t v);
 
-// `text` made safe inside a /* ... */ comment (no "*/", printable ASCII only).
-std::string CommentText(std::string_view text);
+// The one escaping of user-controlled text (file names) for generated C:
+// `text` as the body of a C string literal that is equally safe inside a
+// /* ... */ comment. Printable ASCII stays, except that \ and " are escaped,
+// "*/" and "/*" are split by an octal escape (*\057, /\052), and "??" (a
+// trigraph in C99) becomes ?\?; newline and tab are \n and \t, every other
+// byte a three-digit octal escape. So the result never contains a newline,
+// never ends or opens a comment, never ends the string, and "..." around it
+// is exactly `text` again. (Not for // comments.)
+std::string CText(std::string_view text);
+
+// The one escaping of user-controlled text for the generated Makefile: safe in
+// a comment and in a variable's value. Printable ASCII stays, "$" is doubled;
+// "#", "\" and every other byte (newlines, control characters, non-ASCII)
+// become "?". Nothing of `text` can start a new line, a comment, or be
+// expanded by make.
+std::string MakeText(std::string_view text);
 
 // "name = value" items of a designated initializer.
 class Fields {
@@ -34,7 +48,7 @@ class CWriter {
   static constexpr size_t kWidth = 100;  // wrap column of lists
 
   void Line(std::string_view text = {});  // one indented line ("" = blank line)
-  void Comment(std::string_view text);    // "/* text */", text sanitised
+  void Comment(std::string_view text);    // "/* text */", text through CText
   void Open(std::string_view head);       // "head {" and indent
   void Close(std::string_view tail = "}");
 

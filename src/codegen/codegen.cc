@@ -403,7 +403,7 @@ class Emitter {
     w->Open("static const msf_step_op " + name + "[" + std::to_string(ops.size()) + "] =");
     for (size_t i = 0; i < ops.size(); ++i) {
       const size_t k = KernelIndex(ops[i].kernel);
-      w->Line(OpInit(ops[i], k) + ", /* " + std::to_string(i) + ": " + CommentText(OpText(dp_.kernels()[k].op)) +
+      w->Line(OpInit(ops[i], k) + ", /* " + std::to_string(i) + ": " + CText(OpText(dp_.kernels()[k].op)) +
               " */");
     }
     w->Close("};");
@@ -539,7 +539,7 @@ std::string Makefile(const Options& o, const std::vector<std::string>& sources,
   std::string m;
   m += "# SPDX-License-Identifier: MIT\n";
   m += "# " + std::string(kGeneratedNote) + "\n";
-  m += "# model: " + o.model_label + ", plan: " + o.plan_label + "\n";
+  m += "# model: " + MakeText(o.model_label) + ", plan: " + MakeText(o.plan_label) + "\n";
   m += "# target: " + std::string(t.name) + ", " + t.description + "\n";
   m += "#\n";
   m += "#   make          build " + std::string(host ? "build/model" : "build/model.elf") + "\n";

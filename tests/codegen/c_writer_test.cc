@@ -21,11 +21,17 @@ TEST(CodegenCWriter, IntegerLiteralsNeverOverflowTheirType) {
   EXPECT_EQ(CInt(std::numeric_limits<int64_t>::min()), "(-9223372036854775807LL - 1)");
 }
 
-TEST(CodegenCWriter, CommentTextCannotEndOrNestAComment) {
-  EXPECT_EQ(CommentText("a */ b"), "a * / b");
-  EXPECT_EQ(CommentText("a /* b"), "a / * b");
-  EXPECT_EQ(CommentText("x\ny\t\x01"), "x?y??");
-  EXPECT_EQ(CommentText("model.tflite"), "model.tflite");
+TEST(CodegenCWriter, CTextCannotEndOrNestACommentNorEndAString) {
+  EXPECT_EQ(CText("a */ b"), "a *\\057 b");
+  EXPECT_EQ(CText("a /* b"), "a /\\052 b");
+  EXPECT_EQ(CText("x\ny\t\x01\xff"), "x\\ny\\t\\001\\377");
+  EXPECT_EQ(CText("say \"hi\" \\ ??/"), "say \\\"hi\\\" \\\\ ?\\?/");
+  EXPECT_EQ(CText("model.tflite"), "model.tflite");
+}
+
+TEST(CodegenCWriter, MakeTextCannotStartALineACommentOrAnExpansion) {
+  EXPECT_EQ(MakeText("m\n$(shell touch x)#\\.tflite"), "m?$$(shell touch x)??.tflite");
+  EXPECT_EQ(MakeText("model.tflite"), "model.tflite");
 }
 
 TEST(CodegenCWriter, IndentsBlocksAndWritesInitializers) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// `msf codegen --out` (docs/errors.md, "Generated packages"): the package is
-// written as a whole directory that never holds an input and replaces only an
-// empty directory or an earlier package.
+// `msf codegen --out` and the names in generated files (docs/errors.md,
+// guarantee 7 and "Generated packages"): the package is written as a whole
+// directory that never holds an input and replaces only an empty directory or
+// an earlier package; file names cannot inject C or make code.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -11,8 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "codegen/c_writer.h"
 #include "codegen/codegen.h"
 #include "codegen/codegen_test_util.h"
+#include "fusion/plan_json.h"
+#include "load/model_loader.h"
 #include "robustness/robust_files_support.h"
 
 namespace msf {
@@ -136,6 +140,140 @@ TEST(RobustCodegenFiles, ConcurrentCodegensLeaveOneWholePackage) {
 
 // ---------------------------------------------------------------------------
 // Names in generated files
+
+// Builds and runs the host package in `pkg` (make's working directory is its
+// parent) and returns the output bytes; expects a warning-free build.
+std::vector<uint8_t> BuildAndRun(const std::string& pkg) {
+  const fs::path p(pkg);
+  const std::string make = "cd " + test::ShellQuote(p.parent_path().string()) + " && make -s --no-print-directory -C " +
+                           test::ShellQuote(p.filename().string());
+  const test::ShellResult build = test::RunShell(make);
+  EXPECT_EQ(build.exit_code, 0) << build.out;
+  EXPECT_EQ(build.out, "") << "warnings or make output";
+  const test::ShellResult run = test::RunShell(make + " run");
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  return test::ParseRunLines(run.out).output;
+}
+
+void ExpectNoPwned(const std::string& dir) {
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    EXPECT_NE(e.path().filename().string(), "PWNED") << e.path();
+  }
+  EXPECT_FALSE(fs::exists("PWNED"));
+}
+
+// A model and plan whose file names carry newlines, make function calls,
+// quotes, backslashes, a trigraph and a comment start (file names cannot hold
+// "/"; labels given to the library can, below): the package builds
+// warning-free, runs to the right output, and nothing of the names is
+// executed (make used to run the $(shell ...) of a name after a newline).
+TEST(RobustCodegenFiles, HostileFileNamesCannotInjectCode) {
+  for (const char* tool : {"gcc", "make"}) ASSERT_TRUE(test::HaveProgram(tool)) << tool << " not found";
+  const Files f = MakeFiles(FreshDir("codegen_names"));
+  const std::string model_name = "m\n$(shell touch PWNED)\n*\\ int pwned; \"q\" 'a' \\ ??= #x`touch PWNED`.tflite";
+  const std::string plan_name = "p\n$(shell touch PWNED)\\";
+  const std::string model = f.dir + "/" + model_name, plan = f.dir + "/" + plan_name, pkg = f.dir + "/pkg";
+  fs::copy_file(f.model, model);
+  ASSERT_EQ(test::RunCli({"plan", model, "--min-ram", "--json", plan}).exit_code, 0);
+  const test::CliResult gen =
+      test::RunCli({"codegen", model, "--plan", plan, "--target", "host", "--out", pkg, "--embed-input", f.input});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  // The expected output: the same plan run by msf on the host (bit-exact with the reference).
+  const std::string expected = f.dir + "/expected.bin";
+  const test::CliResult host =
+      test::RunCli({"run", model, "--input", f.input, "--output", expected, "--plan", plan, "--check"});
+  ASSERT_EQ(host.exit_code, 0) << host.err;
+  EXPECT_EQ(test::HexBytes(BuildAndRun(pkg)), test::HexBytes(test::ReadFile(expected)));
+  ExpectNoPwned(f.dir);
+  // The names are there, escaped.
+  EXPECT_NE(Text(pkg + "/model.c")
+                .find("/* model: m\\n$(shell touch PWNED)\\n*\\\\ int pwned; \\\"q\\\" 'a' \\\\ "
+                      "?\\?= #x`touch PWNED`.tflite, plan: p\\n$(shell touch PWNED)\\\\, target: "
+                      "host */"),
+            std::string::npos)
+      << Text(pkg + "/model.c").substr(0, 400);
+  EXPECT_NE(Text(pkg + "/Makefile")
+                .find("# model: m?$$(shell touch PWNED)?*? int pwned; \"q\" 'a' ? ??= ?x`touch "
+                      "PWNED`.tflite, plan: p?$$(shell touch PWNED)?\n"),
+            std::string::npos)
+      << Text(pkg + "/Makefile").substr(0, 400);
+
+  // Labels given to the library may hold anything, "*/" included.
+  const ir::Graph g = load::LoadModel(f.model);
+  codegen::Options o;
+  o.model_label = "*/ int pwned = 1; /*\n$(shell touch PWNED)\n\t??/\\";
+  o.plan_label = "\"; /* */ \\\n#";
+  const std::vector<uint8_t> in = test::ReadFile(f.input);
+  o.input = std::vector<int8_t>(in.begin(), in.end());
+  const std::string pkg2 = f.dir + "/pkg2";
+  codegen::WritePackage(codegen::Generate(g, fusion::ReadPlanFile(f.plan), o), pkg2);
+  EXPECT_EQ(test::HexBytes(BuildAndRun(pkg2)), test::HexBytes(test::ReadFile(expected)));
+  EXPECT_EQ(Text(pkg2 + "/model.c").find("int pwned"), Text(pkg2 + "/model.c").find("*\\057 int pwned") + 6);
+  ExpectNoPwned(f.dir);
+}
+
+// CText and MakeText hold for every byte: gcc (C99, trigraphs on, -Werror)
+// sees the text in a comment and as a string equal to the original, and make
+// sees it in a comment and as a variable without running anything.
+TEST(RobustCodegenFiles, EscapedTextRoundTripsThroughGccAndMake) {
+  for (const char* tool : {"gcc", "make"}) ASSERT_TRUE(test::HaveProgram(tool)) << tool << " not found";
+  const std::string dir = FreshDir("codegen_escape");
+  std::string every;
+  for (int c = 1; c < 256; ++c) every += static_cast<char>(c);
+  const std::vector<std::string> texts = {every,
+                                          "*/",
+                                          "/*",
+                                          "a*/b/*c",
+                                          "??/",
+                                          "???=",
+                                          "x\\",
+                                          "\\",
+                                          "\"",
+                                          "//x",
+                                          "$(shell touch PWNED)",
+                                          "a\n$(shell touch PWNED)\n",
+                                          "#",
+                                          "\\\n"};
+  std::string c = "#include <stdio.h>\n";
+  std::string mk;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    c += "/* " + codegen::CText(texts[i]) + " */\n";
+    c += "static const char t" + std::to_string(i) + "[] = \"" + codegen::CText(texts[i]) + "\";\n";
+    mk += "# " + codegen::MakeText(texts[i]) + "\n";
+    mk += "T" + std::to_string(i) + " = " + codegen::MakeText(texts[i]) + "\n";
+  }
+  c += "int main(void) {\n";
+  for (size_t i = 0; i < texts.size(); ++i)
+    c += "  fwrite(t" + std::to_string(i) + ", 1, sizeof t" + std::to_string(i) + " - 1, stdout); putchar(0);\n";
+  c += "  return 0;\n}\n";
+  for (size_t i = 0; i < texts.size(); ++i) mk += "$(info $(T" + std::to_string(i) + "))\n";
+  mk += "all: ;@:\n";
+  test::WriteFile(dir + "/t.c", std::vector<uint8_t>(c.begin(), c.end()));
+  test::WriteFile(dir + "/Makefile", std::vector<uint8_t>(mk.begin(), mk.end()));
+
+  const std::string q = test::ShellQuote(dir);
+  const test::ShellResult cc =
+      test::RunShell("gcc -std=c99 -trigraphs -Wall -Wextra -Wpedantic -Werror -o " + q + "/t " + q + "/t.c");
+  ASSERT_EQ(cc.exit_code, 0) << cc.out;
+  const test::ShellResult run = test::RunShell(q + "/t > " + q + "/t.out");
+  ASSERT_EQ(run.exit_code, 0);
+  std::string expected;
+  for (const std::string& t : texts) expected += t + std::string(1, '\0');
+  EXPECT_TRUE(Text(dir + "/t.out") == expected) << "a string literal differs from its text";
+
+  const test::ShellResult m = test::RunShell("cd " + q + " && make -s");
+  EXPECT_EQ(m.exit_code, 0) << m.out;
+  std::string expected_make;  // what MakeText keeps, "$" once $$ is expanded
+  for (const std::string& t : texts) {
+    for (const char ch : t) {
+      const auto u = static_cast<unsigned char>(ch);
+      expected_make += (u < 0x20 || u >= 0x7f || ch == '#' || ch == '\\') ? '?' : ch;
+    }
+    expected_make += '\n';
+  }
+  EXPECT_TRUE(m.out == expected_make) << m.out << "\nexpected:\n" << expected_make;
+  ExpectNoPwned(dir);
+}
 
 }  // namespace
 }  // namespace msf
