@@ -71,6 +71,16 @@ void LayerBenches(std::vector<Bench>* out, bool tiny) {
   dw(6, 120, 5, 2, 1);
   dw(24, 1, 3, 2, 8);  // person_detect's stem: depth multiplier 8
   dw(12, 8, 3, 1, 2);
+  // Channel counts that are not multiples of 4 (width-scaled chains such as
+  // MBV2-w0.35: 5, 11, 22, 30, 66): the kernels' scalar tails.
+  conv(16, 11, 30, 1, 1);
+  conv(16, 30, 5, 1, 1);
+  conv(12, 66, 11, 1, 1);
+  conv(9, 5, 22, 1, 1);
+  dw(18, 11, 3, 1, 1);
+  dw(16, 30, 3, 2, 1);
+  dw(12, 66, 3, 1, 1);
+  dw(10, 22, 5, 1, 1);
   {
     GraphBuilder b("avgpool", {1, 5, 5, 160}, seed++);
     b.GlobalAvgPool();

@@ -26,15 +26,15 @@ constexpr const char* kFamilies[fusion::kWorkKinds] = {
 
 // Feature layout: per_invoke, per_layer_step, per_fused_step, per_iteration,
 // then the kFields coefficients of kernel kinds 1..11.
-constexpr const char* kFields[] = {"per_mac",  "per_tap",   "per_tap_row",     "per_out_byte",
-                                   "per_call", "per_pixel", "per_border_pixel"};
+constexpr const char* kFields[] = {"per_mac",  "per_tap",   "per_tap_row",      "per_out_byte",
+                                   "per_call", "per_pixel", "per_border_pixel", "per_tail_elem"};
 constexpr size_t kPerKernel = std::size(kFields);
 constexpr size_t kFixed = 4;
 constexpr size_t kNumFeatures = kFixed + kPerKernel * (fusion::kWorkKinds - 1);
 
 double& Field(KernelCost& kc, size_t f) {
-  double* fields[] = {&kc.per_mac,  &kc.per_tap,   &kc.per_tap_row,     &kc.per_out_byte,
-                      &kc.per_call, &kc.per_pixel, &kc.per_border_pixel};
+  double* fields[] = {&kc.per_mac,  &kc.per_tap,   &kc.per_tap_row,      &kc.per_out_byte,
+                      &kc.per_call, &kc.per_pixel, &kc.per_border_pixel, &kc.per_tail_elem};
   static_assert(std::size(fields) == kPerKernel);
   return *fields[f];
 }
@@ -111,6 +111,7 @@ std::vector<double> StepFeatures(const fusion::StepWork& work, fusion::StepKind 
     f[i + 4] = static_cast<double>(work.calls[kk]);
     f[i + 5] = static_cast<double>(work.pixels[kk]);
     f[i + 6] = static_cast<double>(work.border_pixels[kk]);
+    f[i + 7] = static_cast<double>(work.tail_elems[kk]);
   }
   return f;
 }

@@ -8,6 +8,7 @@
 //            per_mac[k] * executed_macs[k] + per_tap[k] * taps[k] + per_tap_row[k] * tap_rows[k]
 //            + per_out_byte[k] * out_bytes[k] + per_call[k] * calls[k]
 //            + per_pixel[k] * pixels[k] + per_border_pixel[k] * border_pixels[k]
+//            + per_tail_elem[k] * tail_elems[k]
 //   plan = per_invoke + sum of its steps
 //
 // MACs alone do not predict a kernel's time: a 3x3 convolution over 3
@@ -33,7 +34,7 @@ namespace msf::cost {
 
 struct KernelCost {
   double per_mac = 0, per_tap = 0, per_tap_row = 0, per_out_byte = 0, per_call = 0;
-  double per_pixel = 0, per_border_pixel = 0;
+  double per_pixel = 0, per_border_pixel = 0, per_tail_elem = 0;
 };
 
 struct LatencyModel {

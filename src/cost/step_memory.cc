@@ -240,6 +240,15 @@ void AddWindowWork(const ir::Graph& g, const ir::Op& op, const AxisCount& rows, 
   w->taps[k] += taps;
   w->tap_rows[k] += rows.inside * cols.cells * channels;
   w->executed_macs[k] += op.kind == ir::OpKind::kConv2D ? taps * g.tensor(op.input()).C() : taps;
+  // The blocked loops take 4 channels (depthwise, pools) or 4 elements of a
+  // window row run (convolutions: kernel_w * in_c) at a time; the rest runs
+  // one by one.
+  if (op.kind == ir::OpKind::kConv2D) {
+    const int64_t run = static_cast<int64_t>(op.conv().kernel_w) * g.tensor(op.input()).C();
+    w->tail_elems[k] += rows.inside * cols.cells * channels * (run % 4);
+  } else {
+    w->tail_elems[k] += rows.inside * cols.inside * (channels % 4);
+  }
 }
 
 void AddWholeOp(const ir::Graph& g, const GraphLiveness& live, int32_t op, fusion::StepWork* w) {

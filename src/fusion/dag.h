@@ -44,6 +44,8 @@ struct StepWork {
   std::array<int64_t, kWorkKinds> tap_rows{};       // in-input window rows, summed over output elements
   std::array<int64_t, kWorkKinds> pixels{};         // output pixels computed (all channels of one position)
   std::array<int64_t, kWorkKinds> border_pixels{};  // of those, windowed ones whose window is clipped
+  std::array<int64_t, kWorkKinds> tail_elems{};     // products in the kernels' scalar tails (channel or
+                                                    // run lengths not a multiple of 4)
 };
 
 struct Edge {

@@ -69,17 +69,17 @@ TEST(LatencyModel, BadJsonIsOneLineError) {
 TEST(LatencyModel, PredictionIsTheLinearForm) {
   cost::LatencyModel m;
   m.per_layer_step = 100, m.per_fused_step = 300, m.per_iteration = 7;
-  m.kernel[1] = {2, 3, 5, 11, 13, 37, 41};    // conv
-  m.kernel[2] = {17, 19, 23, 29, 31, 43, 47};  // depthwise
+  m.kernel[1] = {2, 3, 5, 11, 13, 37, 41, 53};    // conv
+  m.kernel[2] = {17, 19, 23, 29, 31, 43, 47, 59};  // depthwise
   fusion::StepWork w;
   w.executed_macs[1] = 1000, w.taps[1] = 100, w.tap_rows[1] = 30, w.out_bytes[1] = 10, w.calls[1] = 2;
-  w.pixels[1] = 5, w.border_pixels[1] = 3;
+  w.pixels[1] = 5, w.border_pixels[1] = 3, w.tail_elems[1] = 8;
   w.executed_macs[2] = 90, w.taps[2] = 90, w.tap_rows[2] = 30, w.out_bytes[2] = 10, w.calls[2] = 4;
-  w.pixels[2] = 7, w.border_pixels[2] = 1;
+  w.pixels[2] = 7, w.border_pixels[2] = 1, w.tail_elems[2] = 6;
   w.calls[0] = 6;
   w.macs[1] = 999999;  // nominal MACs (padding included) are not a feature
-  const double conv = 2 * 1000 + 3 * 100 + 5 * 30 + 11 * 10 + 13 * 2 + 37 * 5 + 41 * 3;
-  const double dw = 17 * 90 + 19 * 90 + 23 * 30 + 29 * 10 + 31 * 4 + 43 * 7 + 47 * 1;
+  const double conv = 2 * 1000 + 3 * 100 + 5 * 30 + 11 * 10 + 13 * 2 + 37 * 5 + 41 * 3 + 53 * 8;
+  const double dw = 17 * 90 + 19 * 90 + 23 * 30 + 29 * 10 + 31 * 4 + 43 * 7 + 47 * 1 + 59 * 6;
   EXPECT_DOUBLE_EQ(m.PredictStep(w, fusion::StepKind::kLayer), 100 + conv + dw + 7 * 6);
   EXPECT_DOUBLE_EQ(m.PredictStep(w, fusion::StepKind::kFused), 300 + conv + dw + 7 * 6);
 }
@@ -141,6 +141,8 @@ TEST(LatencyWork, LayerWindowCountsSkipPadding) {
     EXPECT_EQ(w.pixels[k], expect.pixels) << op;
     EXPECT_EQ(w.border_pixels[k], expect.border) << op;
     EXPECT_GT(w.border_pixels[k], 0) << op;
+    // tails: conv rows of 3 taps x 3 channels = 9 elements -> 1 scalar; depthwise 5 channels -> 1
+    EXPECT_EQ(w.tail_elems[k], op == 0 ? expect.rows * 1 : expect.taps / 5 * 1) << op;
     EXPECT_EQ(w.executed_macs[k], op == 0 ? expect.taps * 3 : expect.taps) << op;
     EXPECT_LT(w.executed_macs[k], w.macs[k]) << "padding taps are skipped";
     EXPECT_EQ(w.calls[k], 1);
