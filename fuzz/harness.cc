@@ -157,7 +157,7 @@ void CalibrationBody(const uint8_t* data, size_t size) {
   fusion::FusionDag extreme = small;  // the largest counts a StepWork can hold, on every feature
   for (fusion::Edge& e : extreme.edges) {
     for (auto* counts : {&e.work.executed_macs, &e.work.taps, &e.work.tap_rows, &e.work.out_bytes, &e.work.calls,
-                         &e.work.pixels, &e.work.border_pixels}) {
+                         &e.work.pixels, &e.work.border_pixels, &e.work.tail_elems}) {
       counts->fill(INT64_MAX);
     }
   }

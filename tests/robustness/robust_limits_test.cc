@@ -404,6 +404,17 @@ TEST(RobustCalibration, CoefficientsOutOfRangeAreRefusedAtLoad) {
     }
   }
   EXPECT_NO_THROW(cost::LatencyModelFromJson(CalibrationWith("1e9")));
+  // The fuzz regression input holds the current format (a stale one would
+  // be refused for a missing field, not for its coefficients).
+  const std::vector<uint8_t> corpus = test::ReadFile(std::string(MSF_SOURCE_DIR) +
+                                                     "/tests/corpus/calibration_json/coefficients_1e19_overflowed_int64.json");
+  try {
+    cost::LatencyModelFromJson(std::string(corpus.begin(), corpus.end()));
+    ADD_FAILURE() << "corpus file accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("must be a non-negative number of at most 1e9 instructions"), std::string::npos)
+        << e.what();
+  }
   const std::string file = Written("limits_calib.json", [] {
     const std::string t = CalibrationWith("1e19");
     return std::vector<uint8_t>(t.begin(), t.end());
@@ -427,7 +438,7 @@ TEST(RobustCalibration, HugeWorkTimesLargeCoefficientsSaturates) {
   std::vector<fusion::StepWork> work;
   for (fusion::Edge& e : dag.edges) {
     for (auto* counts : {&e.work.executed_macs, &e.work.taps, &e.work.tap_rows, &e.work.out_bytes, &e.work.calls,
-                         &e.work.pixels, &e.work.border_pixels}) {
+                         &e.work.pixels, &e.work.border_pixels, &e.work.tail_elems}) {
       counts->fill(std::numeric_limits<int64_t>::max());
     }
   }
