@@ -8,16 +8,16 @@
 #include <string>
 #include <vector>
 
-#include "cost/exact_cost_model.h"
-#include "cost/paper_cost_model.h"
-#include "fusion/solvers.h"
+#include "search/exact_dag.h"
+#include "search/paper_dag.h"
+#include "search/solvers.h"
 #include "ir/graph.h"
-#include "load/model_loader.h"
-#include "zoo/paper_zoo.h"
+#include "frontend/model_loader.h"
+#include "frontend/paper_zoo.h"
 
 namespace {
 
-using msf::fusion::FusionDag;
+using msf::search::FusionDag;
 
 const char* const kZoo[] = {"zoo:mbv2-w0.35-r144", "zoo:mcunet-vww-5fps-r80", "zoo:mcunet-320kb-r176"};
 const char* const kRealModels[] = {"mcunet_imagenet/mbv2-w0.35-r144_imagenet.tflite",
@@ -75,16 +75,16 @@ void Report(benchmark::State& state, const FusionDag& dag, size_t front_points) 
 }
 
 void BuildPaper(benchmark::State& state, std::string model) {
-  const msf::ir::Graph g = msf::load::LoadModel(model);
+  const msf::ir::Graph g = msf::frontend::LoadModel(model);
   FusionDag dag;
-  for (auto _ : state) benchmark::DoNotOptimize(dag = msf::cost::BuildPaperDag(g));
+  for (auto _ : state) benchmark::DoNotOptimize(dag = msf::search::BuildPaperDag(g));
   Report(state, dag, 0);
 }
 
 void FrontOf(benchmark::State& state, const FusionDag& dag) {
   size_t points = 0;
   for (auto _ : state) {
-    const auto front = msf::fusion::ParetoFront(dag);
+    const auto front = msf::search::ParetoFront(dag);
     points = front.size();
     benchmark::DoNotOptimize(front.data());
   }
@@ -92,12 +92,12 @@ void FrontOf(benchmark::State& state, const FusionDag& dag) {
 }
 
 void FrontPaper(benchmark::State& state, std::string model) {
-  FrontOf(state, msf::cost::BuildPaperDag(msf::load::LoadModel(model)));
+  FrontOf(state, msf::search::BuildPaperDag(msf::frontend::LoadModel(model)));
 }
 
 void BuildExact(benchmark::State& state, const msf::ir::Graph& g) {
   FusionDag dag;
-  for (auto _ : state) benchmark::DoNotOptimize(dag = msf::cost::BuildExactDag(g));
+  for (auto _ : state) benchmark::DoNotOptimize(dag = msf::search::BuildExactDag(g));
   Report(state, dag, 0);
 }
 
@@ -108,7 +108,7 @@ bool LoadReal(benchmark::State& state, const std::string& rel, msf::ir::Graph* g
     state.SkipWithError(("model not found: " + path).c_str());
     return false;
   }
-  *g = msf::load::LoadModel(path);
+  *g = msf::frontend::LoadModel(path);
   return true;
 }
 
@@ -120,10 +120,10 @@ void RegisterAll() {
     benchmark::RegisterBenchmark(("paper/pareto_front/" + name).c_str(), FrontPaper, std::string(m))
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("exact/build_dag/" + name).c_str(),
-                                 [m](benchmark::State& s) { BuildExact(s, msf::load::LoadModel(m)); })
+                                 [m](benchmark::State& s) { BuildExact(s, msf::frontend::LoadModel(m)); })
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark(("exact/pareto_front/" + name).c_str(), [m](benchmark::State& s) {
-      FrontOf(s, msf::cost::BuildExactDag(msf::load::LoadModel(m)));
+      FrontOf(s, msf::search::BuildExactDag(msf::frontend::LoadModel(m)));
     })->Unit(benchmark::kMillisecond);
   }
   for (const char* rel : kRealModels) {
@@ -134,7 +134,7 @@ void RegisterAll() {
     })->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark(("exact/pareto_front/" + name).c_str(), [rel](benchmark::State& s) {
       msf::ir::Graph g;
-      if (LoadReal(s, rel, &g)) FrontOf(s, msf::cost::BuildExactDag(g));
+      if (LoadReal(s, rel, &g)) FrontOf(s, msf::search::BuildExactDag(g));
     })->Unit(benchmark::kMillisecond);
   }
   for (int n : {100, 300, 1000}) {
@@ -143,7 +143,7 @@ void RegisterAll() {
                                  [n](benchmark::State& s) { BuildExact(s, SyntheticChain(n)); })
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark(("exact/pareto_front/" + name).c_str(), [n](benchmark::State& s) {
-      FrontOf(s, msf::cost::BuildExactDag(SyntheticChain(n)));
+      FrontOf(s, msf::search::BuildExactDag(SyntheticChain(n)));
     })->Unit(benchmark::kMillisecond);
   }
 }

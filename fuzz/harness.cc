@@ -7,17 +7,18 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.h"
-#include "cost/exact_cost_model.h"
+#include "base/error.h"
+#include "search/exact_dag.h"
 #include "cost/latency_model.h"
-#include "cost/paper_cost_model.h"
+#include "search/instruction_dag.h"
+#include "search/paper_dag.h"
 #include "exec/fused_executor.h"
 #include "exec/reference_executor.h"
-#include "fusion/budget_parse.h"
-#include "fusion/plan_json.h"
-#include "fusion/solvers.h"
-#include "fusion/strategy.h"
-#include "import/tflite_importer.h"
+#include "cli/budget_parse.h"
+#include "plan/plan_json.h"
+#include "search/solvers.h"
+#include "search/strategy.h"
+#include "frontend/tflite_importer.h"
 #include "ir/analysis.h"
 #include "ir/canonicalize.h"
 #include "plan/arena_plan.h"
@@ -55,7 +56,7 @@ std::vector<int8_t> PatternInput(size_t n) {
 }
 
 // The plan must run in its arena exactly like the reference executor.
-void CheckPlanRun(const ir::Graph& g, const fusion::Plan& plan, const std::vector<int8_t>& input,
+void CheckPlanRun(const ir::Graph& g, const plan::Plan& plan, const std::vector<int8_t>& input,
                   const std::vector<int8_t>& expected) {
   const exec::PlanRun run = exec::RunPlan(g, plan, input);
   if (run.output != expected) throw HarnessFailure("fused output differs from the reference executor");
@@ -68,28 +69,28 @@ void CheckPlanRun(const ir::Graph& g, const fusion::Plan& plan, const std::vecto
 
 void TfliteBody(const uint8_t* data, size_t size) {
   auto bytes = std::make_shared<const std::vector<uint8_t>>(data, data + size);
-  ir::Graph g = import::ImportTfliteBuffer(bytes, "fuzz.tflite");
+  ir::Graph g = frontend::ImportTfliteBuffer(bytes, "fuzz.tflite");
   ir::Canonicalize(g);
   // What `msf info` computes for every model that loads.
   (void)ir::TotalMacs(g);
   (void)ir::ComputeVanillaPeak(g);
   if (g.ops.size() > kMaxDagOps || ActivationBytes(g) > kMaxDagActivationBytes) return;
-  cost::ExactOptions options;
+  search::ExactOptions options;
   options.max_block_ops = 4;
   options.patch_sizes = {1, 2};
-  const fusion::FusionDag dag = cost::BuildExactDag(g, options);
+  const search::FusionDag dag = search::BuildExactDag(g, options);
   // What `msf plan` / `msf pareto` do next: the front, the baselines, the
   // paper cost model (a baseline or the paper DAG may be refused cleanly).
-  (void)fusion::ParetoFront(dag);
-  for (fusion::Strategy s : {fusion::Strategy::kLayer, fusion::Strategy::kMcunetV2, fusion::Strategy::kStreamNet}) {
+  (void)search::ParetoFront(dag);
+  for (search::Strategy s : {search::Strategy::kLayer, search::Strategy::kMcunetV2, search::Strategy::kStreamNet}) {
     try {
-      (void)fusion::SolveMinRam(fusion::Restrict(dag, s));
+      (void)search::SolveMinRam(search::Restrict(dag, s));
     } catch (const Error& e) {
       CheckMessage(e);
     }
   }
   try {
-    (void)fusion::ParetoFront(cost::BuildPaperDag(g));
+    (void)search::ParetoFront(search::BuildPaperDag(g));
   } catch (const Error& e) {
     CheckMessage(e);
   }
@@ -99,16 +100,16 @@ void TfliteBody(const uint8_t* data, size_t size) {
   // Every graph that imports has at least the layer-by-layer path; its
   // min-RAM plan must match the reference on a non-trivial input.
   const std::vector<int8_t> input = PatternInput(n);
-  const fusion::Plan plan = fusion::MakePlan(dag, fusion::SolveMinRam(dag));
+  const plan::Plan plan = plan::MakePlan(dag, search::SolveMinRam(dag));
   CheckPlanRun(g, plan, input, exec::RunReference(g, input));
 }
 
 void PlanBody(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const fusion::Plan plan = fusion::PlanFromJsonText(text);
+  const plan::Plan plan = plan::PlanFromJsonText(text);
   // A plan that loads is written back identically.
-  const std::string again = fusion::PlanToJsonText(plan);
-  if (fusion::PlanToJsonText(fusion::PlanFromJsonText(again)) != again) {
+  const std::string again = plan::PlanToJsonText(plan);
+  if (plan::PlanToJsonText(plan::PlanFromJsonText(again)) != again) {
     throw HarnessFailure("plan JSON does not survive a round trip");
   }
   const std::vector<ir::Graph>& models = PlanModels();
@@ -126,14 +127,14 @@ void PlanBody(const uint8_t* data, size_t size) {
 void BudgetBody(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
-    const int64_t bytes = fusion::ParseRamBudget(text);
+    const int64_t bytes = cli::ParseRamBudget(text);
     if (bytes <= 0) throw HarnessFailure("ParseRamBudget accepted a non-positive budget");
     if (text.empty() || text[0] < '0' || text[0] > '9') throw HarnessFailure("ParseRamBudget accepted a non-number");
   } catch (const Error& e) {
     CheckMessage(e);
   }
   try {
-    const double f = fusion::ParseMaxOverhead(text);
+    const double f = cli::ParseMaxOverhead(text);
     if (!(f > 0)) throw HarnessFailure("ParseMaxOverhead accepted a non-positive or NaN factor");
   } catch (const Error& e) {
     CheckMessage(e);
@@ -148,27 +149,27 @@ void CalibrationBody(const uint8_t* data, size_t size) {
   if (cost::LatencyModelFromJson(cost::LatencyModelToJson(m)).Coefficients() != m.Coefficients()) {
     throw HarnessFailure("latency model JSON round trip changed the coefficients");
   }
-  static const fusion::FusionDag small = [] {
-    cost::ExactOptions options;
+  static const search::FusionDag small = [] {
+    search::ExactOptions options;
     options.max_block_ops = 4;
     options.patch_sizes = {1, 2};
-    return cost::BuildExactDag(PlanModels()[0], options);
+    return search::BuildExactDag(PlanModels()[0], options);
   }();
-  fusion::FusionDag extreme = small;  // the largest counts a StepWork can hold, on every feature
-  for (fusion::Edge& e : extreme.edges) {
+  search::FusionDag extreme = small;  // the largest counts a StepWork can hold, on every feature
+  for (search::Edge& e : extreme.edges) {
     for (auto* counts : {&e.work.executed_macs, &e.work.taps, &e.work.tap_rows, &e.work.out_bytes, &e.work.calls,
                          &e.work.pixels, &e.work.border_pixels, &e.work.tail_elems}) {
       counts->fill(INT64_MAX);
     }
   }
-  for (const fusion::FusionDag* dag : {&small, static_cast<const fusion::FusionDag*>(&extreme)}) {
-    const fusion::FusionDag idag = cost::InstructionDag(*dag, m);
-    for (const fusion::Edge& e : idag.edges) {
+  for (const search::FusionDag* dag : {&small, static_cast<const search::FusionDag*>(&extreme)}) {
+    const search::FusionDag idag = search::InstructionDag(*dag, m);
+    for (const search::Edge& e : idag.edges) {
       if (e.macs < 0) throw HarnessFailure("negative predicted instructions");
     }
-    (void)fusion::SolveMinRam(idag);
-    (void)fusion::ParetoFront(idag);
-    (void)fusion::SolveP1(idag, 1.5);
+    (void)search::SolveMinRam(idag);
+    (void)search::ParetoFront(idag);
+    (void)search::SolveP1(idag, 1.5);
   }
 }
 

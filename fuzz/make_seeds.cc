@@ -20,13 +20,13 @@
 #include <string>
 #include <vector>
 
-#include "cost/exact_cost_model.h"
+#include "search/exact_dag.h"
 #include "cost/latency_model.h"
-#include "fusion/plan_json.h"
-#include "fusion/solvers.h"
-#include "fusion/strategy.h"
+#include "plan/plan_json.h"
+#include "search/solvers.h"
+#include "search/strategy.h"
 #include "fuzz/harness.h"
-#include "import/builtin_op_names.h"
+#include "frontend/builtin_op_names.h"
 #include "support/random_graph.h"
 #include "support/tflite_builder.h"
 
@@ -79,7 +79,7 @@ std::optional<std::vector<uint8_t>> ToTflite(const ir::Graph& g, bool float_io) 
   if (float_io) {
     const ir::Tensor& t = g.tensor(g.input());
     const int32_t f = b.Tensor("float_in", t.shape, tfl::TensorType_FLOAT32);
-    b.Op(import::kQuantize, {f}, {net_in});
+    b.Op(frontend::kQuantize, {f}, {net_in});
     net_in = f;
   }
   for (const ir::Op& op : g.ops) {
@@ -102,15 +102,15 @@ std::optional<std::vector<uint8_t>> ToTflite(const ir::Graph& g, bool float_io) 
                                         test::Int32Bytes({0, 0, a.pad.top, a.pad.bottom, a.pad.left, a.pad.right, 0, 0}));
           src = b.Tensor("padded", {1, ti.H() + a.pad.top + a.pad.bottom, ti.W() + a.pad.left + a.pad.right, ti.C()},
                          tfl::TensorType_INT8, ti.quant.scale, ti.quant.zero_point);
-          b.Op(import::kPad, {in, pads}, {src});
+          b.Op(frontend::kPad, {in, pads}, {src});
         }
         const int32_t w = tensor(op.input(1)), bias = op.inputs.size() > 2 ? tensor(op.input(2)) : -1;
         if (op.kind == ir::OpKind::kConv2D) {
-          b.Op(import::kConv2D, {src, w, bias}, {out}, tfl::BuiltinOptions_Conv2DOptions, [=](auto& fbb) {
+          b.Op(frontend::kConv2D, {src, w, bias}, {out}, tfl::BuiltinOptions_Conv2DOptions, [=](auto& fbb) {
             return tfl::CreateConv2DOptions(fbb, padding, a.stride_w, a.stride_h, Act(a.act)).Union();
           });
         } else {
-          b.Op(import::kDepthwiseConv2D, {src, w, bias}, {out}, tfl::BuiltinOptions_DepthwiseConv2DOptions,
+          b.Op(frontend::kDepthwiseConv2D, {src, w, bias}, {out}, tfl::BuiltinOptions_DepthwiseConv2DOptions,
                [=](auto& fbb) {
                  return tfl::CreateDepthwiseConv2DOptions(fbb, padding, a.stride_w, a.stride_h, a.depth_multiplier,
                                                           Act(a.act)).Union();
@@ -128,7 +128,7 @@ std::optional<std::vector<uint8_t>> ToTflite(const ir::Graph& g, bool float_io) 
           if (a.pad.top != pt || a.pad.bottom != pb || a.pad.left != pl || a.pad.right != pr) return std::nullopt;
           padding = tfl::Padding_SAME;
         }
-        b.Op(op.kind == ir::OpKind::kMaxPool2D ? import::kMaxPool2D : import::kAveragePool2D, {in}, {out},
+        b.Op(op.kind == ir::OpKind::kMaxPool2D ? frontend::kMaxPool2D : frontend::kAveragePool2D, {in}, {out},
              tfl::BuiltinOptions_Pool2DOptions, [=](auto& fbb) {
                return tfl::CreatePool2DOptions(fbb, padding, a.stride_w, a.stride_h, a.filter_w, a.filter_h,
                                                Act(a.act)).Union();
@@ -139,49 +139,49 @@ std::optional<std::vector<uint8_t>> ToTflite(const ir::Graph& g, bool float_io) 
         const ir::Pad2D p = std::get<ir::PadAttrs>(op.attrs).pad;
         const int32_t pads = b.Tensor("pads", {4, 2}, tfl::TensorType_INT32, {}, {},
                                       test::Int32Bytes({0, 0, p.top, p.bottom, p.left, p.right, 0, 0}));
-        b.Op(import::kPad, {in, pads}, {out});
+        b.Op(frontend::kPad, {in, pads}, {out});
         break;
       }
       case ir::OpKind::kAdd: {
         const ir::Activation act = std::get<ir::AddAttrs>(op.attrs).act;
-        b.Op(import::kAdd, {in, tensor(op.input(1))}, {out}, tfl::BuiltinOptions_AddOptions,
+        b.Op(frontend::kAdd, {in, tensor(op.input(1))}, {out}, tfl::BuiltinOptions_AddOptions,
              [=](auto& fbb) { return tfl::CreateAddOptions(fbb, Act(act)).Union(); });
         break;
       }
       case ir::OpKind::kMean: {
         const bool keep = std::get<ir::MeanAttrs>(op.attrs).keep_dims;
         const int32_t axes = b.Tensor("axes", {2}, tfl::TensorType_INT32, {}, {}, test::Int32Bytes({1, 2}));
-        b.Op(import::kMean, {in, axes}, {out}, tfl::BuiltinOptions_ReducerOptions,
+        b.Op(frontend::kMean, {in, axes}, {out}, tfl::BuiltinOptions_ReducerOptions,
              [=](auto& fbb) { return tfl::CreateReducerOptions(fbb, keep).Union(); });
         break;
       }
       case ir::OpKind::kFullyConnected: {
         const ir::Activation act = std::get<ir::FullyConnectedAttrs>(op.attrs).act;
         const int32_t bias = op.inputs.size() > 2 ? tensor(op.input(2)) : -1;
-        b.Op(import::kFullyConnected, {in, tensor(op.input(1)), bias}, {out}, tfl::BuiltinOptions_FullyConnectedOptions,
+        b.Op(frontend::kFullyConnected, {in, tensor(op.input(1)), bias}, {out}, tfl::BuiltinOptions_FullyConnectedOptions,
              [=](auto& fbb) { return tfl::CreateFullyConnectedOptions(fbb, Act(act)).Union(); });
         break;
       }
       case ir::OpKind::kReshape: {
         const int32_t shape = b.Tensor("shape", {static_cast<int32_t>(to.shape.size())}, tfl::TensorType_INT32, {}, {},
                                        test::Int32Bytes(to.shape));
-        b.Op(import::kReshape, {in, shape}, {out});
+        b.Op(frontend::kReshape, {in, shape}, {out});
         break;
       }
       case ir::OpKind::kSoftmax: {
         const float beta = std::get<ir::SoftmaxAttrs>(op.attrs).beta;
-        b.Op(import::kSoftmax, {in}, {out}, tfl::BuiltinOptions_SoftmaxOptions,
+        b.Op(frontend::kSoftmax, {in}, {out}, tfl::BuiltinOptions_SoftmaxOptions,
              [=](auto& fbb) { return tfl::CreateSoftmaxOptions(fbb, beta).Union(); });
         break;
       }
-      case ir::OpKind::kQuantize: b.Op(import::kQuantize, {in}, {out}); break;
+      case ir::OpKind::kQuantize: b.Op(frontend::kQuantize, {in}, {out}); break;
       case ir::OpKind::kDequantize: return std::nullopt;
     }
   }
   int32_t net_out = tensor(g.output());
   if (float_io) {
     const int32_t f = b.Tensor("float_out", g.tensor(g.output()).shape, tfl::TensorType_FLOAT32);
-    b.Op(import::kDequantize, {net_out}, {f});
+    b.Op(frontend::kDequantize, {net_out}, {f});
     net_out = f;
   }
   return b.Finish({net_in}, {net_out});
@@ -224,31 +224,31 @@ void PlanSeeds(const fs::path& dir) {
   int written = 0;
   const std::vector<ir::Graph>& models = fuzz::PlanModels();
   for (size_t m = 0; m < models.size(); ++m) {
-    cost::ExactOptions options;
+    search::ExactOptions options;
     options.max_block_ops = 8;
-    const fusion::FusionDag dag = cost::BuildExactDag(models[m], options);
-    std::vector<std::pair<std::string, fusion::FusionDag>> dags = {{"msf", dag}};
-    for (fusion::Strategy st : {fusion::Strategy::kMcunetV2, fusion::Strategy::kStreamNet, fusion::Strategy::kLayer}) {
+    const search::FusionDag dag = search::BuildExactDag(models[m], options);
+    std::vector<std::pair<std::string, search::FusionDag>> dags = {{"msf", dag}};
+    for (search::Strategy st : {search::Strategy::kMcunetV2, search::Strategy::kStreamNet, search::Strategy::kLayer}) {
       try {
-        dags.emplace_back(fusion::StrategyName(st), fusion::Restrict(dag, st));
+        dags.emplace_back(search::StrategyName(st), search::Restrict(dag, st));
       } catch (const std::exception&) {
       }
     }
     for (const auto& [strategy, d] : dags) {
-      const std::vector<fusion::Setting> front = fusion::ParetoFront(d);
+      const std::vector<search::Setting> front = search::ParetoFront(d);
       for (size_t i = 0; i < front.size(); i += std::max<size_t>(1, front.size() / 4)) {
-        fusion::Plan p = fusion::MakePlan(d, front[i]);
+        plan::Plan p = plan::MakePlan(d, front[i]);
         p.model = "plan-model-" + std::to_string(m);
         p.strategy = strategy;
         p.cost_model = "exact";
         const std::string name = "m" + std::to_string(m) + "_" + strategy + "_" + std::to_string(i);
-        WriteText(dir / (name + ".json"), fusion::PlanToJsonText(p));
+        WriteText(dir / (name + ".json"), plan::PlanToJsonText(p));
         // The same plan with every RAM / MAC number 0: the totals stay
         // consistent while the fuzzer mutates the steps' ops, variants and
         // patches, so its mutants reach the arena planner and the executor.
-        for (fusion::PlanStep& s : p.steps) s.ram_bytes = s.ram_bytes_with_io = s.macs = 0;
+        for (plan::PlanStep& s : p.steps) s.ram_bytes = s.ram_bytes_with_io = s.macs = 0;
         p.peak_ram_bytes = p.peak_ram_bytes_with_io = p.macs = 0;
-        WriteText(dir / (name + "_zero.json"), fusion::PlanToJsonText(p));
+        WriteText(dir / (name + "_zero.json"), plan::PlanToJsonText(p));
         written += 2;
       }
     }

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "calib/graph_builder.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "ir/analysis.h"
 
 namespace msf::calib {
@@ -12,17 +12,17 @@ namespace {
 
 using ir::Activation;
 
-cost::StepSpec Layer(int32_t op) { return {op, op + 1, fusion::StepKind::kLayer, fusion::Variant::kNone, 0, 0}; }
+step::StepSpec Layer(int32_t op) { return {op, op + 1, step::StepKind::kLayer, step::Variant::kNone, 0, 0}; }
 
-std::vector<cost::StepSpec> AllLayers(const ir::Graph& g) {
-  std::vector<cost::StepSpec> steps;
+std::vector<step::StepSpec> AllLayers(const ir::Graph& g) {
+  std::vector<step::StepSpec> steps;
   for (int32_t i = 0; i < static_cast<int32_t>(g.ops.size()); ++i) steps.push_back(Layer(i));
   return steps;
 }
 
 void AddLayerBench(std::vector<Bench>* out, std::string name, GraphBuilder& b) {
   ir::Graph g = b.Take();
-  std::vector<cost::StepSpec> steps = AllLayers(g);
+  std::vector<step::StepSpec> steps = AllLayers(g);
   out->push_back({std::move(name), std::move(g), std::move(steps)});
 }
 
@@ -202,21 +202,21 @@ std::vector<Block> FusedBlocks(bool tiny) {
 
 void FusedBenches(std::vector<Bench>* out, bool tiny) {
   struct Combo {
-    fusion::Variant variant;
+    step::Variant variant;
     int32_t patch;
   };
   const std::vector<Combo> combos =
-      tiny ? std::vector<Combo>{{fusion::Variant::kHCache, 2}}
-           : std::vector<Combo>{{fusion::Variant::kRecompute, 1}, {fusion::Variant::kRecompute, 2},
-                                {fusion::Variant::kRecompute, 4}, {fusion::Variant::kHCache, 1},
-                                {fusion::Variant::kHCache, 2},    {fusion::Variant::kHCache, 4},
-                                {fusion::Variant::kLineBuffer, 1}};
+      tiny ? std::vector<Combo>{{step::Variant::kHCache, 2}}
+           : std::vector<Combo>{{step::Variant::kRecompute, 1}, {step::Variant::kRecompute, 2},
+                                {step::Variant::kRecompute, 4}, {step::Variant::kHCache, 1},
+                                {step::Variant::kHCache, 2},    {step::Variant::kHCache, 4},
+                                {step::Variant::kLineBuffer, 1}};
   for (const Block& block : FusedBlocks(tiny)) {
     for (const Combo& c : combos) {
       const int32_t n = static_cast<int32_t>(block.graph.ops.size());
-      const cost::StepSpec spec{0, n, fusion::StepKind::kFused, c.variant, c.patch, c.patch};
-      std::string name = block.name + "_" + fusion::VariantName(c.variant);
-      if (c.variant != fusion::Variant::kLineBuffer) name += "_p" + std::to_string(c.patch);
+      const step::StepSpec spec{0, n, step::StepKind::kFused, c.variant, c.patch, c.patch};
+      std::string name = block.name + "_" + step::VariantName(c.variant);
+      if (c.variant != step::Variant::kLineBuffer) name += "_p" + std::to_string(c.patch);
       out->push_back({std::move(name), block.graph, {spec}});
     }
   }
@@ -234,20 +234,20 @@ std::vector<Bench> BenchSuite(SuiteSize size) {
 
 BenchPlan PlanBench(const Bench& bench) {
   const ir::Graph& g = bench.graph;
-  const cost::GraphLiveness live = cost::ComputeLiveness(g);
+  const step::GraphLiveness live = step::ComputeLiveness(g);
   BenchPlan bp;
-  fusion::Plan& p = bp.plan;
+  plan::Plan& p = bp.plan;
   p.model = bench.name;
   p.strategy = "msf";
   p.cost_model = "exact";
   p.num_ops = static_cast<int32_t>(g.ops.size());
   p.vanilla_macs = ir::TotalMacs(g);
-  for (const cost::StepSpec& spec : bench.steps) {
-    const std::optional<cost::StepMemory> m = cost::DescribeStep(g, live, spec);
+  for (const step::StepSpec& spec : bench.steps) {
+    const std::optional<step::StepMemory> m = step::DescribeStep(g, live, spec);
     if (!m) throw Error("calibration bench " + bench.name + ": ops " + std::to_string(spec.from) + ".." +
                         std::to_string(spec.to - 1) + " cannot be fused");
-    fusion::PlanStep s;
-    s.first_op = spec.from, s.last_op = spec.to - 1;
+    plan::PlanStep s;
+    s.from = spec.from, s.to = spec.to;
     s.kind = spec.kind, s.variant = spec.variant;
     s.patch_h = m->schedule ? m->schedule->patch_h : 0;
     s.patch_w = m->schedule ? m->schedule->patch_w : 0;
@@ -258,24 +258,11 @@ BenchPlan PlanBench(const Bench& bench) {
     p.peak_ram_bytes = std::max(p.peak_ram_bytes, s.ram_bytes);
     p.peak_ram_bytes_with_io = std::max(p.peak_ram_bytes_with_io, s.ram_bytes_with_io);
     p.macs += s.macs;
-    bp.work.push_back(cost::StepWorkOf(g, live, *m, {spec.from, spec.to, spec.kind, spec.variant, s.patch_h, s.patch_w}));
+    bp.work.push_back(step::StepWorkOf(g, live, *m, {spec.from, spec.to, spec.kind, spec.variant, s.patch_h, s.patch_w}));
     bp.kinds.push_back(spec.kind);
   }
   p.mac_overhead = p.vanilla_macs > 0 ? static_cast<double>(p.macs) / static_cast<double>(p.vanilla_macs) : 0.0;
   return bp;
-}
-
-std::vector<fusion::StepWork> PlanWork(const ir::Graph& g, const fusion::Plan& plan) {
-  const cost::GraphLiveness live = cost::ComputeLiveness(g);
-  std::vector<fusion::StepWork> work;
-  for (const fusion::PlanStep& s : plan.steps) {
-    const cost::StepSpec spec{s.first_op, s.last_op + 1, s.kind, s.variant, s.patch_h, s.patch_w};
-    const std::optional<cost::StepMemory> m = cost::DescribeStep(g, live, spec);
-    if (!m) throw Error("plan step over ops " + std::to_string(s.first_op) + ".." + std::to_string(s.last_op) +
-                        " cannot be formed by msf's geometry");
-    work.push_back(cost::StepWorkOf(g, live, *m, spec));
-  }
-  return work;
 }
 
 }  // namespace msf::calib

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "cost/step_memory.h"
-#include "fusion/dag.h"
-#include "fusion/plan_json.h"
+#include "step/step_memory.h"
+#include "search/dag.h"
+#include "plan/plan_json.h"
 #include "ir/graph.h"
 
 namespace msf::calib {
@@ -18,7 +18,7 @@ namespace msf::calib {
 struct Bench {
   std::string name;
   ir::Graph graph;
-  std::vector<cost::StepSpec> steps;  // covers every op, in order
+  std::vector<step::StepSpec> steps;  // covers every op, in order
 };
 
 enum class SuiteSize { kFull, kTiny };  // kTiny: a handful, for tests
@@ -27,15 +27,12 @@ std::vector<Bench> BenchSuite(SuiteSize size);
 
 // A bench's plan with every step's work, as the planner would count it.
 struct BenchPlan {
-  fusion::Plan plan;
-  std::vector<fusion::StepWork> work;
-  std::vector<fusion::StepKind> kinds;
+  plan::Plan plan;
+  std::vector<step::StepWork> work;
+  std::vector<step::StepKind> kinds;
 };
 // Throws msf::Error if a fused step of the bench cannot be formed.
 BenchPlan PlanBench(const Bench& bench);
 
-// The work of every step of an existing plan of `g` (plan steps described
-// with the exact geometry). Throws msf::Error for a step msf cannot form.
-std::vector<fusion::StepWork> PlanWork(const ir::Graph& g, const fusion::Plan& plan);
 
 }  // namespace msf::calib

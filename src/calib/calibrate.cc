@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "calib/nnls.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "exec/reference_executor.h"
-#include "measure/mcu_run.h"
+#include "target/mcu_run.h"
 
 namespace msf::calib {
 namespace {
@@ -25,7 +25,7 @@ std::vector<int8_t> BenchInput(const ir::Graph& g) {
 
 }  // namespace
 
-std::vector<double> PlanFeatures(const std::vector<fusion::StepWork>& work, const std::vector<fusion::StepKind>& kinds) {
+std::vector<double> PlanFeatures(const std::vector<step::StepWork>& work, const std::vector<step::StepKind>& kinds) {
   std::vector<double> f(cost::LatencyModel::FeatureNames().size(), 0.0);
   for (size_t s = 0; s < work.size(); ++s) {
     const std::vector<double> step = cost::StepFeatures(work[s], kinds[s]);
@@ -37,7 +37,7 @@ std::vector<double> PlanFeatures(const std::vector<fusion::StepWork>& work, cons
 
 std::vector<Sample> MeasureSuite(const std::vector<Bench>& suite, const MeasureOptions& options) {
   std::vector<Sample> samples(suite.size());
-  const std::string root = measure::MakeTempDir("msf_calibrate_");
+  const std::string root = target::MakeTempDir("msf_calibrate_");
   std::atomic<size_t> next{0};
   std::mutex mu;
   std::string first_error;
@@ -47,7 +47,7 @@ std::vector<Sample> MeasureSuite(const std::vector<Bench>& suite, const MeasureO
         const Bench& b = suite[i];
         const BenchPlan bp = PlanBench(b);
         const std::vector<int8_t> input = BenchInput(b.graph);
-        const measure::TargetRun run = measure::RunOnTarget(b.graph, bp.plan, options.target, input,
+        const target::TargetRun run = target::RunOnTarget(b.graph, bp.plan, options.target, input,
                                                             root + "/" + std::to_string(i));
         if (run.output != exec::RunReference(b.graph, input)) {
           throw Error("calibration bench " + b.name + ": output differs from the reference executor");

@@ -20,7 +20,7 @@ struct Sample {
 };
 
 // The features of a whole plan given each step's work.
-std::vector<double> PlanFeatures(const std::vector<fusion::StepWork>& work, const std::vector<fusion::StepKind>& kinds);
+std::vector<double> PlanFeatures(const std::vector<step::StepWork>& work, const std::vector<step::StepKind>& kinds);
 
 struct MeasureOptions {
   codegen::Target target = codegen::Target::kRv32imac;

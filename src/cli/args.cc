@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli/args.h"
 
-#include "core/error.h"
+#include "base/error.h"
 
 namespace msf::cli {
 

@@ -9,8 +9,8 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/format.h"
-#include "core/error.h"
-#include "core/read_file.h"
+#include "base/error.h"
+#include "base/read_file.h"
 
 namespace msf::cli {
 namespace {

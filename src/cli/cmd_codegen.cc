@@ -7,10 +7,10 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "codegen/codegen.h"
-#include "core/error.h"
-#include "core/read_file.h"
-#include "fusion/plan_json.h"
-#include "load/model_loader.h"
+#include "base/error.h"
+#include "base/read_file.h"
+#include "plan/plan_json.h"
+#include "frontend/model_loader.h"
 
 namespace msf::cli {
 namespace {
@@ -39,7 +39,7 @@ int RunCodegen(const std::vector<std::string>& argv) {
   options.plan_label = std::filesystem::path(plan_path).filename().string();
   if (auto opt = args.Get("opt")) options.optimize = codegen::ParseOptimize(*opt);
 
-  const ir::Graph g = load::LoadModel(model);
+  const ir::Graph g = frontend::LoadModel(model);
   if (auto input = args.Get("embed-input")) {
     const int64_t n = g.tensor(g.input()).NumElements();
     const std::string needs = ", the model input " + ShapeString(g.tensor(g.input()).shape) + " needs " +
@@ -49,7 +49,7 @@ int RunCodegen(const std::vector<std::string>& argv) {
       throw Error(*input + ": has " + std::to_string(options.input->size()) + " bytes" + needs);
     }
   }
-  const fusion::Plan plan = fusion::ReadPlanFile(plan_path);
+  const plan::Plan plan = plan::ReadPlanFile(plan_path);
   const codegen::Package package = codegen::Generate(g, plan, options);
   codegen::WritePackage(package, dir, inputs);
   std::printf("wrote %zu files to %s: target %s, arena %lld bytes, input %lld bytes%s, output %lld bytes\n",

@@ -6,8 +6,8 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/format.h"
-#include "load/model_loader.h"
-#include "core/error.h"
+#include "frontend/model_loader.h"
+#include "base/error.h"
 #include "ir/analysis.h"
 
 namespace msf::cli {
@@ -45,7 +45,7 @@ int RunInfo(const std::vector<std::string>& argv) {
   Args args(argv, {"json"}, {});
   if (args.positional().size() != 1) throw Error("usage: msf info MODEL [--json FILE]");
   if (auto path = args.Get("json")) CheckNotAnInput(*path, {args.positional()[0]});
-  const ir::Graph g = load::LoadModel(args.positional()[0]);
+  const ir::Graph g = frontend::LoadModel(args.positional()[0]);
   const std::vector<ir::OpFootprint> fp = ir::LayerFootprints(g);
   const ir::VanillaPeak peak = ir::ComputeVanillaPeak(g);
   const int64_t macs = ir::TotalMacs(g);

@@ -10,48 +10,50 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/format.h"
-#include "cli/fusion_options.h"
+#include "cli/planner_options.h"
+#include "plan/planner.h"
 #include "cli/latency_options.h"
-#include "cli/pareto_svg.h"
-#include "core/error.h"
-#include "fusion/solvers.h"
-#include "fusion/strategy.h"
-#include "load/model_loader.h"
+#include "report/pareto_svg.h"
+#include "base/error.h"
+#include "search/instruction_dag.h"
+#include "search/solvers.h"
+#include "search/strategy.h"
+#include "frontend/model_loader.h"
 
 namespace msf::cli {
 namespace {
 
 using json = nlohmann::ordered_json;  // keeps the field order readable
 
-int FusedSteps(const fusion::FusionDag& dag, const fusion::Setting& s) {
+int FusedSteps(const search::FusionDag& dag, const search::Setting& s) {
   int n = 0;
-  for (int32_t e : s.edges) n += dag.edges[static_cast<size_t>(e)].kind == fusion::StepKind::kFused ? 1 : 0;
+  for (int32_t e : s.edges) n += dag.edges[static_cast<size_t>(e)].kind == step::StepKind::kFused ? 1 : 0;
   return n;
 }
 
 // `dag` has the real MACs; `instructions` (if any) the predicted instructions
 // of the same edges, and `per_invoke` the model's per-inference constant.
-json PointJson(const fusion::FusionDag& dag, const fusion::FusionDag* instructions, double per_invoke,
-               const fusion::Setting& s) {
-  const fusion::Setting real = fusion::SettingOf(dag, s.edges);
+json PointJson(const search::FusionDag& dag, const search::FusionDag* instructions, double per_invoke,
+               const search::Setting& s) {
+  const search::Setting real = search::SettingOf(dag, s.edges);
   json j = {{"peak_ram_bytes", s.peak_ram_bytes}, {"peak_ram_bytes_with_io", s.peak_ram_bytes_with_io},
             {"macs", real.macs}, {"mac_overhead", real.MacOverhead(dag)},
             {"steps", s.edges.size()}, {"fused_steps", FusedSteps(dag, s)}};
   if (instructions != nullptr) {
-    const fusion::Setting predicted = fusion::SettingOf(*instructions, s.edges);
+    const search::Setting predicted = search::SettingOf(*instructions, s.edges);
     j["predicted_instructions"] = predicted.macs + std::llround(per_invoke);
     j["instruction_overhead"] = predicted.MacOverhead(*instructions);
   }
   return j;
 }
 
-void PrintRow(const std::string& label, const fusion::FusionDag& solved, const fusion::Setting& s) {
+void PrintRow(const std::string& label, const search::FusionDag& solved, const search::Setting& s) {
   std::printf("%-10s %12s %15s %9.4f %6zu %6d\n", label.c_str(), Thousands(s.peak_ram_bytes).c_str(),
               Thousands(s.macs).c_str(), s.MacOverhead(solved), s.edges.size(), FusedSteps(solved, s));
 }
 
 struct Baseline {
-  fusion::Strategy strategy;
+  search::Strategy strategy;
   std::string label;  // for the chart
 };
 
@@ -71,16 +73,16 @@ int RunPareto(const std::vector<std::string>& argv) {
   CheckOutputs(outputs, {model, args.Get("calibration").value_or("")});
   const std::string cost_model = CostModelOption(args);
   const LatencyChoice latency = LatencyOption(args, cost_model);
-  const cost::ExactOptions exact_options = ExactOptionsFrom(args);
-  const bool instructions = latency.metric == fusion::Metric::kInstructions;
+  const bool instructions = latency.metric == search::Metric::kInstructions;
   const std::string metric = instructions ? "instructions" : "MACs";
-  const ir::Graph g = load::LoadModel(model);
-  const fusion::FusionDag dag = BuildFusionDag(g, cost_model, exact_options);
-  const fusion::FusionDag solved = SolverDag(dag, latency);
-  const std::vector<fusion::Setting> front = fusion::ParetoFront(solved);
+  const ir::Graph g = frontend::LoadModel(model);
+  const plan::Planner planner(g, PlannerOptionsFrom(args, cost_model));
+  const search::FusionDag& dag = planner.dag();
+  const search::FusionDag solved = SolverDag(dag, latency);
+  const std::vector<search::Setting> front = search::ParetoFront(solved);
   // Predicted instructions of every edge, for the JSON (when a model is given).
-  std::optional<fusion::FusionDag> predicted;
-  if (latency.model) predicted = instructions ? solved : cost::InstructionDag(dag, *latency.model);
+  std::optional<search::FusionDag> predicted;
+  if (latency.model) predicted = instructions ? solved : search::InstructionDag(dag, *latency.model);
   const double per_invoke = latency.model ? latency.model->per_invoke : 0.0;
 
   std::printf("model: %s, cost model: %s, vanilla %s%s: %s\n\n", model.c_str(), cost_model.c_str(),
@@ -88,7 +90,7 @@ int RunPareto(const std::vector<std::string>& argv) {
               Thousands(solved.vanilla_macs).c_str());
   std::printf("%-10s %12s %15s %9s %6s %6s\n", "", "peak RAM B", metric.c_str(), "overhead", "steps", "fused");
   json front_json = json::array();
-  std::vector<ChartPoint> chart_front;
+  std::vector<report::ChartPoint> chart_front;
   for (size_t i = 0; i < front.size(); ++i) {
     PrintRow(i == 0 ? "front" : "", solved, front[i]);
     front_json.push_back(PointJson(dag, predicted ? &*predicted : nullptr, per_invoke, front[i]));
@@ -96,28 +98,28 @@ int RunPareto(const std::vector<std::string>& argv) {
   }
   std::printf("(%zu non-dominated settings; peak RAM without network input/output)\n\n", front.size());
 
-  const Baseline baselines[] = {{fusion::Strategy::kLayer, "layer-by-layer"},
-                                {fusion::Strategy::kMcunetV2, "MCUNetV2-style"},
-                                {fusion::Strategy::kStreamNet, "StreamNet-style"}};
+  const Baseline baselines[] = {{search::Strategy::kLayer, "layer-by-layer"},
+                                {search::Strategy::kMcunetV2, "MCUNetV2-style"},
+                                {search::Strategy::kStreamNet, "StreamNet-style"}};
   json baselines_json = json::array(), unavailable = json::array();
-  std::vector<ChartBaseline> chart_baselines;
+  std::vector<report::ChartBaseline> chart_baselines;
   std::vector<std::string> notes, chart_notes;
   for (const Baseline& b : baselines) {
-    const std::string name = fusion::StrategyName(b.strategy);
-    std::optional<fusion::FusionDag> restricted;
+    const std::string name = search::StrategyName(b.strategy);
+    std::optional<search::FusionDag> restricted;
     try {
-      restricted = fusion::Restrict(dag, b.strategy);
+      restricted = planner.DagFor(b.strategy);
     } catch (const Error& e) {
       notes.push_back(name + ": not available (" + e.what() + ")");
       chart_notes.push_back(b.label + ": not available with the " + cost_model + " cost model");
       unavailable.push_back({{"strategy", name}, {"reason", e.what()}});
       continue;
     }
-    const fusion::FusionDag restricted_solved = SolverDag(*restricted, latency);
-    const fusion::Setting s = fusion::SolveMinRam(restricted_solved);
+    const search::FusionDag restricted_solved = SolverDag(*restricted, latency);
+    const search::Setting s = search::SolveMinRam(restricted_solved);
     PrintRow(name, restricted_solved, s);
-    const std::optional<fusion::FusionDag> restricted_predicted =
-        latency.model ? std::optional(cost::InstructionDag(*restricted, *latency.model)) : std::nullopt;
+    const std::optional<search::FusionDag> restricted_predicted =
+        latency.model ? std::optional(search::InstructionDag(*restricted, *latency.model)) : std::nullopt;
     json j = PointJson(*restricted, restricted_predicted ? &*restricted_predicted : nullptr, per_invoke, s);
     j["strategy"] = name;
     baselines_json.push_back(j);
@@ -131,7 +133,7 @@ int RunPareto(const std::vector<std::string>& argv) {
               {"vanilla_macs", dag.vanilla_macs}};
     if (latency.model) {
       j["target"] = latency.model->target;
-      j["vanilla_predicted_instructions"] = cost::RoundPrediction(cost::PredictVanilla(g, *latency.model));
+      j["vanilla_predicted_instructions"] = planner.VanillaInstructions(*latency.model);
     }
     j["front"] = front_json;
     j["baselines"] = baselines_json;
@@ -142,9 +144,9 @@ int RunPareto(const std::vector<std::string>& argv) {
     const std::string title = g.name + ": peak RAM vs " +
                               (instructions ? "predicted " + latency.model->target + " instructions" : "MACs") + " (" +
                               cost_model + " cost model)";
-    ChartOptions chart;
+    report::ChartOptions chart;
     if (instructions) chart.y_label = "instruction overhead (x vanilla, predicted)";
-    WriteTextFile(*path, ParetoSvg(title, chart_front, chart_baselines, chart_notes, chart));
+    WriteTextFile(*path, report::ParetoSvg(title, chart_front, chart_baselines, chart_notes, chart));
   }
   return 0;
 }

@@ -8,17 +8,14 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/format.h"
-#include "cli/fusion_options.h"
+#include "cli/planner_options.h"
 #include "cli/latency_options.h"
-#include "calib/bench_suite.h"
-#include "core/error.h"
-#include "fusion/budget_parse.h"
-#include "fusion/plan_json.h"
-#include "fusion/solvers.h"
-#include "fusion/strategy.h"
-#include "load/model_loader.h"
-#include "plan/arena_choice.h"
-#include "plan/arena_plan.h"
+#include "base/error.h"
+#include "cli/budget_parse.h"
+#include "plan/plan_json.h"
+#include "plan/planner.h"
+#include "search/strategy.h"
+#include "frontend/model_loader.h"
 
 namespace msf::cli {
 namespace {
@@ -28,43 +25,43 @@ const std::string kPlanUsage = std::string(
     "[--strategy msf|layer|mcunetv2|streamnet] [--cost-model exact|paper] [--json PLAN.json] ") + kWorkLimitUsage +
     " " + kLatencyUsage;
 
-fusion::Objective ObjectiveOption(const Args& args) {
+search::Objective ObjectiveOption(const Args& args) {
   const auto budget = args.Get("ram-budget");
   const auto overhead = args.Get("max-overhead");
   const int given = (budget ? 1 : 0) + (overhead ? 1 : 0) + (args.Has("min-ram") ? 1 : 0);
   if (given != 1) {
     throw Error("choose exactly one objective: --ram-budget B, --max-overhead F or --min-ram");
   }
-  fusion::Objective o;
+  search::Objective o;
   if (budget) {
-    o.kind = fusion::Objective::Kind::kRamBudget;
-    o.ram_budget = fusion::ParseRamBudget(*budget);
+    o.kind = search::Objective::Kind::kRamBudget;
+    o.ram_budget = cli::ParseRamBudget(*budget);
   } else if (overhead) {
-    o.kind = fusion::Objective::Kind::kMaxOverhead;
-    o.max_overhead = fusion::ParseMaxOverhead(*overhead);
+    o.kind = search::Objective::Kind::kMaxOverhead;
+    o.max_overhead = cli::ParseMaxOverhead(*overhead);
   }
   return o;
 }
 
-std::string ObjectiveText(const fusion::Objective& o, fusion::Metric metric, const std::string& target) {
-  const bool instructions = metric == fusion::Metric::kInstructions;
+std::string ObjectiveText(const search::Objective& o, search::Metric metric, const std::string& target) {
+  const bool instructions = metric == search::Metric::kInstructions;
   const std::string what = instructions ? "predicted " + target + " instructions" : "MACs";
   switch (o.kind) {
-    case fusion::Objective::Kind::kRamBudget:
+    case search::Objective::Kind::kRamBudget:
       return "fewest " + what + " with peak RAM <= " + Thousands(o.ram_budget) + " bytes";
-    case fusion::Objective::Kind::kMaxOverhead: {
+    case search::Objective::Kind::kMaxOverhead: {
       if (std::isinf(o.max_overhead)) return "lowest peak RAM, any " + std::string(instructions ? "instruction" : "MAC") + " overhead";
       char buf[64];
       std::snprintf(buf, sizeof buf, " <= %g x vanilla", o.max_overhead);
       return "lowest peak RAM with " + what + buf;
     }
-    case fusion::Objective::Kind::kMinRam: break;
+    case search::Objective::Kind::kMinRam: break;
   }
   return "lowest peak RAM";
 }
 
 // `vanilla_instructions`: predicted for layer-by-layer execution (when predicted).
-void PrintPlan(const fusion::Plan& p, int64_t vanilla_instructions) {
+void PrintPlan(const plan::Plan& p, int64_t vanilla_instructions) {
   const bool predicted = p.predicted_instructions >= 0;
   std::printf("model: %s\nstrategy: %s, cost model: %s\nobjective: %s\n\n", p.model.c_str(), p.strategy.c_str(),
               p.cost_model.c_str(), ObjectiveText(p.objective, p.metric, p.metric_target).c_str());
@@ -72,17 +69,17 @@ void PrintPlan(const fusion::Plan& p, int64_t vanilla_instructions) {
               "MACs", predicted ? "    instructions" : "");
   int fused = 0;
   for (size_t i = 0; i < p.steps.size(); ++i) {
-    const fusion::PlanStep& s = p.steps[i];
-    const bool is_fused = s.kind == fusion::StepKind::kFused;
+    const plan::PlanStep& s = p.steps[i];
+    const bool is_fused = s.kind == step::StepKind::kFused;
     fused += is_fused ? 1 : 0;
-    const std::string ops = s.first_op == s.last_op ? std::to_string(s.first_op)
-                                                    : std::to_string(s.first_op) + "-" + std::to_string(s.last_op);
+    const std::string ops = s.to == s.from + 1 ? std::to_string(s.from)
+                                                    : std::to_string(s.from) + "-" + std::to_string(s.to - 1);
     const std::string patch = is_fused ? std::to_string(s.patch_h) + "x" + std::to_string(s.patch_w) : "-";
     const std::string instructions = predicted ? "  " + std::string(14 - std::min<size_t>(14, Thousands(s.predicted_instructions).size()), ' ') +
                                                      Thousands(s.predicted_instructions)
                                                : "";
     std::printf("%5zu  %-9s  %-5s  %-9s  %-5s  %12s  %14s%s%s\n", i, ops.c_str(), is_fused ? "fused" : "layer",
-                is_fused ? fusion::VariantName(s.variant) : "-", patch.c_str(), Thousands(s.ram_bytes).c_str(),
+                is_fused ? step::VariantName(s.variant) : "-", patch.c_str(), Thousands(s.ram_bytes).c_str(),
                 Thousands(s.macs).c_str(), instructions.c_str(), s.ram_bytes == p.peak_ram_bytes ? "  <- peak" : "");
   }
   std::printf("\npeak RAM: %s bytes (network input/output not counted; %s bytes with them)\n",
@@ -112,41 +109,23 @@ int RunPlan(const std::vector<std::string>& argv) {
   if (auto path = args.Get("json")) {
     CheckNotAnInput(*path, {args.positional()[0], args.Get("calibration").value_or("")});
   }
-  const fusion::Objective objective = ObjectiveOption(args);
-  const fusion::Strategy strategy = fusion::ParseStrategy(args.Get("strategy").value_or("msf"));
+  const search::Objective objective = ObjectiveOption(args);
+  const search::Strategy strategy = search::ParseStrategy(args.Get("strategy").value_or("msf"));
   const std::string cost_model = CostModelOption(args);
   const LatencyChoice latency = LatencyOption(args, cost_model);
-  const cost::ExactOptions exact_options = ExactOptionsFrom(args);
 
   const std::string& model = args.positional()[0];
-  const ir::Graph g = load::LoadModel(model);
-  const fusion::FusionDag dag = fusion::Restrict(BuildFusionDag(g, cost_model, exact_options), strategy);
-  fusion::Plan plan;
-  if (cost_model == "exact") {
-    // Judge RAM by the static arena the executor will really allocate; solve
-    // on MACs or predicted instructions, report real MACs either way.
-    const plan::ArenaChoice choice = plan::SolveForArena(g, SolverDag(dag, latency), objective);
-    const fusion::Setting setting = fusion::SettingOf(dag, choice.setting.edges);
-    plan = fusion::MakePlan(dag, setting);
-    plan.arena_bytes = choice.arena_bytes;
-    if (latency.model) {
-      std::vector<fusion::StepWork> work;
-      for (int32_t e : setting.edges) work.push_back(dag.edges[static_cast<size_t>(e)].work);
-      cost::PredictPlan(&plan, work, *latency.model);
-    }
-  } else {
-    plan = fusion::MakePlan(dag, fusion::SolveObjective(dag, objective));
-    plan.arena_bytes = plan::PlanArena(g, plan).arena_bytes;  // the paper's blocks under msf's executor
-    if (latency.model) cost::PredictPlan(&plan, calib::PlanWork(g, plan), *latency.model);
-  }
+  const ir::Graph g = frontend::LoadModel(model);
+  const plan::Planner planner(g, PlannerOptionsFrom(args, cost_model));
+  plan::PlanRequest request;
+  request.objective = objective;
+  request.strategy = strategy;
+  request.metric = latency.metric;
+  request.latency = latency.model ? &*latency.model : nullptr;
+  plan::Plan plan = planner.Solve(request);
   plan.model = model;
-  plan.strategy = fusion::StrategyName(strategy);
-  plan.cost_model = cost_model;
-  plan.objective = objective;
-  plan.metric = latency.metric;
-  if (latency.metric == fusion::Metric::kInstructions) plan.metric_target = latency.model->target;
-  PrintPlan(plan, latency.model ? cost::RoundPrediction(cost::PredictVanilla(g, *latency.model)) : 0);
-  if (auto path = args.Get("json")) fusion::WritePlanFile(*path, plan);
+  PrintPlan(plan, latency.model ? planner.VanillaInstructions(*latency.model) : 0);
+  if (auto path = args.Get("json")) plan::WritePlanFile(*path, plan);
   return 0;
 }
 

@@ -7,14 +7,14 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/format.h"
-#include "load/model_loader.h"
-#include "core/atomic_write.h"
-#include "core/error.h"
-#include "core/read_file.h"
+#include "frontend/model_loader.h"
+#include "base/atomic_write.h"
+#include "base/error.h"
+#include "base/read_file.h"
 #include "exec/fused_executor.h"
 #include "exec/reference_executor.h"
-#include "fusion/budget_parse.h"
-#include "fusion/plan_json.h"
+#include "cli/budget_parse.h"
+#include "plan/plan_json.h"
 #include <nlohmann/json.hpp>
 
 namespace msf::cli {
@@ -48,7 +48,7 @@ int RunRun(const std::vector<std::string>& argv) {
     if (auto json = args.Get("json")) outputs.push_back(*json);
     CheckOutputs(outputs, inputs);
   }
-  const ir::Graph g = load::LoadModel(args.positional()[0]);
+  const ir::Graph g = frontend::LoadModel(args.positional()[0]);
   const std::string out_path = args.Require("output");
   const int64_t expected = g.tensor(g.input()).NumElements();
   const std::string needs = ", the model input " + ShapeString(g.tensor(g.input()).shape) + " needs " +
@@ -67,9 +67,9 @@ int RunRun(const std::vector<std::string>& argv) {
     PrintOutput(g, output);
     return 0;
   }
-  const fusion::Plan plan = fusion::ReadPlanFile(*args.Get("plan"));
+  const plan::Plan plan = plan::ReadPlanFile(*args.Get("plan"));
   exec::RunOptions options;
-  if (auto limit = args.Get("ram-limit")) options.ram_limit = fusion::ParseRamBudget(*limit);
+  if (auto limit = args.Get("ram-limit")) options.ram_limit = cli::ParseRamBudget(*limit);
   const exec::PlanRun run = exec::RunPlan(g, plan, input, options);
   const bool ram_ok = run.measured_peak_bytes == run.planned_arena_bytes && run.guards_intact;
   bool exact = true;

@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "base/text_format.h"
+
 namespace msf::cli {
 
-std::string ShapeString(const std::vector<int32_t>& shape);  // "1x80x80x3"
-std::string Thousands(int64_t v);                            // "18,909,490"
 // Writes `text` to `path` (whole or not at all); throws msf::Error on failure.
 void WriteTextFile(const std::string& path, const std::string& text);
 // Throws msf::Error if `output` names the same file as one of `inputs` (same

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "cli/latency_options.h"
 
-#include "core/error.h"
+#include "base/error.h"
+#include "search/instruction_dag.h"
 
 namespace msf::cli {
 
@@ -9,7 +10,7 @@ LatencyChoice LatencyOption(const Args& args, const std::string& cost_model) {
   LatencyChoice c;
   const std::string objective = args.Get("objective").value_or("macs");
   if (objective == "instructions") {
-    c.metric = fusion::Metric::kInstructions;
+    c.metric = search::Metric::kInstructions;
   } else if (objective != "macs") {
     throw Error("unknown objective '" + objective + "' (expected macs or instructions)");
   }
@@ -22,7 +23,7 @@ LatencyChoice LatencyOption(const Args& args, const std::string& cost_model) {
   } else if (target) {
     c.model = cost::BuiltinLatencyModel(*target);
   }
-  if (c.metric == fusion::Metric::kInstructions) {
+  if (c.metric == search::Metric::kInstructions) {
     if (!c.model) throw Error("--objective instructions needs --target cortex-m4|cortex-m7|rv32imac");
     if (cost_model != "exact") {
       throw Error("--objective instructions needs the exact cost model (the paper's edges carry no kernel work)");
@@ -31,9 +32,9 @@ LatencyChoice LatencyOption(const Args& args, const std::string& cost_model) {
   return c;
 }
 
-fusion::FusionDag SolverDag(const fusion::FusionDag& dag, const LatencyChoice& latency) {
-  if (latency.metric == fusion::Metric::kMacs) return dag;
-  return cost::InstructionDag(dag, *latency.model);
+search::FusionDag SolverDag(const search::FusionDag& dag, const LatencyChoice& latency) {
+  if (latency.metric == search::Metric::kMacs) return dag;
+  return search::InstructionDag(dag, *latency.model);
 }
 
 }  // namespace msf::cli

@@ -8,13 +8,13 @@
 
 #include "cli/args.h"
 #include "cost/latency_model.h"
-#include "fusion/dag.h"
-#include "fusion/plan_json.h"
+#include "search/dag.h"
+#include "plan/plan_json.h"
 
 namespace msf::cli {
 
 struct LatencyChoice {
-  fusion::Metric metric = fusion::Metric::kMacs;
+  search::Metric metric = search::Metric::kMacs;
   std::optional<cost::LatencyModel> model;  // set when a target or calibration is given
 };
 
@@ -26,6 +26,6 @@ inline constexpr const char* kLatencyUsage =
 LatencyChoice LatencyOption(const Args& args, const std::string& cost_model);
 
 // The DAG the solvers minimise over: `dag`, or its predicted-instruction copy.
-fusion::FusionDag SolverDag(const fusion::FusionDag& dag, const LatencyChoice& latency);
+search::FusionDag SolverDag(const search::FusionDag& dag, const LatencyChoice& latency);
 
 }  // namespace msf::cli

@@ -12,9 +12,9 @@
 
 #include "codegen/c_writer.h"
 #include "codegen/embedded_files.h"
-#include "core/atomic_write.h"
-#include "core/error.h"
-#include "core/read_file.h"
+#include "base/atomic_write.h"
+#include "base/error.h"
+#include "base/read_file.h"
 #include "plan/device_plan.h"
 
 namespace msf::codegen {
@@ -666,7 +666,7 @@ const std::vector<Target>& AllTargets() {
   return all;
 }
 
-Package Generate(const ir::Graph& g, const fusion::Plan& plan, const Options& options) {
+Package Generate(const ir::Graph& g, const plan::Plan& plan, const Options& options) {
   const plan::DevicePlan dp(g, plan);
   const ir::Tensor& in = g.tensor(g.input());
   const ir::Tensor& out = g.tensor(g.output());

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fusion/plan_json.h"
+#include "plan/plan_json.h"
 #include "ir/graph.h"
 
 namespace msf::codegen {
@@ -56,7 +56,7 @@ struct Package {
 
 // Builds the package in memory. Throws msf::Error if the plan does not fit
 // the graph or the embedded input has the wrong size.
-Package Generate(const ir::Graph& g, const fusion::Plan& plan, const Options& options);
+Package Generate(const ir::Graph& g, const plan::Plan& plan, const Options& options);
 
 // Writes the package to `dir` as a whole: every file goes into a fresh
 // temporary directory beside `dir`, which then takes its place in one step.

@@ -9,10 +9,10 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
-#include "core/error.h"
-#include "core/read_file.h"
+#include "base/error.h"
+#include "base/read_file.h"
 #include "cost/embedded_calibrations.h"
-#include "cost/step_memory.h"
+#include "step/step_memory.h"
 
 namespace msf::cost {
 namespace {
@@ -20,7 +20,7 @@ namespace {
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-constexpr const char* kFamilies[fusion::kWorkKinds] = {
+constexpr const char* kFamilies[step::kWorkKinds] = {
     "patch_loop", "conv", "depthwise", "avgpool", "maxpool", "pad", "add",
     "requantize", "fully_connected", "mean", "softmax", "copy", "depthwise_general"};
 
@@ -30,7 +30,7 @@ constexpr const char* kFields[] = {"per_mac",  "per_tap",   "per_tap_row",      
                                    "per_call", "per_pixel", "per_border_pixel", "per_tail_elem"};
 constexpr size_t kPerKernel = std::size(kFields);
 constexpr size_t kFixed = 4;
-constexpr size_t kNumFeatures = kFixed + kPerKernel * (fusion::kWorkKinds - 1);
+constexpr size_t kNumFeatures = kFixed + kPerKernel * (step::kWorkKinds - 1);
 
 double& Field(KernelCost& kc, size_t f) {
   double* fields[] = {&kc.per_mac,  &kc.per_tap,   &kc.per_tap_row,      &kc.per_out_byte,
@@ -60,10 +60,10 @@ const json& Object(const json& obj, const char* key, const std::string& where) {
 }  // namespace
 
 const char* KernelFamilyName(int kind) {
-  return kind >= 0 && kind < fusion::kWorkKinds ? kFamilies[kind] : "?";
+  return kind >= 0 && kind < step::kWorkKinds ? kFamilies[kind] : "?";
 }
 
-double LatencyModel::PredictStep(const fusion::StepWork& work, fusion::StepKind kind) const {
+double LatencyModel::PredictStep(const step::StepWork& work, step::StepKind kind) const {
   const std::vector<double> f = StepFeatures(work, kind);
   const std::vector<double> c = Coefficients();
   double sum = 0;
@@ -73,7 +73,7 @@ double LatencyModel::PredictStep(const fusion::StepWork& work, fusion::StepKind 
 
 std::vector<std::string> LatencyModel::FeatureNames() {
   std::vector<std::string> names = {"per_invoke", "per_step.layer", "per_step.fused", "patch_loop.per_iteration"};
-  for (int k = 1; k < fusion::kWorkKinds; ++k) {
+  for (int k = 1; k < step::kWorkKinds; ++k) {
     for (const char* field : kFields) names.push_back(std::string(kFamilies[k]) + "." + field);
   }
   return names;
@@ -81,7 +81,7 @@ std::vector<std::string> LatencyModel::FeatureNames() {
 
 std::vector<double> LatencyModel::Coefficients() const {
   std::vector<double> c = {per_invoke, per_layer_step, per_fused_step, per_iteration};
-  for (int k = 1; k < fusion::kWorkKinds; ++k) {
+  for (int k = 1; k < step::kWorkKinds; ++k) {
     KernelCost kc = kernel[static_cast<size_t>(k)];
     for (size_t f = 0; f < kPerKernel; ++f) c.push_back(Field(kc, f));
   }
@@ -91,18 +91,18 @@ std::vector<double> LatencyModel::Coefficients() const {
 void LatencyModel::SetCoefficients(const std::vector<double>& c) {
   if (c.size() != kNumFeatures) throw Error("internal: latency model needs " + std::to_string(kNumFeatures) + " coefficients");
   per_invoke = c[0], per_layer_step = c[1], per_fused_step = c[2], per_iteration = c[3];
-  for (int k = 1; k < fusion::kWorkKinds; ++k) {
+  for (int k = 1; k < step::kWorkKinds; ++k) {
     for (size_t f = 0; f < kPerKernel; ++f) Field(kernel[static_cast<size_t>(k)], f) = c[kFixed + kPerKernel * (k - 1) + f];
   }
 }
 
 size_t InvokeFeature() { return 0; }
 
-std::vector<double> StepFeatures(const fusion::StepWork& work, fusion::StepKind kind) {
+std::vector<double> StepFeatures(const step::StepWork& work, step::StepKind kind) {
   std::vector<double> f(kNumFeatures, 0.0);
-  f[kind == fusion::StepKind::kLayer ? 1 : 2] = 1;
+  f[kind == step::StepKind::kLayer ? 1 : 2] = 1;
   f[3] = static_cast<double>(work.calls[0]);
-  for (int k = 1; k < fusion::kWorkKinds; ++k) {
+  for (int k = 1; k < step::kWorkKinds; ++k) {
     const size_t i = kFixed + kPerKernel * static_cast<size_t>(k - 1), kk = static_cast<size_t>(k);
     f[i] = static_cast<double>(work.executed_macs[kk]);
     f[i + 1] = static_cast<double>(work.taps[kk]);
@@ -118,7 +118,7 @@ std::vector<double> StepFeatures(const fusion::StepWork& work, fusion::StepKind 
 
 std::string LatencyModelToJson(const LatencyModel& m) {
   ordered_json kernels = ordered_json::object();
-  for (int k = 1; k < fusion::kWorkKinds; ++k) {
+  for (int k = 1; k < step::kWorkKinds; ++k) {
     KernelCost kc = m.kernel[static_cast<size_t>(k)];
     ordered_json fields = ordered_json::object();
     for (size_t f = 0; f < kPerKernel; ++f) fields[kFields[f]] = Field(kc, f);
@@ -155,14 +155,14 @@ LatencyModel LatencyModelFromJson(std::string_view text) {
   m.per_fused_step = Coefficient(step, "fused", "per_step");
   m.per_iteration = Coefficient(Object(j, "patch_loop", "model"), "per_iteration", "patch_loop");
   const json& kernels = Object(j, "kernels", "model");
-  for (int k = 1; k < fusion::kWorkKinds; ++k) {
+  for (int k = 1; k < step::kWorkKinds; ++k) {
     const std::string where = std::string("kernels.") + kFamilies[k];
     const json& kc = Object(kernels, kFamilies[k], "kernels");
     for (size_t f = 0; f < kPerKernel; ++f) Field(m.kernel[static_cast<size_t>(k)], f) = Coefficient(kc, kFields[f], where);
   }
   for (auto it = kernels.begin(); it != kernels.end(); ++it) {
     bool known = false;
-    for (int k = 1; k < fusion::kWorkKinds; ++k) known = known || it.key() == kFamilies[k];
+    for (int k = 1; k < step::kWorkKinds; ++k) known = known || it.key() == kFamilies[k];
     if (!known) Bad("unknown kernel family \"" + it.key() + "\"");
   }
   return m;
@@ -200,38 +200,14 @@ int64_t RoundPrediction(double instructions, int64_t cap) {
   return std::min<int64_t>(std::llround(instructions), cap);
 }
 
-fusion::FusionDag InstructionDag(const fusion::FusionDag& dag, const LatencyModel& m) {
-  fusion::FusionDag out = dag;
-  out.vanilla_macs = 0;
-  // A path has at most num_nodes - 1 edges, the layer edges sum to vanilla.
-  const int64_t cap = INT64_MAX / 2 / (std::max<int64_t>(out.num_nodes, 1) + 1);
-  for (fusion::Edge& e : out.edges) {
-    e.macs = RoundPrediction(m.PredictStep(e), cap);
-    if (e.kind == fusion::StepKind::kLayer) out.vanilla_macs += e.macs;
-  }
-  return out;
-}
-
 double PredictVanilla(const ir::Graph& g, const LatencyModel& m) {
-  const GraphLiveness live = ComputeLiveness(g);
+  const step::GraphLiveness live = step::ComputeLiveness(g);
   double total = m.per_invoke;
   for (int32_t i = 0; i < static_cast<int32_t>(g.ops.size()); ++i) {
-    const StepSpec layer{i, i + 1, fusion::StepKind::kLayer, fusion::Variant::kNone, 0, 0};
-    total += m.PredictStep(StepWorkOf(g, live, *DescribeStep(g, live, layer), layer), fusion::StepKind::kLayer);
+    const step::StepSpec layer{i, i + 1, step::StepKind::kLayer, step::Variant::kNone, 0, 0};
+    total += m.PredictStep(step::StepWorkOf(g, live, *step::DescribeStep(g, live, layer), layer), step::StepKind::kLayer);
   }
   return total;
-}
-
-void PredictPlan(fusion::Plan* plan, const std::vector<fusion::StepWork>& work, const LatencyModel& m) {
-  if (work.size() != plan->steps.size()) throw Error("internal: one work record per plan step expected");
-  double total = m.per_invoke;
-  for (size_t i = 0; i < work.size(); ++i) {
-    const double step = m.PredictStep(work[i], plan->steps[i].kind);
-    plan->steps[i].predicted_instructions = RoundPrediction(step);
-    total += step;
-  }
-  plan->predicted_instructions = RoundPrediction(total);
-  plan->predicted_target = m.target;
 }
 
 }  // namespace msf::cost

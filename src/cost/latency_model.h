@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // A per-target linear latency model: the instructions one plan step executes
-// on the target, predicted from the step's work (fusion::StepWork, counted
+// on the target, predicted from the step's work (step::StepWork, counted
 // from the same schedule the runtime executes):
 //
 //   step = per_step[layer|fused] + per_iteration * patch-loop iterations
@@ -26,8 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fusion/dag.h"
-#include "fusion/plan_json.h"
+#include "step/step.h"
 #include "ir/graph.h"
 
 namespace msf::cost {
@@ -42,11 +41,10 @@ struct LatencyModel {
   double per_invoke = 0;                             // msf_model_invoke + msf_run_plan entry
   double per_layer_step = 0, per_fused_step = 0;     // fixed cost of a step
   double per_iteration = 0;                          // one patch-loop iteration (an op on one patch/cell)
-  std::array<KernelCost, fusion::kWorkKinds> kernel{};  // index = work kind (msf_kernel_kind; 0 unused)
+  std::array<KernelCost, step::kWorkKinds> kernel{};  // index = work kind (msf_kernel_kind; 0 unused)
   std::string note;                                  // provenance: how it was made, fit quality
 
-  double PredictStep(const fusion::StepWork& work, fusion::StepKind kind) const;
-  double PredictStep(const fusion::Edge& e) const { return PredictStep(e.work, e.kind); }
+  double PredictStep(const step::StepWork& work, step::StepKind kind) const;
 
   // The model as a flat vector of coefficients, in FeatureNames() order; a
   // step's (or plan's) prediction is the dot product with its Features().
@@ -56,7 +54,7 @@ struct LatencyModel {
 };
 
 // Features of one step (per_invoke's entry is 0: add it once per plan).
-std::vector<double> StepFeatures(const fusion::StepWork& work, fusion::StepKind kind);
+std::vector<double> StepFeatures(const step::StepWork& work, step::StepKind kind);
 // Index of per_invoke in the feature vector.
 size_t InvokeFeature();
 
@@ -82,19 +80,9 @@ LatencyModel BuiltinLatencyModel(const std::string& target);
 // large coefficients never overflow an int64.
 int64_t RoundPrediction(double instructions, int64_t cap = INT64_MAX / 2);
 
-// A copy of `dag` whose `macs` hold predicted instructions (rounded, each
-// saturating at INT64_MAX / 2 / (nodes + 1) so any path's sum fits), so the
-// MAC solvers minimise instructions; vanilla_macs becomes the predicted
-// instructions of layer-by-layer execution, so an overhead bound F means
-// instructions <= F x vanilla instructions. `per_invoke` is left out (a
-// constant of every plan).
-fusion::FusionDag InstructionDag(const fusion::FusionDag& dag, const LatencyModel& m);
 
 // Predicted instructions of layer-by-layer execution of `g` (per_invoke included).
 double PredictVanilla(const ir::Graph& g, const LatencyModel& m);
 
-// Fills the plan's predicted instructions (per step and in total, per_invoke
-// included) from each step's work (`work[i]` for plan.steps[i]).
-void PredictPlan(fusion::Plan* plan, const std::vector<fusion::StepWork>& work, const LatencyModel& m);
 
 }  // namespace msf::cost

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "core/error.h"
+#include "base/error.h"
 
 namespace msf::cost {
 namespace {
@@ -166,33 +166,5 @@ PaperBlockCost PaperBlock(const std::vector<PaperLayer>& layers, int32_t first, 
   }
   return c;
 }
-
-fusion::FusionDag BuildPaperDag(const std::vector<PaperLayer>& layers) {
-  fusion::FusionDag dag;
-  const int32_t n = static_cast<int32_t>(layers.size());
-  dag.num_nodes = n + 1;
-  for (const PaperLayer& l : layers) dag.vanilla_macs += l.VanillaMacs();
-  for (int32_t i = 0; i < n; ++i) {
-    for (int32_t j = i; j < n; ++j) {
-      const PaperBlockCost c = PaperBlock(layers, i, j);
-      if (!c.feasible) continue;
-      fusion::Edge e;
-      e.from = i;
-      e.to = j + 1;
-      if (i < j) {
-        e.kind = fusion::StepKind::kFused;
-        e.variant = fusion::Variant::kHCache;
-        e.patch_h = e.patch_w = 1;
-      }
-      e.ram_bytes = c.ram_bytes;
-      e.ram_bytes_with_io = c.ram_bytes_with_io;
-      e.macs = c.macs;
-      dag.edges.push_back(e);
-    }
-  }
-  return dag;
-}
-
-fusion::FusionDag BuildPaperDag(const ir::Graph& g) { return BuildPaperDag(PaperLayers(g)); }
 
 }  // namespace msf::cost

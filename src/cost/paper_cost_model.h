@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "fusion/dag.h"
 #include "ir/graph.h"
 
 namespace msf::cost {
@@ -54,10 +53,7 @@ struct PaperBlockCost {
 // pixel at a time with per-layer column caches.
 PaperBlockCost PaperBlock(const std::vector<PaperLayer>& layers, int32_t first, int32_t last);
 
-// The paper's DAG: one kLayer edge per op and one kFused/kHCache 1x1 edge per
-// feasible block of two or more ops. Throws msf::Error if `g` is not a plain
-// chain ("--cost-model paper needs a plain conv chain ...").
-fusion::FusionDag BuildPaperDag(const ir::Graph& g);
-fusion::FusionDag BuildPaperDag(const std::vector<PaperLayer>& layers);
+// PaperLayers throws msf::Error if `g` is not a plain chain ("--cost-model
+// paper needs a plain conv chain ..."); search::BuildPaperDag builds the DAG.
 
 }  // namespace msf::cost

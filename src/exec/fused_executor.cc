@@ -4,7 +4,7 @@
 #include <cstring>
 #include <string>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "msf_rt/msf_plan.h"
 #include "plan/device_plan.h"
 
@@ -55,7 +55,7 @@ ArenaMeasurement MeasureRun(const msf_plan& rt, int64_t arena_bytes, const std::
   return {std::max(a.high_water, b.high_water), true};
 }
 
-PlanRun RunPlan(const ir::Graph& g, const fusion::Plan& plan, const std::vector<int8_t>& input,
+PlanRun RunPlan(const ir::Graph& g, const plan::Plan& plan, const std::vector<int8_t>& input,
                 const RunOptions& options) {
   const plan::DevicePlan device(g, plan);
   PlanRun run;

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "fusion/plan_json.h"
+#include "plan/plan_json.h"
 #include "ir/graph.h"
 #include "msf_rt/msf_plan.h"
 
@@ -35,7 +35,7 @@ struct ArenaMeasurement {
 ArenaMeasurement MeasureRun(const msf_plan& rt, int64_t arena_bytes, const std::vector<int8_t>& input,
                             std::vector<int8_t>* output);
 
-PlanRun RunPlan(const ir::Graph& g, const fusion::Plan& plan, const std::vector<int8_t>& input,
+PlanRun RunPlan(const ir::Graph& g, const plan::Plan& plan, const std::vector<int8_t>& input,
                 const RunOptions& options = {});
 
 }  // namespace msf::exec

@@ -3,15 +3,15 @@
 
 #include <cstring>
 
-#include "core/error.h"
-#include "quant/quantize_multiplier.h"
-#include "quant/runtime_params.h"
+#include "base/error.h"
+#include "lower/quantize_multiplier.h"
+#include "lower/runtime_params.h"
 
 namespace msf::lower {
 namespace {
 
 void ActivationRange(ir::Activation act, const ir::Tensor& out, int32_t* lo, int32_t* hi) {
-  quant::CalculateActivationRangeQuantized(act, out.quant.Scale(), out.quant.ZeroPoint(), lo, hi);
+  lower::CalculateActivationRangeQuantized(act, out.quant.Scale(), out.quant.ZeroPoint(), lo, hi);
 }
 
 // Per-channel multipliers: effective scale = in_scale * w_scale[c] / out_scale.
@@ -23,7 +23,7 @@ void ChannelMultipliers(const ir::Tensor& in, const ir::Tensor& w, const ir::Ten
   for (size_t c = 0; c < n; ++c) {
     const double effective = static_cast<double>(in.quant.Scale()) * static_cast<double>(w.quant.Scale(c)) /
                              static_cast<double>(out.quant.Scale());
-    quant::QuantizeMultiplier(effective, &l->multipliers[c], &l->shifts[c]);
+    lower::QuantizeMultiplier(effective, &l->multipliers[c], &l->shifts[c]);
   }
 }
 
@@ -97,7 +97,7 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
       const ir::Tensor& in2 = g.tensor(op.input(1));
       int32_t lo, hi;
       ActivationRange(std::get<ir::AddAttrs>(op.attrs).act, out, &lo, &hi);
-      l.add = quant::MakeAddParams(in.quant.Scale(), in.quant.ZeroPoint(), in2.quant.Scale(),
+      l.add = lower::MakeAddParams(in.quant.Scale(), in.quant.ZeroPoint(), in2.quant.Scale(),
                                    in2.quant.ZeroPoint(), out.quant.Scale(), out.quant.ZeroPoint(), lo, hi);
       break;
     }
@@ -114,17 +114,17 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
       break;
     }
     case ir::OpKind::kMean:
-      l.mean = quant::MakeMeanParams(in.quant.Scale(), in.quant.ZeroPoint(), out.quant.Scale(),
+      l.mean = lower::MakeMeanParams(in.quant.Scale(), in.quant.ZeroPoint(), out.quant.Scale(),
                                      out.quant.ZeroPoint(), in.H(), in.W(), in.C());
       break;
     case ir::OpKind::kSoftmax: {
       const int32_t depth = in.shape.empty() ? 1 : in.shape.back();
-      l.softmax = quant::MakeSoftmaxParams(std::get<ir::SoftmaxAttrs>(op.attrs).beta, in.quant.Scale(),
+      l.softmax = lower::MakeSoftmaxParams(std::get<ir::SoftmaxAttrs>(op.attrs).beta, in.quant.Scale(),
                                            static_cast<int32_t>(in.NumElements() / depth), depth);
       break;
     }
     case ir::OpKind::kQuantize:
-      l.requantize = quant::MakeRequantizeParams(in.quant.Scale(), in.quant.ZeroPoint(), out.quant.Scale(),
+      l.requantize = lower::MakeRequantizeParams(in.quant.Scale(), in.quant.ZeroPoint(), out.quant.Scale(),
                                                  out.quant.ZeroPoint());
       break;
     case ir::OpKind::kReshape:

@@ -6,23 +6,19 @@
 #include <numeric>
 #include <string>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "msf_rt/msf_plan.h"
 
 namespace msf::plan {
 namespace {
 
-bool IsNetworkIo(const ir::Graph& g, const cost::GraphLiveness& live, ir::TensorId storage) {
+bool IsNetworkIo(const ir::Graph& g, const step::GraphLiveness& live, ir::TensorId storage) {
   for (ir::TensorId t : g.inputs) if (live.storage[static_cast<size_t>(t)] == storage) return true;
   for (ir::TensorId t : g.outputs) if (live.storage[static_cast<size_t>(t)] == storage) return true;
   return false;
 }
 
-cost::StepSpec SpecOf(const fusion::PlanStep& s) {
-  return {s.first_op, s.last_op + 1, s.kind, s.variant, s.patch_h, s.patch_w};
-}
-
-void ValidatePlan(const ir::Graph& g, const fusion::Plan& plan) {
+void ValidatePlan(const ir::Graph& g, const plan::Plan& plan) {
   // Every network output is placed in the caller's one output buffer.
   if (g.inputs.size() != 1 || g.outputs.size() != 1) throw Error("a plan runs models with one input and one output");
   const int32_t n = static_cast<int32_t>(g.ops.size());
@@ -31,19 +27,19 @@ void ValidatePlan(const ir::Graph& g, const fusion::Plan& plan) {
   }
   int32_t next = 0;
   for (size_t i = 0; i < plan.steps.size(); ++i) {
-    const fusion::PlanStep& s = plan.steps[i];
-    const std::string where = "plan step " + std::to_string(i) + " (ops " + std::to_string(s.first_op) + ".." +
-                              std::to_string(s.last_op) + ")";
-    if (s.first_op != next) throw Error(where + ": steps must cover the ops in order without gaps or overlaps");
-    if (s.last_op < s.first_op || s.last_op >= n) throw Error(where + ": op range outside the model");
-    if (s.kind == fusion::StepKind::kLayer && s.last_op != s.first_op) throw Error(where + ": a layer step runs one op");
-    if (s.kind == fusion::StepKind::kFused) {
-      if (s.variant == fusion::Variant::kNone) throw Error(where + ": a fused step needs a variant");
+    const plan::PlanStep& s = plan.steps[i];
+    const std::string where = "plan step " + std::to_string(i) + " (ops " + std::to_string(s.from) + ".." +
+                              std::to_string(s.to - 1) + ")";
+    if (s.from != next) throw Error(where + ": steps must cover the ops in order without gaps or overlaps");
+    if (s.to <= s.from || s.to > n) throw Error(where + ": op range outside the model");
+    if (s.kind == step::StepKind::kLayer && s.to != s.from + 1) throw Error(where + ": a layer step runs one op");
+    if (s.kind == step::StepKind::kFused) {
+      if (s.variant == step::Variant::kNone) throw Error(where + ": a fused step needs a variant");
       if (s.patch_h < 1 || s.patch_w < 1) throw Error(where + ": patch sizes must be >= 1");
       std::string why;
-      if (!geometry::AnalyzeBlock(g, s.first_op, s.last_op + 1, &why)) throw Error(where + " cannot be fused: " + why);
+      if (!geometry::AnalyzeBlock(g, s.from, s.to, &why)) throw Error(where + " cannot be fused: " + why);
     }
-    next = s.last_op + 1;
+    next = s.to;
   }
   if (next != n) throw Error("plan steps end at op " + std::to_string(next - 1) + " but the model has " + std::to_string(n) + " ops");
 }
@@ -191,7 +187,7 @@ int64_t Place(std::vector<ArenaBuffer>& buffers, const std::vector<size_t>& orde
 
 }  // namespace
 
-int64_t ArenaPlan::WholeOffset(const cost::GraphLiveness& live, const ir::Graph& g, ir::TensorId t) const {
+int64_t ArenaPlan::WholeOffset(const step::GraphLiveness& live, const ir::Graph& g, ir::TensorId t) const {
   const ir::TensorId s = live.storage[static_cast<size_t>(t)];
   // The input tensor itself reads the caller's input; anything else sharing
   // an output's storage (a RESHAPE chain, even of the input) is the output.
@@ -209,18 +205,18 @@ int64_t ArenaPlan::LocalOffset(int32_t step, int32_t local) const {
   return buffers[it->second].offset;
 }
 
-ArenaPlan PlanArena(const ir::Graph& g, const fusion::Plan& plan) {
+ArenaPlan PlanArena(const ir::Graph& g, const plan::Plan& plan) {
   ValidatePlan(g, plan);
   ArenaPlan a;
-  const cost::GraphLiveness live = cost::ComputeLiveness(g);
+  const step::GraphLiveness live = step::ComputeLiveness(g);
   for (size_t i = 0; i < plan.steps.size(); ++i) {
-    std::optional<cost::StepMemory> m = cost::DescribeStep(g, live, SpecOf(plan.steps[i]));
+    std::optional<step::StepMemory> m = step::DescribeStep(g, live, plan.steps[i]);
     if (!m) throw Error("plan step " + std::to_string(i) + " cannot be executed");
     a.peak_step_bytes = std::max(a.peak_step_bytes, m->Bytes(false));
     a.steps.push_back(std::move(*m));
   }
   for (int32_t s = 0; s < static_cast<int32_t>(a.steps.size()); ++s) {
-    const cost::StepMemory& m = a.steps[static_cast<size_t>(s)];
+    const step::StepMemory& m = a.steps[static_cast<size_t>(s)];
     for (size_t k = 0; k < m.whole.size(); ++k) {
       const ir::TensorId storage = m.whole[k];
       if (IsNetworkIo(g, live, storage)) continue;
@@ -240,7 +236,7 @@ ArenaPlan PlanArena(const ir::Graph& g, const fusion::Plan& plan) {
       ArenaBuffer b;
       b.first_step = b.last_step = s;
       b.bytes = m.locals[k].bytes;
-      b.align = m.locals[k].kind == cost::LocalKind::kTile ? 1 : 4;  // int32 sums / scratch
+      b.align = m.locals[k].kind == step::LocalKind::kTile ? 1 : 4;  // int32 sums / scratch
       b.step = s;
       b.local = static_cast<int32_t>(k);
       a.local_index[{s, static_cast<int32_t>(k)}] = a.buffers.size();

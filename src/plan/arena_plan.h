@@ -9,8 +9,8 @@
 #include <map>
 #include <vector>
 
-#include "cost/step_memory.h"
-#include "fusion/plan_json.h"
+#include "step/step_memory.h"
+#include "plan/plan_json.h"
 #include "ir/graph.h"
 
 namespace msf::plan {
@@ -25,7 +25,7 @@ struct ArenaBuffer {
 };
 
 struct ArenaPlan {
-  std::vector<cost::StepMemory> steps;  // one per plan step
+  std::vector<step::StepMemory> steps;  // one per plan step
   std::vector<ArenaBuffer> buffers;
   int64_t arena_bytes = 0;
   int64_t peak_step_bytes = 0;  // max over steps of live bytes: the lower bound
@@ -33,13 +33,13 @@ struct ArenaPlan {
   std::map<std::pair<int32_t, int32_t>, size_t> local_index;  // (step, local) -> buffer
 
   // Arena offset of a whole tensor's storage; MSF_SLOT_INPUT / OUTPUT for network I/O.
-  int64_t WholeOffset(const cost::GraphLiveness& live, const ir::Graph& g, ir::TensorId t) const;
+  int64_t WholeOffset(const step::GraphLiveness& live, const ir::Graph& g, ir::TensorId t) const;
   int64_t LocalOffset(int32_t step, int32_t local) const;
 };
 
 // Validates the plan against the graph (contiguous steps covering every op,
 // fusable blocks) and lays out its arena. Throws msf::Error on a bad plan.
-ArenaPlan PlanArena(const ir::Graph& g, const fusion::Plan& plan);
+ArenaPlan PlanArena(const ir::Graph& g, const plan::Plan& plan);
 
 // Checks that no two buffers with overlapping lifetimes overlap in memory.
 bool VerifyNoOverlap(const ArenaPlan& arena);

@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "geometry/op_window.h"
 
 namespace msf::plan {
@@ -28,27 +28,27 @@ int32_t Narrow32(int64_t v) {
 }
 
 // What an arena buffer holds, for error messages.
-std::string BufferLabel(const ir::Graph& g, const fusion::Plan& plan, const ArenaPlan& a, const ArenaBuffer& b) {
+std::string BufferLabel(const ir::Graph& g, const plan::Plan& plan, const ArenaPlan& a, const ArenaBuffer& b) {
   if (b.storage != ir::kNoTensor) return "tensor '" + g.tensor(b.storage).name + "'";
-  const fusion::PlanStep& ps = plan.steps[static_cast<size_t>(b.step)];
-  const std::string step = "plan step " + std::to_string(b.step) + " (ops " + std::to_string(ps.first_op) + ".." +
-                           std::to_string(ps.last_op) + ")";
-  const cost::LocalBuffer& l = a.steps[static_cast<size_t>(b.step)].locals[static_cast<size_t>(b.local)];
+  const plan::PlanStep& ps = plan.steps[static_cast<size_t>(b.step)];
+  const std::string step = "plan step " + std::to_string(b.step) + " (ops " + std::to_string(ps.from) + ".." +
+                           std::to_string(ps.to - 1) + ")";
+  const step::LocalBuffer& l = a.steps[static_cast<size_t>(b.step)].locals[static_cast<size_t>(b.local)];
   switch (l.kind) {
-    case cost::LocalKind::kTile: {
+    case step::LocalKind::kTile: {
       const auto& sched = a.steps[static_cast<size_t>(b.step)].schedule;
       const ir::TensorId t = sched ? sched->block().tensors[static_cast<size_t>(l.local)].id : ir::kNoTensor;
       return step + ": tile of tensor '" + (t == ir::kNoTensor ? std::string("?") : g.tensor(t).name) + "'";
     }
-    case cost::LocalKind::kSums: return step + ": int32 channel sums";
-    case cost::LocalKind::kScratch: return step + ": kernel scratch";
+    case step::LocalKind::kSums: return step + ": int32 channel sums";
+    case step::LocalKind::kScratch: return step + ": kernel scratch";
   }
   return step;
 }
 
 // The device tables hold arena offsets and sizes as int32: refuse an arena
 // that does not fit, naming the first buffer that ends beyond INT32_MAX.
-void CheckArenaFitsInt32(const ir::Graph& g, const fusion::Plan& plan, const ArenaPlan& a) {
+void CheckArenaFitsInt32(const ir::Graph& g, const plan::Plan& plan, const ArenaPlan& a) {
   constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
   if (a.arena_bytes <= kMax) return;
   const ArenaBuffer* worst = nullptr;
@@ -66,9 +66,9 @@ void CheckArenaFitsInt32(const ir::Graph& g, const fusion::Plan& plan, const Are
 
 }  // namespace
 
-DevicePlan::DevicePlan(const ir::Graph& g, const fusion::Plan& plan) : arena_(PlanArena(g, plan)) {
+DevicePlan::DevicePlan(const ir::Graph& g, const plan::Plan& plan) : arena_(PlanArena(g, plan)) {
   CheckArenaFitsInt32(g, plan, arena_);
-  const cost::GraphLiveness live = cost::ComputeLiveness(g);
+  const step::GraphLiveness live = step::ComputeLiveness(g);
   kernel_of_op_.assign(g.ops.size(), -1);
   device_steps_.resize(plan.steps.size());
   steps_.resize(plan.steps.size());
@@ -76,7 +76,7 @@ DevicePlan::DevicePlan(const ir::Graph& g, const fusion::Plan& plan) : arena_(Pl
     if (arena_.steps[static_cast<size_t>(s)].schedule) {
       BuildFusedStep(g, live, s);
     } else {
-      BuildLayerStep(g, live, s, plan.steps[static_cast<size_t>(s)].first_op);
+      BuildLayerStep(g, live, s, plan.steps[static_cast<size_t>(s)].from);
     }
   }
   // Pointers into the device steps are final only now (vectors stopped growing).
@@ -118,7 +118,7 @@ const msf_kernel* DevicePlan::KernelFor(const ir::Graph& g, int32_t op) {
   d.lowered = lower::Lower(g, o);
   msf_kernel& k = d.kernel;
   if (o.kind == ir::OpKind::kDequantize) throw Error("DEQUANTIZE has no int8 kernel");
-  k.kind = static_cast<uint8_t>(cost::KernelKindOf(o.kind));
+  k.kind = static_cast<uint8_t>(step::KernelKindOf(o.kind));
   const lower::LoweredOp& l = d.lowered;
   switch (o.kind) {
     case ir::OpKind::kConv2D:
@@ -147,7 +147,7 @@ const msf_kernel* DevicePlan::KernelFor(const ir::Graph& g, int32_t op) {
   return &k;
 }
 
-msf_slot DevicePlan::WholeSlot(const ir::Graph& g, const cost::GraphLiveness& live, ir::TensorId t) const {
+msf_slot DevicePlan::WholeSlot(const ir::Graph& g, const step::GraphLiveness& live, ir::TensorId t) const {
   const ir::Tensor& tensor = g.tensor(t);
   msf_slot s{};
   s.offset = Narrow32(arena_.WholeOffset(live, g, t));
@@ -160,8 +160,8 @@ msf_slot DevicePlan::WholeSlot(const ir::Graph& g, const cost::GraphLiveness& li
   return s;
 }
 
-void DevicePlan::BuildLayerStep(const ir::Graph& g, const cost::GraphLiveness& live, int32_t s, int32_t op) {
-  const cost::StepMemory& m = arena_.steps[static_cast<size_t>(s)];
+void DevicePlan::BuildLayerStep(const ir::Graph& g, const step::GraphLiveness& live, int32_t s, int32_t op) {
+  const step::StepMemory& m = arena_.steps[static_cast<size_t>(s)];
   DeviceStep& d = device_steps_[static_cast<size_t>(s)];
   msf_step& st = steps_[static_cast<size_t>(s)];
   const ir::Op& o = g.ops[static_cast<size_t>(op)];
@@ -184,12 +184,12 @@ void DevicePlan::BuildLayerStep(const ir::Graph& g, const cost::GraphLiveness& l
   st.sums_offset = -1;
   st.scratch_offset = -1;
   for (size_t i = 0; i < m.locals.size(); ++i) {
-    if (m.locals[i].kind == cost::LocalKind::kScratch) st.scratch_offset = Narrow32(arena_.LocalOffset(s, static_cast<int32_t>(i)));
+    if (m.locals[i].kind == step::LocalKind::kScratch) st.scratch_offset = Narrow32(arena_.LocalOffset(s, static_cast<int32_t>(i)));
   }
 }
 
-void DevicePlan::BuildFusedStep(const ir::Graph& g, const cost::GraphLiveness& live, int32_t s) {
-  const cost::StepMemory& m = arena_.steps[static_cast<size_t>(s)];
+void DevicePlan::BuildFusedStep(const ir::Graph& g, const step::GraphLiveness& live, int32_t s) {
+  const step::StepMemory& m = arena_.steps[static_cast<size_t>(s)];
   const geometry::BlockSchedule& sched = *m.schedule;
   const geometry::BlockStructure& b = sched.block();
   DeviceStep& d = device_steps_[static_cast<size_t>(s)];
@@ -203,9 +203,9 @@ void DevicePlan::BuildFusedStep(const ir::Graph& g, const cost::GraphLiveness& l
   for (size_t i = 0; i < m.locals.size(); ++i) {
     const int64_t off = arena_.LocalOffset(s, static_cast<int32_t>(i));
     switch (m.locals[i].kind) {
-      case cost::LocalKind::kTile: tile_offset[static_cast<size_t>(m.locals[i].local)] = off; break;
-      case cost::LocalKind::kSums: st.sums_offset = Narrow32(off); break;
-      case cost::LocalKind::kScratch: st.scratch_offset = Narrow32(off); break;
+      case step::LocalKind::kTile: tile_offset[static_cast<size_t>(m.locals[i].local)] = off; break;
+      case step::LocalKind::kSums: st.sums_offset = Narrow32(off); break;
+      case step::LocalKind::kScratch: st.scratch_offset = Narrow32(off); break;
     }
   }
   for (size_t t = 0; t < b.tensors.size(); ++t) {

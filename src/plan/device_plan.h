@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "fusion/plan_json.h"
+#include "plan/plan_json.h"
 #include "ir/graph.h"
 #include "lower/lowering.h"
 #include "msf_rt/msf_plan.h"
@@ -32,7 +32,7 @@ struct DeviceStep {
 
 class DevicePlan {
  public:
-  DevicePlan(const ir::Graph& g, const fusion::Plan& plan);
+  DevicePlan(const ir::Graph& g, const plan::Plan& plan);
   DevicePlan(const DevicePlan&) = delete;
   DevicePlan& operator=(const DevicePlan&) = delete;
 
@@ -46,9 +46,9 @@ class DevicePlan {
 
  private:
   const msf_kernel* KernelFor(const ir::Graph& g, int32_t op);
-  void BuildLayerStep(const ir::Graph& g, const cost::GraphLiveness& live, int32_t s, int32_t op);
-  void BuildFusedStep(const ir::Graph& g, const cost::GraphLiveness& live, int32_t s);
-  msf_slot WholeSlot(const ir::Graph& g, const cost::GraphLiveness& live, ir::TensorId t) const;
+  void BuildLayerStep(const ir::Graph& g, const step::GraphLiveness& live, int32_t s, int32_t op);
+  void BuildFusedStep(const ir::Graph& g, const step::GraphLiveness& live, int32_t s);
+  msf_slot WholeSlot(const ir::Graph& g, const step::GraphLiveness& live, ir::TensorId t) const;
 
   ArenaPlan arena_;
   std::deque<DeviceKernel> kernels_;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "fusion/plan_json.h"
+#include "plan/plan_json.h"
 #include "support/test_support.h"
 
 namespace msf {
@@ -46,7 +46,7 @@ TEST(PlanCli, WritesThePlanJson) {
   EXPECT_EQ(j["steps"][0], (json{{"ops", {0, 1}}, {"kind", "fused"}, {"variant", "hcache"}, {"patch", {1, 1}},
                                  {"ram_bytes", 57062}, {"ram_bytes_with_io", 119270}, {"macs", 2166912}}));
   // And the loader the executor will use accepts it.
-  EXPECT_EQ(fusion::ReadPlanFile(path).steps.size(), 16u);
+  EXPECT_EQ(plan::ReadPlanFile(path).steps.size(), 16u);
 }
 
 TEST(PlanCli, ObjectivesAndStrategies) {

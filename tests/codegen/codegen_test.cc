@@ -12,9 +12,9 @@
 #include <set>
 
 #include "codegen/codegen_test_util.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "exec/fused_executor.h"
-#include "load/model_loader.h"
+#include "frontend/model_loader.h"
 #include "support/test_support.h"
 
 namespace msf {
@@ -52,8 +52,8 @@ void RequireHostTools() {
 }
 
 TEST(CodegenPackage, EveryTargetGetsACompleteDeterministicPackage) {
-  const ir::Graph g = load::LoadModel(kZooModel);
-  const fusion::Plan plan = test::MakeCodegenPlan(g, "min_ram");
+  const ir::Graph g = frontend::LoadModel(kZooModel);
+  const plan::Plan plan = test::MakeCodegenPlan(g, "min_ram");
   for (codegen::Target target : codegen::AllTargets()) {
     SCOPED_TRACE(codegen::TargetName(target));
     codegen::Options o;
@@ -104,9 +104,9 @@ TEST(CodegenPackage, EveryTargetGetsACompleteDeterministicPackage) {
 }
 
 TEST(CodegenPackage, ArenaIsThePlannedArena) {
-  const ir::Graph g = load::LoadModel(kZooModel);
+  const ir::Graph g = frontend::LoadModel(kZooModel);
   for (const char* kind : {"min_ram", "budget_64k", "layer"}) {
-    const fusion::Plan plan = test::MakeCodegenPlan(g, kind);
+    const plan::Plan plan = test::MakeCodegenPlan(g, kind);
     const std::vector<int8_t> input = PatternInput(g.tensor(g.input()).NumElements(), 0);
     const exec::PlanRun run = exec::RunPlan(g, plan, input);
     const codegen::Package p = codegen::Generate(g, plan, {});
@@ -121,8 +121,8 @@ TEST(CodegenPackage, ArenaIsThePlannedArena) {
 // an input file.
 TEST(CodegenPackage, HostBuildIsWarningFreeAndMatchesTheFusedExecutor) {
   RequireHostTools();
-  const ir::Graph g = load::LoadModel(kZooModel);
-  const fusion::Plan plan = test::MakeCodegenPlan(g, "min_ram");
+  const ir::Graph g = frontend::LoadModel(kZooModel);
+  const plan::Plan plan = test::MakeCodegenPlan(g, "min_ram");
   const int64_t n = g.tensor(g.input()).NumElements();
   codegen::Options o;
   o.input = PatternInput(n, 1);
@@ -170,7 +170,7 @@ TEST(CodegenPackage, FloatOrHeapOnTheDevicePathFailsTheBuild) {
   for (const char* tool : {"make", "arm-none-eabi-gcc", "arm-none-eabi-nm"}) {
     ASSERT_TRUE(test::HaveProgram(tool)) << tool << " is missing: run tools/install-mcu-deps.sh";
   }
-  const ir::Graph g = load::LoadModel(kZooModel);
+  const ir::Graph g = frontend::LoadModel(kZooModel);
   codegen::Options o;
   o.target = codegen::Target::kCortexM4;
   const codegen::Package clean = codegen::Generate(g, test::MakeCodegenPlan(g, "min_ram"), o);
@@ -208,20 +208,20 @@ TEST(CodegenPackage, BadArgumentsAreErrors) {
   EXPECT_EQ(codegen::ParseTarget("rv32imac"), codegen::Target::kRv32imac);
   for (codegen::Target t : codegen::AllTargets()) EXPECT_EQ(codegen::ParseTarget(codegen::TargetName(t)), t);
 
-  const ir::Graph g = load::LoadModel(kZooModel);
-  const fusion::Plan plan = test::MakeCodegenPlan(g, "min_ram");
+  const ir::Graph g = frontend::LoadModel(kZooModel);
+  const plan::Plan plan = test::MakeCodegenPlan(g, "min_ram");
   codegen::Options o;
   o.input = std::vector<int8_t>(3, 0);
   EXPECT_THROW(codegen::Generate(g, plan, o), Error);
   // A plan made for another model does not fit this graph.
-  const ir::Graph other = load::LoadModel("zoo:mbv2-w0.35-r144");
+  const ir::Graph other = frontend::LoadModel("zoo:mbv2-w0.35-r144");
   EXPECT_THROW(codegen::Generate(other, plan, {}), Error);
 }
 
 TEST(CodegenPackage, CliWritesThePackageAndRejectsBadInput) {
-  const ir::Graph g = load::LoadModel(kZooModel);
+  const ir::Graph g = frontend::LoadModel(kZooModel);
   const std::string plan_path = test::TempPath("codegen_cli_plan.json");
-  fusion::WritePlanFile(plan_path, test::MakeCodegenPlan(g, "budget_64k"));
+  plan::WritePlanFile(plan_path, test::MakeCodegenPlan(g, "budget_64k"));
   const std::string dir = test::TempPath("codegen_cli_pkg");
   std::filesystem::remove_all(dir);
   const test::CliResult ok = test::RunCli({"codegen", kZooModel, "--plan", plan_path, "--target", "cortex-m4", "--out", dir});

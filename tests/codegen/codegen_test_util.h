@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
-#include "cost/exact_cost_model.h"
-#include "fusion/plan_json.h"
-#include "fusion/solvers.h"
-#include "fusion/strategy.h"
+#include "base/error.h"
+#include "search/exact_dag.h"
+#include "plan/plan_json.h"
+#include "search/solvers.h"
+#include "search/strategy.h"
 #include "ir/graph.h"
 #include "support/test_support.h"
 
@@ -40,27 +40,27 @@ struct RunLines {
 };
 
 // A solver plan of `g`: "min_ram", "budget_64k" or "layer" (vanilla).
-inline fusion::Plan MakeCodegenPlan(const ir::Graph& g, const std::string& kind) {
-  fusion::FusionDag dag = cost::BuildExactDag(g);
-  fusion::Objective objective;
-  fusion::Strategy strategy = fusion::Strategy::kMsf;
-  fusion::Setting setting;
+inline plan::Plan MakeCodegenPlan(const ir::Graph& g, const std::string& kind) {
+  search::FusionDag dag = search::BuildExactDag(g);
+  search::Objective objective;
+  search::Strategy strategy = search::Strategy::kMsf;
+  search::Setting setting;
   if (kind == "min_ram") {
-    setting = fusion::SolveMinRam(dag);
+    setting = search::SolveMinRam(dag);
   } else if (kind == "budget_64k") {
-    objective.kind = fusion::Objective::Kind::kRamBudget;
+    objective.kind = search::Objective::Kind::kRamBudget;
     objective.ram_budget = 64000;
-    setting = fusion::SolveP2(dag, objective.ram_budget);
+    setting = search::SolveP2(dag, objective.ram_budget);
   } else if (kind == "layer") {
-    strategy = fusion::Strategy::kLayer;
-    dag = fusion::Restrict(dag, strategy);
-    setting = fusion::SolveMinRam(dag);
+    strategy = search::Strategy::kLayer;
+    dag = search::Restrict(dag, strategy);
+    setting = search::SolveMinRam(dag);
   } else {
     throw Error("unknown test plan kind " + kind);
   }
-  fusion::Plan plan = fusion::MakePlan(dag, setting);
+  plan::Plan plan = plan::MakePlan(dag, setting);
   plan.model = g.name;
-  plan.strategy = fusion::StrategyName(strategy);
+  plan.strategy = search::StrategyName(strategy);
   plan.cost_model = "exact";
   plan.objective = objective;
   return plan;

@@ -21,7 +21,7 @@
 
 #include "codegen/codegen.h"
 #include "codegen/codegen_test_util.h"
-#include "load/model_loader.h"
+#include "frontend/model_loader.h"
 #include "support/test_support.h"
 
 namespace msf {
@@ -109,8 +109,8 @@ TEST_P(CodegenTargets, GoldenOutputAndPlannedRamOnTheTarget) {
     ASSERT_TRUE(test::HaveProgram(tool)) << tool << " is missing: run tools/install-mcu-deps.sh";
   }
   const std::string models = test::ModelsDir() + "/";
-  const ir::Graph g = load::LoadModel(models + c.model);
-  const fusion::Plan plan = test::MakeCodegenPlan(g, c.plan);
+  const ir::Graph g = frontend::LoadModel(models + c.model);
+  const plan::Plan plan = test::MakeCodegenPlan(g, c.plan);
   const std::vector<uint8_t> raw = test::ReadFile(models + c.input);
   const std::vector<uint8_t> expected = test::ReadFile(models + c.expected);
   ASSERT_FALSE(expected.empty());

@@ -5,12 +5,12 @@
 
 #include <fstream>
 
-#include "core/error.h"
-#include "cost/exact_cost_model.h"
+#include "base/error.h"
+#include "search/exact_dag.h"
 #include "exec/fused_executor.h"
-#include "fusion/plan_json.h"
-#include "fusion/solvers.h"
-#include "load/model_loader.h"
+#include "plan/plan_json.h"
+#include "search/solvers.h"
+#include "frontend/model_loader.h"
 #include "plan/device_plan.h"
 #include "support/test_support.h"
 
@@ -18,13 +18,13 @@ namespace msf {
 namespace {
 
 struct Fixture {
-  ir::Graph g = load::LoadModel("zoo:mcunet-vww-5fps-r80");
-  fusion::FusionDag dag = cost::BuildExactDag(g);
-  fusion::Plan plan = fusion::MakePlan(dag, fusion::SolveMinRam(dag));
+  ir::Graph g = frontend::LoadModel("zoo:mcunet-vww-5fps-r80");
+  search::FusionDag dag = search::BuildExactDag(g);
+  plan::Plan plan = plan::MakePlan(dag, search::SolveMinRam(dag));
   std::vector<int8_t> input = std::vector<int8_t>(80 * 80 * 3, 7);
 };
 
-std::string RunError(const Fixture& f, const fusion::Plan& plan, exec::RunOptions options = {}) {
+std::string RunError(const Fixture& f, const plan::Plan& plan, exec::RunOptions options = {}) {
   try {
     exec::RunPlan(f.g, plan, f.input, options);
   } catch (const Error& e) {
@@ -35,25 +35,25 @@ std::string RunError(const Fixture& f, const fusion::Plan& plan, exec::RunOption
 
 TEST(FusedErrors, PlanForAnotherModelIsRefused) {
   Fixture f;
-  fusion::Plan p = f.plan;
+  plan::Plan p = f.plan;
   p.num_ops = 12;
   EXPECT_NE(RunError(f, p).find("plan is for 12 ops but the model has 45"), std::string::npos);
 }
 
 TEST(FusedErrors, OverlappingOrMissingStepsAreRefused) {
   Fixture f;
-  fusion::Plan overlap = f.plan;
-  overlap.steps[1].first_op -= 1;
+  plan::Plan overlap = f.plan;
+  overlap.steps[1].from -= 1;
   EXPECT_NE(RunError(f, overlap).find("without gaps or overlaps"), std::string::npos);
-  fusion::Plan short_plan = f.plan;
+  plan::Plan short_plan = f.plan;
   short_plan.steps.pop_back();
   EXPECT_NE(RunError(f, short_plan).find("plan steps end at op"), std::string::npos);
 }
 
 TEST(FusedErrors, LayerStepOverSeveralOpsIsRefused) {
   Fixture f;
-  fusion::Plan p = f.plan;
-  p.steps[0].kind = fusion::StepKind::kLayer;
+  plan::Plan p = f.plan;
+  p.steps[0].kind = step::StepKind::kLayer;
   EXPECT_NE(RunError(f, p).find("a layer step runs one op"), std::string::npos);
 }
 
@@ -115,8 +115,8 @@ TEST(FusedEdgeCases, ReshapeOnlyModelCopiesInputToOutput) {
   g.ops.push_back({ir::OpKind::kReshape, {in}, {out}, {}, 0});
   g.inputs = {in};
   g.outputs = {out};
-  const fusion::FusionDag dag = cost::BuildExactDag(g);
-  const fusion::Plan plan = fusion::MakePlan(dag, fusion::SolveMinRam(dag));
+  const search::FusionDag dag = search::BuildExactDag(g);
+  const plan::Plan plan = plan::MakePlan(dag, search::SolveMinRam(dag));
   std::vector<int8_t> input(12);
   for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int8_t>(i * 9 - 40);
   const exec::PlanRun run = exec::RunPlan(g, plan, input);

@@ -4,14 +4,14 @@
 // planned arena, to the byte.
 #include <gtest/gtest.h>
 
-#include "core/error.h"
-#include "cost/exact_cost_model.h"
+#include "base/error.h"
+#include "search/exact_dag.h"
 #include "exec/fused_executor.h"
 #include "exec/reference_executor.h"
-#include "fusion/plan_json.h"
-#include "fusion/solvers.h"
-#include "fusion/strategy.h"
-#include "load/model_loader.h"
+#include "plan/plan_json.h"
+#include "search/solvers.h"
+#include "search/strategy.h"
+#include "frontend/model_loader.h"
 #include "support/test_support.h"
 
 namespace msf {
@@ -19,24 +19,24 @@ namespace {
 
 struct PlanCase {
   std::string name;
-  std::function<fusion::Setting(const fusion::FusionDag&)> solve;
-  fusion::Strategy strategy = fusion::Strategy::kMsf;
+  std::function<search::Setting(const search::FusionDag&)> solve;
+  search::Strategy strategy = search::Strategy::kMsf;
 };
 
 std::vector<PlanCase> Cases() {
-  using fusion::Strategy;
+  using search::Strategy;
   return {
-      {"min_ram", [](const fusion::FusionDag& d) { return fusion::SolveMinRam(d); }},
-      {"overhead_1_1", [](const fusion::FusionDag& d) { return fusion::SolveP1(d, 1.1); }},
-      {"overhead_1_3", [](const fusion::FusionDag& d) { return fusion::SolveP1(d, 1.3); }},
-      {"overhead_1_5", [](const fusion::FusionDag& d) { return fusion::SolveP1(d, 1.5); }},
-      {"budget_16k", [](const fusion::FusionDag& d) { return fusion::SolveP2(d, 16000); }},
-      {"budget_32k", [](const fusion::FusionDag& d) { return fusion::SolveP2(d, 32000); }},
-      {"budget_64k", [](const fusion::FusionDag& d) { return fusion::SolveP2(d, 64000); }},
-      {"budget_128k", [](const fusion::FusionDag& d) { return fusion::SolveP2(d, 128000); }},
-      {"layer", [](const fusion::FusionDag& d) { return fusion::SolveMinRam(d); }, Strategy::kLayer},
-      {"mcunetv2", [](const fusion::FusionDag& d) { return fusion::SolveMinRam(d); }, Strategy::kMcunetV2},
-      {"streamnet", [](const fusion::FusionDag& d) { return fusion::SolveMinRam(d); }, Strategy::kStreamNet},
+      {"min_ram", [](const search::FusionDag& d) { return search::SolveMinRam(d); }},
+      {"overhead_1_1", [](const search::FusionDag& d) { return search::SolveP1(d, 1.1); }},
+      {"overhead_1_3", [](const search::FusionDag& d) { return search::SolveP1(d, 1.3); }},
+      {"overhead_1_5", [](const search::FusionDag& d) { return search::SolveP1(d, 1.5); }},
+      {"budget_16k", [](const search::FusionDag& d) { return search::SolveP2(d, 16000); }},
+      {"budget_32k", [](const search::FusionDag& d) { return search::SolveP2(d, 32000); }},
+      {"budget_64k", [](const search::FusionDag& d) { return search::SolveP2(d, 64000); }},
+      {"budget_128k", [](const search::FusionDag& d) { return search::SolveP2(d, 128000); }},
+      {"layer", [](const search::FusionDag& d) { return search::SolveMinRam(d); }, Strategy::kLayer},
+      {"mcunetv2", [](const search::FusionDag& d) { return search::SolveMinRam(d); }, Strategy::kMcunetV2},
+      {"streamnet", [](const search::FusionDag& d) { return search::SolveMinRam(d); }, Strategy::kStreamNet},
   };
 }
 
@@ -48,29 +48,29 @@ TEST_P(FusedPlan, BitExactAndMeasuredEqualsPlanned) {
   MSF_REQUIRE_MODELS();
   const test::GoldenCase& c = GetParam();
   const std::string dir = test::ModelsDir() + "/";
-  const ir::Graph g = load::LoadModel(dir + c.model);
-  const fusion::FusionDag dag = cost::BuildExactDag(g);
+  const ir::Graph g = frontend::LoadModel(dir + c.model);
+  const search::FusionDag dag = search::BuildExactDag(g);
   const std::vector<uint8_t> raw = test::ReadFile(dir + c.input);
   const std::vector<int8_t> input(raw.begin(), raw.end());
   const std::vector<uint8_t> expected = test::ReadFile(dir + c.expected);
   int runs = 0, fused_steps = 0;
   for (const PlanCase& pc : Cases()) {
     SCOPED_TRACE(c.model + " " + c.input + " " + pc.name);
-    fusion::Setting setting;
-    const fusion::FusionDag restricted = fusion::Restrict(dag, pc.strategy);
+    search::Setting setting;
+    const search::FusionDag restricted = search::Restrict(dag, pc.strategy);
     try {
       setting = pc.solve(restricted);
     } catch (const Error&) {
       continue;  // infeasible objective for this model
     }
-    const fusion::Plan plan = fusion::MakePlan(restricted, setting);
+    const plan::Plan plan = plan::MakePlan(restricted, setting);
     const exec::PlanRun run = exec::RunPlan(g, plan, input);
     EXPECT_EQ(std::vector<uint8_t>(run.output.begin(), run.output.end()), expected);
     EXPECT_EQ(run.measured_peak_bytes, run.planned_arena_bytes);
     EXPECT_EQ(run.planned_peak_bytes, setting.peak_ram_bytes);
     EXPECT_TRUE(run.guards_intact);
     ++runs;
-    for (const fusion::PlanStep& step : plan.steps) fused_steps += step.kind == fusion::StepKind::kFused;
+    for (const plan::PlanStep& step : plan.steps) fused_steps += step.kind == step::StepKind::kFused;
   }
   EXPECT_GE(runs, 9);  // only the small budgets may be infeasible
   EXPECT_GT(fused_steps, runs);

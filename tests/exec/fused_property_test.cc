@@ -7,13 +7,13 @@
 
 #include <map>
 
-#include "core/error.h"
-#include "cost/exact_cost_model.h"
+#include "base/error.h"
+#include "search/exact_dag.h"
 #include "exec/fused_executor.h"
 #include "exec/reference_executor.h"
-#include "fusion/plan_json.h"
-#include "fusion/solvers.h"
-#include "fusion/strategy.h"
+#include "plan/plan_json.h"
+#include "search/solvers.h"
+#include "search/strategy.h"
 #include "ir/canonicalize.h"
 #include "plan/arena_plan.h"
 #include "support/random_graph.h"
@@ -22,16 +22,16 @@ namespace msf {
 namespace {
 
 // A random path from node 0 to the last node, one random edge at a time.
-fusion::Setting RandomPath(const fusion::FusionDag& dag, uint64_t seed) {
+search::Setting RandomPath(const search::FusionDag& dag, uint64_t seed) {
   std::vector<std::vector<int32_t>> out(static_cast<size_t>(dag.num_nodes));
   for (size_t i = 0; i < dag.edges.size(); ++i) out[static_cast<size_t>(dag.edges[i].from)].push_back(static_cast<int32_t>(i));
-  fusion::Setting s;
+  search::Setting s;
   for (int32_t node = 0; node < dag.num_nodes - 1;) {
     seed = seed * 6364136223846793005ull + 1442695040888963407ull;
     const std::vector<int32_t>& choices = out[static_cast<size_t>(node)];
     const int32_t e = choices[static_cast<size_t>((seed >> 33) % choices.size())];
     s.edges.push_back(e);
-    const fusion::Edge& edge = dag.edges[static_cast<size_t>(e)];
+    const search::Edge& edge = dag.edges[static_cast<size_t>(e)];
     s.peak_ram_bytes = std::max(s.peak_ram_bytes, edge.ram_bytes);
     s.peak_ram_bytes_with_io = std::max(s.peak_ram_bytes_with_io, edge.ram_bytes_with_io);
     s.macs += edge.macs;
@@ -49,24 +49,24 @@ TEST(FusedProperty, RandomGraphsAndPlansMatchTheReference) {
     std::vector<int8_t> input(static_cast<size_t>(g.tensor(g.input()).NumElements()));
     for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int8_t>((i * 37 + seed * 11) % 256 - 128);
     const std::vector<int8_t> expected = exec::RunReference(g, input);
-    cost::ExactOptions options;
+    search::ExactOptions options;
     options.max_block_ops = 12;
-    const fusion::FusionDag dag = cost::BuildExactDag(g, options);
-    std::vector<std::pair<const fusion::FusionDag*, fusion::Setting>> settings;
-    for (const fusion::Setting& s : fusion::ParetoFront(dag)) settings.push_back({&dag, s});
+    const search::FusionDag dag = search::BuildExactDag(g, options);
+    std::vector<std::pair<const search::FusionDag*, search::Setting>> settings;
+    for (const search::Setting& s : search::ParetoFront(dag)) settings.push_back({&dag, s});
     for (int k = 0; k < 6; ++k) settings.push_back({&dag, RandomPath(dag, seed * 100 + static_cast<uint64_t>(k))});
-    std::vector<fusion::FusionDag> restricted;
+    std::vector<search::FusionDag> restricted;
     restricted.reserve(2);
-    for (fusion::Strategy st : {fusion::Strategy::kMcunetV2, fusion::Strategy::kStreamNet}) {
+    for (search::Strategy st : {search::Strategy::kMcunetV2, search::Strategy::kStreamNet}) {
       try {  // a graph may offer no first-stage block for a baseline
-        restricted.push_back(fusion::Restrict(dag, st));
-        settings.push_back({&restricted.back(), fusion::SolveMinRam(restricted.back())});
+        restricted.push_back(search::Restrict(dag, st));
+        settings.push_back({&restricted.back(), search::SolveMinRam(restricted.back())});
       } catch (const Error&) {
       }
     }
     for (const auto& [d, setting] : settings) {
-      const fusion::Plan plan = fusion::MakePlan(*d, setting);
-      SCOPED_TRACE("seed " + std::to_string(seed) + " plan " + fusion::PlanToJsonText(plan));
+      const plan::Plan plan = plan::MakePlan(*d, setting);
+      SCOPED_TRACE("seed " + std::to_string(seed) + " plan " + plan::PlanToJsonText(plan));
       ASSERT_TRUE(plan::VerifyNoOverlap(plan::PlanArena(g, plan)));
       const exec::PlanRun run = exec::RunPlan(g, plan, input);
       ASSERT_EQ(run.output, expected);
@@ -74,14 +74,14 @@ TEST(FusedProperty, RandomGraphsAndPlansMatchTheReference) {
       ASSERT_GE(run.planned_arena_bytes, setting.peak_ram_bytes);
       ASSERT_EQ(run.planned_peak_bytes, setting.peak_ram_bytes);
       ++plans;
-      for (const fusion::PlanStep& s : plan.steps) {
-        if (s.kind != fusion::StepKind::kFused) continue;
-        ++coverage[fusion::VariantName(s.variant)];
-        for (int32_t op = s.first_op; op <= s.last_op; ++op) {
+      for (const plan::PlanStep& s : plan.steps) {
+        if (s.kind != step::StepKind::kFused) continue;
+        ++coverage[step::VariantName(s.variant)];
+        for (int32_t op = s.from; op < s.to; ++op) {
           const ir::OpKind k = g.ops[static_cast<size_t>(op)].kind;
           if (k == ir::OpKind::kAdd) ++coverage["residual in block"];
           if (k == ir::OpKind::kPad) ++coverage["pad in block"];
-          if (k == ir::OpKind::kMean || (k == ir::OpKind::kAveragePool2D && op > s.first_op &&
+          if (k == ir::OpKind::kMean || (k == ir::OpKind::kAveragePool2D && op > s.from &&
                                          g.tensor(g.ops[static_cast<size_t>(op)].output()).H() == 1))
             ++coverage["iterative head"];
           if (k == ir::OpKind::kMaxPool2D) ++coverage["max pool in block"];

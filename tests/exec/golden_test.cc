@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "exec/reference_executor.h"
-#include "load/model_loader.h"
+#include "frontend/model_loader.h"
 #include "support/test_support.h"
 
 namespace msf {
@@ -16,7 +16,7 @@ TEST_P(GoldenTest, ReferenceExecutorIsBitExact) {
   MSF_REQUIRE_MODELS();
   const std::string dir = test::ModelsDir() + "/";
   const test::GoldenCase& c = GetParam();
-  const ir::Graph g = load::LoadModel(dir + c.model);
+  const ir::Graph g = frontend::LoadModel(dir + c.model);
   const std::vector<uint8_t> raw = test::ReadFile(dir + c.input);
   const std::vector<int8_t> input(raw.begin(), raw.end());
   const std::vector<int8_t> out = exec::RunReference(g, input);

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
-#include "fusion/budget_parse.h"
+#include "cli/budget_parse.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <string>
 
-#include "core/error.h"
+#include "base/error.h"
 
-namespace msf::fusion {
+namespace msf::cli {
 namespace {
 
 TEST(PlanBudgetParse, AcceptsBytesAndUnits) {
@@ -75,4 +75,4 @@ TEST(PlanBudgetParse, MaxOverhead) {
 }
 
 }  // namespace
-}  // namespace msf::fusion
+}  // namespace msf::cli

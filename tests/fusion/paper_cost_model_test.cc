@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
-#include "cost/paper_cost_model.h"
+#include "base/error.h"
+#include "search/paper_dag.h"
 #include "fusion/paper_fixtures.h"
 #include "ir/analysis.h"
-#include "zoo/paper_zoo.h"
+#include "frontend/paper_zoo.h"
 
 namespace msf {
 namespace {
@@ -91,13 +91,13 @@ TEST(PaperCostModel, GraphSizesOfSection1_1) {
     SCOPED_TRACE(gs.model);
     const std::vector<cost::PaperLayer> layers = PaperLayersOf(gs.model);
     ASSERT_EQ(static_cast<int>(layers.size()), gs.layers);
-    const fusion::FusionDag dag = cost::BuildPaperDag(layers);
+    const search::FusionDag dag = search::BuildPaperDag(layers);
     EXPECT_EQ(dag.num_nodes, gs.layers + 1);
     EXPECT_EQ(gs.layers * (gs.layers + 1) / 2, gs.candidate_edges);
     EXPECT_EQ(static_cast<int>(dag.edges.size()), gs.finite_edges);
     std::set<int64_t> rams;
     int longest = 0;
-    for (const fusion::Edge& e : dag.edges) {
+    for (const search::Edge& e : dag.edges) {
       rams.insert(e.ram_bytes);
       longest = std::max(longest, e.to - e.from);
     }
@@ -108,9 +108,9 @@ TEST(PaperCostModel, GraphSizesOfSection1_1) {
 
 TEST(PaperCostModel, EdgeKindsAndIoCounting) {
   const std::vector<cost::PaperLayer> layers = PaperLayersOf("mbv2-w0.35-r144");
-  const fusion::FusionDag dag = cost::BuildPaperDag(layers);
+  const search::FusionDag dag = search::BuildPaperDag(layers);
   int layer_edges = 0;
-  for (const fusion::Edge& e : dag.edges) {
+  for (const search::Edge& e : dag.edges) {
     ASSERT_LT(e.from, e.to);
     const PaperBlockCost c = PaperBlock(layers, e.from, e.to - 1);
     EXPECT_EQ(e.ram_bytes, c.ram_bytes);
@@ -118,12 +118,12 @@ TEST(PaperCostModel, EdgeKindsAndIoCounting) {
     EXPECT_EQ(e.macs, c.macs);
     if (e.to == e.from + 1) {
       ++layer_edges;
-      EXPECT_EQ(e.kind, fusion::StepKind::kLayer);
-      EXPECT_EQ(e.variant, fusion::Variant::kNone);
+      EXPECT_EQ(e.kind, step::StepKind::kLayer);
+      EXPECT_EQ(e.variant, step::Variant::kNone);
       EXPECT_EQ(e.macs, layers[static_cast<size_t>(e.from)].VanillaMacs());
     } else {
-      EXPECT_EQ(e.kind, fusion::StepKind::kFused);
-      EXPECT_EQ(e.variant, fusion::Variant::kHCache);
+      EXPECT_EQ(e.kind, step::StepKind::kFused);
+      EXPECT_EQ(e.variant, step::Variant::kHCache);
       EXPECT_EQ(e.patch_h, 1);
       EXPECT_EQ(e.patch_w, 1);
     }
@@ -153,14 +153,14 @@ const Vanilla kVanilla[] = {
 TEST(PaperCostModel, VanillaNumbersOfSection5_2) {
   for (const Vanilla& v : kVanilla) {
     SCOPED_TRACE(v.model);
-    const ir::Graph g = zoo::BuildZooModel(v.model);
-    const fusion::FusionDag dag = cost::BuildPaperDag(g);
+    const ir::Graph g = frontend::BuildZooModel(v.model);
+    const search::FusionDag dag = search::BuildPaperDag(g);
     EXPECT_EQ(dag.vanilla_macs, v.macs);
     EXPECT_EQ(ir::TotalMacs(g), v.macs);
     int64_t peak = 0;
     int peak_layer = -1;
-    for (const fusion::Edge& e : dag.edges) {
-      if (e.kind == fusion::StepKind::kLayer && e.ram_bytes > peak) {
+    for (const search::Edge& e : dag.edges) {
+      if (e.kind == step::StepKind::kLayer && e.ram_bytes > peak) {
         peak = e.ram_bytes;
         peak_layer = e.from;
       }
@@ -195,25 +195,25 @@ TEST(PaperCostModel, PerLayerNumbersOfSection7) {
 }
 
 TEST(PaperCostModel, RejectsGraphsThatAreNotPlainChains) {
-  ir::Graph g = zoo::BuildZooModel("mbv2-w0.35-r144");
+  ir::Graph g = frontend::BuildZooModel("mbv2-w0.35-r144");
   // Turn op 3 into a residual ADD of ops 1 and 2's outputs.
   ir::Op& op = g.ops[3];
   op.kind = ir::OpKind::kAdd;
   op.inputs = {g.ops[1].output(), g.ops[2].output()};
   op.attrs = ir::AddAttrs{};
   try {
-    cost::BuildPaperDag(g);
+    search::BuildPaperDag(g);
     FAIL() << "expected msf::Error";
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "--cost-model paper needs a plain conv chain such as the zoo: models; op 3 is ADD");
   }
 
-  ir::Graph g2 = zoo::BuildZooModel("mcunet-vww-5fps-r80");
+  ir::Graph g2 = frontend::BuildZooModel("mcunet-vww-5fps-r80");
   std::get<ir::ConvAttrs>(g2.ops[1].attrs).pad.bottom = 2;
-  EXPECT_THROW(cost::BuildPaperDag(g2), Error);
-  ir::Graph g3 = zoo::BuildZooModel("mcunet-vww-5fps-r80");
+  EXPECT_THROW(search::BuildPaperDag(g2), Error);
+  ir::Graph g3 = frontend::BuildZooModel("mcunet-vww-5fps-r80");
   std::get<ir::ConvAttrs>(g3.ops[0].attrs).kernel_w = 1;
-  EXPECT_THROW(cost::BuildPaperDag(g3), Error);
+  EXPECT_THROW(search::BuildPaperDag(g3), Error);
 }
 
 }  // namespace

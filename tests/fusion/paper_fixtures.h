@@ -5,22 +5,22 @@
 #include <string>
 #include <vector>
 
-#include "cost/paper_cost_model.h"
-#include "zoo/paper_zoo.h"
+#include "search/paper_dag.h"
+#include "frontend/paper_zoo.h"
 
 namespace msf::test {
 
 inline const std::vector<cost::PaperLayer>& PaperLayersOf(const std::string& model) {
   static std::map<std::string, std::vector<cost::PaperLayer>> cache;
   auto it = cache.find(model);
-  if (it == cache.end()) it = cache.emplace(model, cost::PaperLayers(zoo::BuildZooModel(model))).first;
+  if (it == cache.end()) it = cache.emplace(model, cost::PaperLayers(frontend::BuildZooModel(model))).first;
   return it->second;
 }
 
-inline const fusion::FusionDag& PaperDagOf(const std::string& model) {
-  static std::map<std::string, fusion::FusionDag> cache;
+inline const search::FusionDag& PaperDagOf(const std::string& model) {
+  static std::map<std::string, search::FusionDag> cache;
   auto it = cache.find(model);
-  if (it == cache.end()) it = cache.emplace(model, cost::BuildPaperDag(PaperLayersOf(model))).first;
+  if (it == cache.end()) it = cache.emplace(model, search::BuildPaperDag(PaperLayersOf(model))).first;
   return it->second;
 }
 

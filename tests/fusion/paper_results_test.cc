@@ -12,17 +12,17 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "fusion/paper_fixtures.h"
 #include "fusion/paper_section6_blocks.h"
-#include "fusion/solvers.h"
-#include "fusion/strategy.h"
+#include "search/solvers.h"
+#include "search/strategy.h"
 
 namespace msf {
 namespace {
 
-using fusion::FusionDag;
-using fusion::Setting;
+using search::FusionDag;
+using search::Setting;
 using test::PaperDagOf;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -58,7 +58,7 @@ struct Row {
 
 Setting Solve(const Row& r) {
   const FusionDag& dag = PaperDagOf(r.model);
-  return r.kind == 'F' ? fusion::SolveP1(dag, r.value) : fusion::SolveP2(dag, static_cast<int64_t>(r.value * 1000));
+  return r.kind == 'F' ? search::SolveP1(dag, r.value) : search::SolveP2(dag, static_cast<int64_t>(r.value * 1000));
 }
 
 // Sections 5.3, 5.4 and 6 (result.json), including the "same as" rows and the
@@ -124,7 +124,7 @@ TEST(PaperResults, P1AndP2RowsOfSections5And6) {
 TEST(PaperResults, P2IsInfeasibleFor320KAt16kAnd32k) {
   for (int64_t budget : {16000, 32000}) {
     try {
-      fusion::SolveP2(PaperDagOf(k320), budget);
+      search::SolveP2(PaperDagOf(k320), budget);
       FAIL() << "expected msf::Error";
     } catch (const Error& e) {
       EXPECT_EQ(std::string(e.what()), "no fusion setting fits a peak RAM of " + std::to_string(budget) +
@@ -140,9 +140,9 @@ TEST(PaperResults, P2BudgetIsNeverAnEdgeRamSoLessAndLessEqualAgree) {
   for (const char* model : {kMbv2, kVww, k320}) {
     const FusionDag& dag = PaperDagOf(model);
     for (int64_t kb : {16, 32, 64, 128, 256, 320, 512}) {
-      for (const fusion::Edge& e : dag.edges) EXPECT_NE(e.ram_bytes, kb * 1000) << model;
-      const auto le = fusion::MinMacSetting(dag, kb * 1000);
-      const auto lt = fusion::MinMacSetting(dag, kb * 1000 - 1);
+      for (const search::Edge& e : dag.edges) EXPECT_NE(e.ram_bytes, kb * 1000) << model;
+      const auto le = search::MinMacSetting(dag, kb * 1000);
+      const auto lt = search::MinMacSetting(dag, kb * 1000 - 1);
       ASSERT_EQ(le.has_value(), lt.has_value());
       if (le) {
         EXPECT_EQ(le->peak_ram_bytes, lt->peak_ram_bytes);
@@ -222,8 +222,8 @@ std::vector<Config> ParseSection6() {
   return configs;
 }
 
-const fusion::Edge* FindEdge(const FusionDag& dag, int first, int last) {
-  for (const fusion::Edge& e : dag.edges) {
+const search::Edge* FindEdge(const FusionDag& dag, int first, int last) {
+  for (const search::Edge& e : dag.edges) {
     if (e.from == first && e.to == last + 1) return &e;
   }
   return nullptr;
@@ -236,7 +236,7 @@ int64_t CountMinMacPaths(const FusionDag& dag, int64_t max_ram) {
   best[0] = 0;
   count[0] = 1;
   for (int32_t v = 1; v < dag.num_nodes; ++v) {
-    for (const fusion::Edge& e : dag.edges) {
+    for (const search::Edge& e : dag.edges) {
       if (e.to != v || e.ram_bytes > max_ram || count[static_cast<size_t>(e.from)] == 0) continue;
       const int64_t m = best[static_cast<size_t>(e.from)] + e.macs;
       if (m < best[static_cast<size_t>(v)]) {
@@ -267,7 +267,7 @@ TEST(PaperResults, EveryBlockAndPathOfSection6_1) {
       EXPECT_EQ(b.first, next);
       next = b.last + 1;
       ranges.emplace_back(b.first, b.last);
-      const fusion::Edge* e = FindEdge(dag, b.first, b.last);
+      const search::Edge* e = FindEdge(dag, b.first, b.last);
       ASSERT_NE(e, nullptr) << "[" << b.first << "," << b.last << "]";
       EXPECT_EQ(e->ram_bytes, b.ram) << "[" << b.first << "," << b.last << "]";
       EXPECT_EQ(e->macs, b.macs) << "[" << b.first << "," << b.last << "]";
@@ -287,8 +287,8 @@ TEST(PaperResults, EveryBlockAndPathOfSection6_1) {
 
     // Our optimum has the same (peak, MACs); where it is the only optimal
     // path, also the same fusion ranges.
-    const Setting s = c.kind == 'F' ? fusion::SolveP1(dag, c.value)
-                                    : fusion::SolveP2(dag, static_cast<int64_t>(c.value * 1000));
+    const Setting s = c.kind == 'F' ? search::SolveP1(dag, c.value)
+                                    : search::SolveP2(dag, static_cast<int64_t>(c.value * 1000));
     EXPECT_EQ(s.peak_ram_bytes, c.peak);
     EXPECT_EQ(s.macs, c.macs);
     if (CountMinMacPaths(dag, c.peak) == 1) {
@@ -321,13 +321,13 @@ TEST(PaperResults, HeuristicRowsOfSection2_1) {
   };
   for (const Heuristic& h : rows) {
     SCOPED_TRACE(h.model);
-    const FusionDag dag = fusion::Restrict(PaperDagOf(h.model), fusion::Strategy::kMcunetV2);
-    const Setting s = fusion::SolveMinRam(dag);
+    const FusionDag dag = search::Restrict(PaperDagOf(h.model), search::Strategy::kMcunetV2);
+    const Setting s = search::SolveMinRam(dag);
     EXPECT_EQ(s.peak_ram_bytes, h.peak);
     EXPECT_EQ(s.macs, h.macs);
     ExpectPrintedOverhead(s.MacOverhead(dag), h.overhead);
     // The published path, first stage then single layers, costs exactly that.
-    const fusion::Edge* stage = FindEdge(dag, 0, h.first_stage_last);
+    const search::Edge* stage = FindEdge(dag, 0, h.first_stage_last);
     ASSERT_NE(stage, nullptr);
     int64_t peak = stage->ram_bytes, macs = stage->macs;
     for (int l = h.first_stage_last + 1; l < dag.num_nodes - 1; ++l) {
@@ -350,8 +350,8 @@ TEST(PaperResults, HeuristicRowsOfSection2_1) {
 TEST(PaperResults, LayerStrategyIsTheVanillaNetwork) {
   const std::pair<const char*, int64_t> peaks[] = {{kMbv2, 194400}, {kVww, 96000}, {k320, 309760}};
   for (const auto& [model, peak] : peaks) {
-    const FusionDag dag = fusion::Restrict(PaperDagOf(model), fusion::Strategy::kLayer);
-    const Setting s = fusion::SolveMinRam(dag);
+    const FusionDag dag = search::Restrict(PaperDagOf(model), search::Strategy::kLayer);
+    const Setting s = search::SolveMinRam(dag);
     EXPECT_EQ(s.peak_ram_bytes, peak) << model;
     EXPECT_EQ(s.macs, dag.vanilla_macs) << model;
     EXPECT_EQ(static_cast<int>(s.edges.size()), dag.num_nodes - 1);
@@ -360,7 +360,7 @@ TEST(PaperResults, LayerStrategyIsTheVanillaNetwork) {
 
 TEST(PaperResults, StreamNetNeedsTheExactCostModel) {
   try {
-    fusion::Restrict(PaperDagOf(kMbv2), fusion::Strategy::kStreamNet);
+    search::Restrict(PaperDagOf(kMbv2), search::Strategy::kStreamNet);
     FAIL() << "expected msf::Error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("exact cost model"), std::string::npos);
@@ -373,10 +373,10 @@ TEST(PaperResults, ParetoFrontContainsEveryPublishedOptimum) {
   for (const char* model : {kMbv2, kVww, k320}) {
     SCOPED_TRACE(model);
     const FusionDag& dag = PaperDagOf(model);
-    const std::vector<Setting> front = fusion::ParetoFront(dag);
+    const std::vector<Setting> front = search::ParetoFront(dag);
     ASSERT_FALSE(front.empty());
     EXPECT_EQ(front.front().macs, dag.vanilla_macs);
-    EXPECT_EQ(front.back().peak_ram_bytes, fusion::SolveMinRam(dag).peak_ram_bytes);
+    EXPECT_EQ(front.back().peak_ram_bytes, search::SolveMinRam(dag).peak_ram_bytes);
     std::map<int64_t, int64_t> points;
     for (const Setting& s : front) points[s.peak_ram_bytes] = s.macs;
     for (const Row& r : kRows) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "fusion/plan_json.h"
+#include "plan/plan_json.h"
 
 #include <gtest/gtest.h>
 
@@ -9,15 +9,18 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "fusion/paper_fixtures.h"
-#include "fusion/solvers.h"
+#include "search/solvers.h"
 #include "support/test_support.h"
 
-namespace msf::fusion {
+namespace msf::plan {
 namespace {
 
 using nlohmann::json;
+using namespace search;  // DAGs, objectives and solvers build the plans under test
+using step::StepKind;
+using step::Variant;
 
 Plan PaperPlan(const Objective& o) {
   const FusionDag& dag = test::PaperDagOf("mbv2-w0.35-r144");
@@ -45,8 +48,8 @@ void ExpectSame(const Plan& a, const Plan& b) {
   ASSERT_EQ(a.steps.size(), b.steps.size());
   for (size_t i = 0; i < a.steps.size(); ++i) {
     const PlanStep &x = a.steps[i], &y = b.steps[i];
-    EXPECT_EQ(x.first_op, y.first_op);
-    EXPECT_EQ(x.last_op, y.last_op);
+    EXPECT_EQ(x.from, y.from);
+    EXPECT_EQ(x.to, y.to);
     EXPECT_EQ(x.kind, y.kind);
     EXPECT_EQ(x.variant, y.variant);
     EXPECT_EQ(x.patch_h, y.patch_h);
@@ -64,12 +67,12 @@ TEST(PlanJson, MakePlanFollowsTheSetting) {
   EXPECT_EQ(p.macs, 23249938);
   EXPECT_EQ(p.vanilla_macs, 18909490);
   ASSERT_EQ(p.steps.size(), 16u);
-  EXPECT_EQ(p.steps[1].first_op, 2);
-  EXPECT_EQ(p.steps[1].last_op, 12);
+  EXPECT_EQ(p.steps[1].from, 2);
+  EXPECT_EQ(p.steps[1].to, 13);
   EXPECT_EQ(p.steps[1].kind, StepKind::kFused);
   EXPECT_EQ(p.steps[1].variant, Variant::kHCache);
   EXPECT_EQ(p.steps[2].kind, StepKind::kLayer);
-  EXPECT_EQ(p.steps[2].first_op, 13);
+  EXPECT_EQ(p.steps[2].from, 13);
 }
 
 TEST(PlanJson, RoundTripsEveryObjective) {
@@ -165,4 +168,4 @@ TEST(PlanJson, FilesRoundTripAndErrorsNameThePath) {
 }
 
 }  // namespace
-}  // namespace msf::fusion
+}  // namespace msf::plan

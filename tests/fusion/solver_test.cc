@@ -12,12 +12,16 @@
 #include <tuple>
 #include <vector>
 
-#include "core/error.h"
-#include "fusion/solvers.h"
-#include "fusion/strategy.h"
+#include "base/error.h"
+#include "search/solvers.h"
+#include "search/strategy.h"
 
-namespace msf::fusion {
+namespace msf::search {
 namespace {
+
+using step::StepKind;
+using step::Variant;
+using step::VariantName;
 
 struct PathCost {
   int64_t peak = 0, macs = 0;
@@ -278,4 +282,4 @@ TEST(SolverStrategy, NamesRoundTrip) {
 }
 
 }  // namespace
-}  // namespace msf::fusion
+}  // namespace msf::search

@@ -5,10 +5,10 @@
 
 #include <memory>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "exec/reference_executor.h"
-#include "import/builtin_op_names.h"
-#include "import/tflite_importer.h"
+#include "frontend/builtin_op_names.h"
+#include "frontend/tflite_importer.h"
 #include "ir/analysis.h"
 #include "ir/canonicalize.h"
 #include "support/test_support.h"
@@ -20,7 +20,7 @@ namespace {
 using test::TfliteBuilder;
 
 ir::Graph Import(const std::vector<uint8_t>& bytes) {
-  return import::ImportTfliteBuffer(std::make_shared<const std::vector<uint8_t>>(bytes), "t.tflite");
+  return frontend::ImportTfliteBuffer(std::make_shared<const std::vector<uint8_t>>(bytes), "t.tflite");
 }
 
 std::string ImportError(const std::vector<uint8_t>& bytes) {
@@ -45,8 +45,8 @@ std::vector<uint8_t> PadConvModel(bool zero_pad, tfl::Padding conv_padding = tfl
   const int32_t bias = b.Tensor("b", {4}, tfl::TensorType_INT32, {}, {}, test::Int32Bytes({10, -20, 30, 0}));
   const int out_hw = (conv_padding == tfl::Padding_SAME) ? 8 + 2 * p : 8 + 2 * p - 2;
   const int32_t out = b.Int8("out", {1, out_hw, out_hw, 4}, 0.1f, 5);
-  b.Op(import::kPad, {in, pads}, {padded});
-  b.Op(import::kConv2D, {padded, filter, bias}, {out}, tfl::BuiltinOptions_Conv2DOptions,
+  b.Op(frontend::kPad, {in, pads}, {padded});
+  b.Op(frontend::kConv2D, {padded, filter, bias}, {out}, tfl::BuiltinOptions_Conv2DOptions,
        [=](flatbuffers::FlatBufferBuilder& fbb) {
          return tfl::CreateConv2DOptions(fbb, conv_padding, 1, 1, tfl::ActivationFunctionType_RELU).Union();
        });
@@ -96,7 +96,7 @@ TEST(Importer, UnsupportedOpIsNamed) {
   const int32_t x = b.Int8("x", {1, 4, 4, 2}, 0.1f, 0);
   const int32_t y = b.Int8("y", {1, 4, 4, 2}, 0.1f, 0);
   const int32_t z = b.Int8("z", {1, 4, 4, 2}, 0.1f, 0);
-  b.Op(import::kAdd, {x, x}, {y});
+  b.Op(frontend::kAdd, {x, x}, {y});
   b.Op(18 /* MUL */, {y, y}, {z});
   const std::string err = ImportError(b.Finish({x}, {z}));
   EXPECT_NE(err.find("op 1 (MUL): unsupported op"), std::string::npos) << err;
@@ -107,7 +107,7 @@ TEST(Importer, CustomOpIsNamed) {
   TfliteBuilder b;
   const int32_t x = b.Int8("x", {1, 4, 4, 2}, 0.1f, 0);
   const int32_t y = b.Int8("y", {1, 4, 4, 2}, 0.1f, 0);
-  b.Op(import::kCustom, {x}, {y}, tfl::BuiltinOptions_NONE, nullptr, "Ethos-U");
+  b.Op(frontend::kCustom, {x}, {y}, tfl::BuiltinOptions_NONE, nullptr, "Ethos-U");
   EXPECT_NE(ImportError(b.Finish({x}, {y})).find("CUSTOM 'Ethos-U'"), std::string::npos);
 }
 
@@ -116,7 +116,7 @@ TEST(Importer, FloatModelIsRefusedNamingTheOp) {
   const int32_t x = b.Tensor("x", {1, 4, 4, 2}, tfl::TensorType_FLOAT32);
   const int32_t w = b.Tensor("w", {2, 1, 1, 2}, tfl::TensorType_FLOAT32, {}, {}, std::vector<uint8_t>(16, 0));
   const int32_t y = b.Tensor("y", {1, 4, 4, 2}, tfl::TensorType_FLOAT32);
-  b.Op(import::kConv2D, {x, w}, {y}, tfl::BuiltinOptions_Conv2DOptions, [](flatbuffers::FlatBufferBuilder& fbb) {
+  b.Op(frontend::kConv2D, {x, w}, {y}, tfl::BuiltinOptions_Conv2DOptions, [](flatbuffers::FlatBufferBuilder& fbb) {
     return tfl::CreateConv2DOptions(fbb, tfl::Padding_VALID, 1, 1).Union();
   });
   const std::string err = ImportError(b.Finish({x}, {y}));
@@ -131,9 +131,9 @@ TEST(Importer, FloatBoundaryQuantizeDequantizeArePeeled) {
   const int32_t x = b.Int8("x", {1, 4, 4, 2}, 0.1f, 0);
   const int32_t y = b.Int8("y", {1, 4, 4, 2}, 0.2f, 1);
   const int32_t yf = b.Tensor("yf", {1, 4, 4, 2}, tfl::TensorType_FLOAT32);
-  b.Op(import::kQuantize, {xf}, {x});
-  b.Op(import::kAdd, {x, x}, {y});
-  b.Op(import::kDequantize, {y}, {yf});
+  b.Op(frontend::kQuantize, {xf}, {x});
+  b.Op(frontend::kAdd, {x, x}, {y});
+  b.Op(frontend::kDequantize, {y}, {yf});
   const ir::Graph g = Import(b.Finish({xf}, {yf}));
   ASSERT_EQ(g.ops.size(), 1u);
   EXPECT_EQ(g.tensor(g.input()).name, "x");
@@ -145,7 +145,7 @@ TEST(Importer, BadTensorIndexIsReported) {
   TfliteBuilder b;
   const int32_t x = b.Int8("x", {1, 4, 4, 2}, 0.1f, 0);
   const int32_t y = b.Int8("y", {1, 4, 4, 2}, 0.1f, 0);
-  b.Op(import::kAdd, {x, 42}, {y});
+  b.Op(frontend::kAdd, {x, 42}, {y});
   const std::string err = ImportError(b.Finish({x}, {y}));
   EXPECT_NE(err.find("tensor index 42 out of range"), std::string::npos) << err;
 }
@@ -155,7 +155,7 @@ TEST(Importer, WeightSizeMismatchIsReported) {
   const int32_t x = b.Int8("x", {1, 4, 4, 2}, 0.1f, 0);
   const int32_t w = b.Tensor("w", {2, 1, 1, 2}, tfl::TensorType_INT8, {0.1f}, {0}, std::vector<uint8_t>(3, 1));
   const int32_t y = b.Int8("y", {1, 4, 4, 2}, 0.1f, 0);
-  b.Op(import::kConv2D, {x, w}, {y}, tfl::BuiltinOptions_Conv2DOptions, [](flatbuffers::FlatBufferBuilder& fbb) {
+  b.Op(frontend::kConv2D, {x, w}, {y}, tfl::BuiltinOptions_Conv2DOptions, [](flatbuffers::FlatBufferBuilder& fbb) {
     return tfl::CreateConv2DOptions(fbb, tfl::Padding_VALID, 1, 1).Union();
   });
   const std::string err = ImportError(b.Finish({x}, {y}));
@@ -167,8 +167,8 @@ TEST(Importer, ReadBeforeWriteIsReported) {
   const int32_t x = b.Int8("x", {1, 4, 4, 2}, 0.1f, 0);
   const int32_t y = b.Int8("y", {1, 4, 4, 2}, 0.1f, 0);
   const int32_t z = b.Int8("z", {1, 4, 4, 2}, 0.1f, 0);
-  b.Op(import::kAdd, {x, z}, {y});
-  b.Op(import::kAdd, {x, x}, {z});
+  b.Op(frontend::kAdd, {x, z}, {y});
+  b.Op(frontend::kAdd, {x, x}, {z});
   EXPECT_NE(ImportError(b.Finish({x}, {y})).find("before any op writes it"), std::string::npos);
 }
 
@@ -176,14 +176,14 @@ TEST(Importer, OverflowingShapeIsReported) {
   TfliteBuilder b;
   const int32_t x = b.Int8("x", {1, 65536, 65536, 8}, 0.1f, 0);
   const int32_t y = b.Int8("y", {1, 65536, 65536, 8}, 0.1f, 0);
-  b.Op(import::kAdd, {x, x}, {y});
+  b.Op(frontend::kAdd, {x, x}, {y});
   EXPECT_NE(ImportError(b.Finish({x}, {y})).find("too large"), std::string::npos);
 }
 
 TEST(Importer, OpNamesCoverTheBuiltinTable) {
-  EXPECT_EQ(import::BuiltinOpName(3), "CONV_2D");
-  EXPECT_EQ(import::BuiltinOpName(114), "QUANTIZE");
-  EXPECT_EQ(import::BuiltinOpName(999), "BUILTIN_999");
+  EXPECT_EQ(frontend::BuiltinOpName(3), "CONV_2D");
+  EXPECT_EQ(frontend::BuiltinOpName(114), "QUANTIZE");
+  EXPECT_EQ(frontend::BuiltinOpName(999), "BUILTIN_999");
 }
 
 }  // namespace

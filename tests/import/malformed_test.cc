@@ -8,9 +8,9 @@
 #include <memory>
 #include <random>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "exec/reference_executor.h"
-#include "import/tflite_importer.h"
+#include "frontend/tflite_importer.h"
 #include "ir/canonicalize.h"
 #include "support/test_support.h"
 
@@ -31,7 +31,7 @@ const char* kModels[] = {
 // Imports and canonicalises; returns the error text, or "" on success.
 std::string TryImport(std::vector<uint8_t> bytes) {
   try {
-    ir::Graph g = import::ImportTfliteBuffer(std::make_shared<const std::vector<uint8_t>>(std::move(bytes)), "m.tflite");
+    ir::Graph g = frontend::ImportTfliteBuffer(std::make_shared<const std::vector<uint8_t>>(std::move(bytes)), "m.tflite");
     ir::Canonicalize(g);
     return "";
   } catch (const Error& e) {
@@ -96,7 +96,7 @@ TEST(ImportMalformed, CorruptedModelsThatImportStillRunSafely) {
     std::vector<uint8_t> bytes = full;
     bytes[rng() % bytes.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
     try {
-      ir::Graph g = import::ImportTfliteBuffer(std::make_shared<const std::vector<uint8_t>>(bytes), "m");
+      ir::Graph g = frontend::ImportTfliteBuffer(std::make_shared<const std::vector<uint8_t>>(bytes), "m");
       ir::Canonicalize(g);
       std::vector<int8_t> input(static_cast<size_t>(g.tensor(g.input()).NumElements()), 3);
       (void)exec::RunReference(g, input);

@@ -3,6 +3,7 @@
 // same as calibration/*.json), its arithmetic, the instruction DAG, the
 // kernels' window counts it is fed with, and the NNLS fit.
 #include "cost/latency_model.h"
+#include "search/instruction_dag.h"
 
 #include <gtest/gtest.h>
 
@@ -12,10 +13,10 @@
 
 #include "calib/graph_builder.h"
 #include "calib/nnls.h"
-#include "core/error.h"
-#include "cost/exact_cost_model.h"
-#include "cost/step_memory.h"
-#include "load/model_loader.h"
+#include "base/error.h"
+#include "search/exact_dag.h"
+#include "step/step_memory.h"
+#include "frontend/model_loader.h"
 
 namespace msf {
 namespace {
@@ -71,7 +72,7 @@ TEST(LatencyModel, PredictionIsTheLinearForm) {
   m.per_layer_step = 100, m.per_fused_step = 300, m.per_iteration = 7;
   m.kernel[1] = {2, 3, 5, 11, 13, 37, 41, 53};    // conv
   m.kernel[2] = {17, 19, 23, 29, 31, 43, 47, 59};  // depthwise
-  fusion::StepWork w;
+  step::StepWork w;
   w.executed_macs[1] = 1000, w.taps[1] = 100, w.tap_rows[1] = 30, w.out_bytes[1] = 10, w.calls[1] = 2;
   w.pixels[1] = 5, w.border_pixels[1] = 3, w.tail_elems[1] = 8;
   w.executed_macs[2] = 90, w.taps[2] = 90, w.tap_rows[2] = 30, w.out_bytes[2] = 10, w.calls[2] = 4;
@@ -80,21 +81,21 @@ TEST(LatencyModel, PredictionIsTheLinearForm) {
   w.macs[1] = 999999;  // nominal MACs (padding included) are not a feature
   const double conv = 2 * 1000 + 3 * 100 + 5 * 30 + 11 * 10 + 13 * 2 + 37 * 5 + 41 * 3 + 53 * 8;
   const double dw = 17 * 90 + 19 * 90 + 23 * 30 + 29 * 10 + 31 * 4 + 43 * 7 + 47 * 1 + 59 * 6;
-  EXPECT_DOUBLE_EQ(m.PredictStep(w, fusion::StepKind::kLayer), 100 + conv + dw + 7 * 6);
-  EXPECT_DOUBLE_EQ(m.PredictStep(w, fusion::StepKind::kFused), 300 + conv + dw + 7 * 6);
+  EXPECT_DOUBLE_EQ(m.PredictStep(w, step::StepKind::kLayer), 100 + conv + dw + 7 * 6);
+  EXPECT_DOUBLE_EQ(m.PredictStep(w, step::StepKind::kFused), 300 + conv + dw + 7 * 6);
 }
 
 TEST(LatencyModel, InstructionDagHoldsPredictions) {
-  const ir::Graph g = load::LoadModel("zoo:mcunet-vww-5fps-r80");
-  const fusion::FusionDag dag = cost::BuildExactDag(g);
+  const ir::Graph g = frontend::LoadModel("zoo:mcunet-vww-5fps-r80");
+  const search::FusionDag dag = search::BuildExactDag(g);
   const cost::LatencyModel m = cost::BuiltinLatencyModel("rv32imac");
-  const fusion::FusionDag idag = cost::InstructionDag(dag, m);
+  const search::FusionDag idag = search::InstructionDag(dag, m);
   ASSERT_EQ(idag.edges.size(), dag.edges.size());
   int64_t vanilla = 0;
   for (size_t i = 0; i < dag.edges.size(); ++i) {
     EXPECT_EQ(idag.edges[i].ram_bytes, dag.edges[i].ram_bytes);
-    EXPECT_EQ(idag.edges[i].macs, std::llround(m.PredictStep(dag.edges[i])));
-    if (dag.edges[i].kind == fusion::StepKind::kLayer) vanilla += idag.edges[i].macs;
+    EXPECT_EQ(idag.edges[i].macs, std::llround(m.PredictStep(dag.edges[i].work, dag.edges[i].kind)));
+    if (dag.edges[i].kind == step::StepKind::kLayer) vanilla += idag.edges[i].macs;
   }
   EXPECT_EQ(idag.vanilla_macs, vanilla);
   EXPECT_NEAR(static_cast<double>(vanilla) + m.per_invoke, cost::PredictVanilla(g, m), 1.0 * g.ops.size());
@@ -129,12 +130,12 @@ TEST(LatencyWork, LayerWindowCountsSkipPadding) {
   calib::GraphBuilder b("window", {1, 7, 7, 3}, 1);
   b.Conv(5, 3, 2).Depthwise(5, 1);
   const ir::Graph g = b.Take();
-  const cost::GraphLiveness live = cost::ComputeLiveness(g);
+  const step::GraphLiveness live = step::ComputeLiveness(g);
   for (int32_t op = 0; op < 2; ++op) {
-    const cost::StepSpec spec{op, op + 1, fusion::StepKind::kLayer, fusion::Variant::kNone, 0, 0};
-    const fusion::StepWork w = cost::StepWorkOf(g, live, *cost::DescribeStep(g, live, spec), spec);
+    const step::StepSpec spec{op, op + 1, step::StepKind::kLayer, step::Variant::kNone, 0, 0};
+    const step::StepWork w = step::StepWorkOf(g, live, *step::DescribeStep(g, live, spec), spec);
     // a 5x5 depthwise is off the unrolled 3x3 path: its own work kind
-    const size_t k = op == 0 ? 1 : static_cast<size_t>(fusion::kWorkDepthwiseGeneral);
+    const size_t k = op == 0 ? 1 : static_cast<size_t>(step::kWorkDepthwiseGeneral);
     const BruteWindow expect = op == 0 ? CountWindow(7, 4, 3, 2, 1, 5) : CountWindow(4, 4, 5, 1, 2, 5);
     EXPECT_EQ(w.taps[k], expect.taps) << op;
     EXPECT_EQ(w.tap_rows[k], expect.rows) << op;
@@ -153,20 +154,20 @@ TEST(LatencyWork, FusedWindowCountsCoverRecomputation) {
   calib::GraphBuilder b("fused", {1, 12, 12, 4}, 2);
   b.Conv(8, 1, 1).Depthwise(3, 1).Conv(4, 1, 1, ir::Activation::kNone);
   const ir::Graph g = b.Take();
-  const cost::GraphLiveness live = cost::ComputeLiveness(g);
-  const cost::StepSpec layer{1, 2, fusion::StepKind::kLayer, fusion::Variant::kNone, 0, 0};
-  const fusion::StepWork lw = cost::StepWorkOf(g, live, *cost::DescribeStep(g, live, layer), layer);
-  for (fusion::Variant v : {fusion::Variant::kRecompute, fusion::Variant::kHCache, fusion::Variant::kLineBuffer}) {
-    const cost::StepSpec spec{0, 3, fusion::StepKind::kFused, v, 2, 2};
-    const std::optional<cost::StepMemory> m = cost::DescribeStep(g, live, spec);
+  const step::GraphLiveness live = step::ComputeLiveness(g);
+  const step::StepSpec layer{1, 2, step::StepKind::kLayer, step::Variant::kNone, 0, 0};
+  const step::StepWork lw = step::StepWorkOf(g, live, *step::DescribeStep(g, live, layer), layer);
+  for (step::Variant v : {step::Variant::kRecompute, step::Variant::kHCache, step::Variant::kLineBuffer}) {
+    const step::StepSpec spec{0, 3, step::StepKind::kFused, v, 2, 2};
+    const std::optional<step::StepMemory> m = step::DescribeStep(g, live, spec);
     ASSERT_TRUE(m.has_value());
-    const fusion::StepWork w = cost::StepWorkOf(g, live, *m, spec);
+    const step::StepWork w = step::StepWorkOf(g, live, *m, spec);
     // Depthwise: every tap of a computed cell that is inside the map; at
     // least the layer's (recomputation adds), and MACs = taps.
-    EXPECT_GE(w.taps[2], lw.taps[2]) << fusion::VariantName(v);
+    EXPECT_GE(w.taps[2], lw.taps[2]) << step::VariantName(v);
     EXPECT_EQ(w.executed_macs[2], w.taps[2]);
     EXPECT_EQ(w.executed_macs[1], w.macs[1]) << "1x1 convolutions have no padding";
-    if (v == fusion::Variant::kLineBuffer) {
+    if (v == step::Variant::kLineBuffer) {
       EXPECT_EQ(w.taps[2], lw.taps[2]) << "line buffers recompute nothing";
     }
   }

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "cost/latency_model.h"
-#include "fusion/plan_json.h"
+#include "plan/plan_json.h"
 #include "support/test_support.h"
 
 namespace msf {
@@ -59,8 +59,8 @@ TEST(LatencyObjective, PlanRecordsObjectiveAndPrediction) {
   EXPECT_LT(p["macs"].get<int64_t>(), total);
   // The file loads back.
   std::ofstream(test::TempPath("reload.json")) << p.dump(2);
-  const fusion::Plan back = fusion::ReadPlanFile(test::TempPath("reload.json"));
-  EXPECT_EQ(back.metric, fusion::Metric::kInstructions);
+  const plan::Plan back = plan::ReadPlanFile(test::TempPath("reload.json"));
+  EXPECT_EQ(back.metric, search::Metric::kInstructions);
   EXPECT_EQ(back.metric_target, "rv32imac");
   EXPECT_EQ(back.predicted_instructions, total);
 }

@@ -13,12 +13,12 @@
 #include "calib/bench_suite.h"
 #include "calib/calibrate.h"
 #include "codegen/codegen_test_util.h"
-#include "cost/exact_cost_model.h"
+#include "search/exact_dag.h"
 #include "cost/latency_model.h"
-#include "fusion/solvers.h"
-#include "fusion/strategy.h"
-#include "load/model_loader.h"
-#include "measure/mcu_run.h"
+#include "search/solvers.h"
+#include "search/strategy.h"
+#include "frontend/model_loader.h"
+#include "target/mcu_run.h"
 #include "plan/arena_choice.h"
 #include "support/test_support.h"
 
@@ -79,21 +79,21 @@ std::string CaseName(const ::testing::TestParamInfo<ValidationCase>& info) {
   return name;
 }
 
-fusion::Plan SolvePlan(const ir::Graph& g, const std::string& kind) {
-  fusion::FusionDag dag = cost::BuildExactDag(g);
-  fusion::Objective o;
-  if (kind == "layer") dag = fusion::Restrict(dag, fusion::Strategy::kLayer);
-  if (kind == "64k") o = {fusion::Objective::Kind::kRamBudget, 64000, 0};
-  if (kind == "f1.3") o = {fusion::Objective::Kind::kMaxOverhead, 0, 1.3};
+plan::Plan SolvePlan(const ir::Graph& g, const std::string& kind) {
+  search::FusionDag dag = search::BuildExactDag(g);
+  search::Objective o;
+  if (kind == "layer") dag = search::Restrict(dag, search::Strategy::kLayer);
+  if (kind == "64k") o = {search::Objective::Kind::kRamBudget, 64000, 0};
+  if (kind == "f1.3") o = {search::Objective::Kind::kMaxOverhead, 0, 1.3};
   const plan::ArenaChoice choice = plan::SolveForArena(g, dag, o);
-  fusion::Plan p = fusion::MakePlan(dag, choice.setting);
+  plan::Plan p = plan::MakePlan(dag, choice.setting);
   p.model = g.name;
   p.strategy = kind == "layer" ? "layer" : "msf";
   p.cost_model = "exact";
   p.objective = o;
-  std::vector<fusion::StepWork> work;
+  std::vector<step::StepWork> work;
   for (int32_t e : choice.setting.edges) work.push_back(dag.edges[static_cast<size_t>(e)].work);
-  cost::PredictPlan(&p, work, cost::BuiltinLatencyModel("rv32imac"));
+  plan::PredictPlan(&p, work, cost::BuiltinLatencyModel("rv32imac"));
   return p;
 }
 
@@ -104,12 +104,12 @@ TEST_P(LatencyValidation, PredictedInstructionsWithinTenPercentOfQemu) {
   RequireRv32Toolchain();
   const ValidationCase& c = GetParam();
   const std::string models = test::ModelsDir() + "/";
-  const ir::Graph g = load::LoadModel(models + c.model);
-  const fusion::Plan plan = SolvePlan(g, c.plan);
+  const ir::Graph g = frontend::LoadModel(models + c.model);
+  const plan::Plan plan = SolvePlan(g, c.plan);
   const std::vector<uint8_t> raw = test::ReadFile(models + c.input);
   const std::vector<uint8_t> expected = test::ReadFile(models + c.expected);
   const std::string dir = test::TempPath("latency_" + CaseName({GetParam(), 0}));
-  const measure::TargetRun run = measure::RunOnTarget(g, plan, codegen::Target::kRv32imac,
+  const target::TargetRun run = target::RunOnTarget(g, plan, codegen::Target::kRv32imac,
                                                       std::vector<int8_t>(raw.begin(), raw.end()), dir);
   EXPECT_EQ(std::vector<uint8_t>(run.output.begin(), run.output.end()), expected) << "output differs from the golden";
   ASSERT_GT(run.instructions, 0);

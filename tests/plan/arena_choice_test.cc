@@ -3,10 +3,10 @@
 // DAG peak, and solving against the real arena never breaks a RAM budget.
 #include <gtest/gtest.h>
 
-#include "core/error.h"
-#include "cost/exact_cost_model.h"
-#include "fusion/solvers.h"
-#include "load/model_loader.h"
+#include "base/error.h"
+#include "search/exact_dag.h"
+#include "search/solvers.h"
+#include "frontend/model_loader.h"
 #include "plan/arena_choice.h"
 #include "plan/arena_plan.h"
 #include "support/test_support.h"
@@ -15,17 +15,17 @@ namespace msf {
 namespace {
 
 void CheckModel(const ir::Graph& g) {
-  const fusion::FusionDag dag = cost::BuildExactDag(g);
+  const search::FusionDag dag = search::BuildExactDag(g);
   int equal = 0, total = 0;
-  for (const fusion::Setting& s : fusion::ParetoFront(dag)) {
-    const plan::ArenaPlan arena = plan::PlanArena(g, fusion::MakePlan(dag, s));
+  for (const search::Setting& s : search::ParetoFront(dag)) {
+    const plan::ArenaPlan arena = plan::PlanArena(g, plan::MakePlan(dag, s));
     ASSERT_TRUE(plan::VerifyNoOverlap(arena));
     ASSERT_GE(arena.arena_bytes, s.peak_ram_bytes);
     EXPECT_EQ(arena.peak_step_bytes, s.peak_ram_bytes);
     equal += arena.arena_bytes == s.peak_ram_bytes;
     ++total;
-    fusion::Objective budget;
-    budget.kind = fusion::Objective::Kind::kRamBudget;
+    search::Objective budget;
+    budget.kind = search::Objective::Kind::kRamBudget;
     budget.ram_budget = s.peak_ram_bytes;
     try {
       const plan::ArenaChoice c = plan::SolveForArena(g, dag, budget);
@@ -36,16 +36,16 @@ void CheckModel(const ir::Graph& g) {
       EXPECT_GT(arena.arena_bytes, s.peak_ram_bytes);
     }
   }
-  fusion::Objective min_ram;
+  search::Objective min_ram;
   const plan::ArenaChoice best = plan::SolveForArena(g, dag, min_ram);
-  EXPECT_LE(best.arena_bytes, plan::ArenaBytes(g, dag, fusion::SolveMinRam(dag)));
+  EXPECT_LE(best.arena_bytes, plan::ArenaBytes(g, dag, search::SolveMinRam(dag)));
   EXPECT_GE(equal * 10, total * 8) << g.name << ": the arena should reach the DAG peak on most of the front";
 }
 
 TEST(ArenaChoice, ZooModels) {
   for (const char* m : {"zoo:mbv2-w0.35-r144", "zoo:mcunet-vww-5fps-r80", "zoo:mcunet-320kb-r176"}) {
     SCOPED_TRACE(m);
-    CheckModel(load::LoadModel(m));
+    CheckModel(frontend::LoadModel(m));
   }
 }
 
@@ -54,7 +54,7 @@ TEST(ArenaChoice, SharedModels) {
   for (const char* m : {"mcunet_imagenet/mcunet-256kb-1mb_imagenet.tflite", "mcunet_vww/mcunet-5fps_vww.tflite",
                         "person_detect/person_detect.tflite"}) {
     SCOPED_TRACE(m);
-    CheckModel(load::LoadModel(test::ModelsDir() + "/" + m));
+    CheckModel(frontend::LoadModel(test::ModelsDir() + "/" + m));
   }
 }
 

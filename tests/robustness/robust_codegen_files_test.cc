@@ -15,8 +15,8 @@
 #include "codegen/c_writer.h"
 #include "codegen/codegen.h"
 #include "codegen/codegen_test_util.h"
-#include "fusion/plan_json.h"
-#include "load/model_loader.h"
+#include "plan/plan_json.h"
+#include "frontend/model_loader.h"
 #include "robustness/robust_files_support.h"
 
 namespace msf {
@@ -199,14 +199,14 @@ TEST(RobustCodegenFiles, HostileFileNamesCannotInjectCode) {
       << Text(pkg + "/Makefile").substr(0, 400);
 
   // Labels given to the library may hold anything, "*/" included.
-  const ir::Graph g = load::LoadModel(f.model);
+  const ir::Graph g = frontend::LoadModel(f.model);
   codegen::Options o;
   o.model_label = "*/ int pwned = 1; /*\n$(shell touch PWNED)\n\t??/\\";
   o.plan_label = "\"; /* */ \\\n#";
   const std::vector<uint8_t> in = test::ReadFile(f.input);
   o.input = std::vector<int8_t>(in.begin(), in.end());
   const std::string pkg2 = f.dir + "/pkg2";
-  codegen::WritePackage(codegen::Generate(g, fusion::ReadPlanFile(f.plan), o), pkg2);
+  codegen::WritePackage(codegen::Generate(g, plan::ReadPlanFile(f.plan), o), pkg2);
   EXPECT_EQ(test::HexBytes(BuildAndRun(pkg2)), test::HexBytes(test::ReadFile(expected)));
   EXPECT_EQ(Text(pkg2 + "/model.c").find("int pwned"), Text(pkg2 + "/model.c").find("*\\057 int pwned") + 6);
   ExpectNoPwned(f.dir);

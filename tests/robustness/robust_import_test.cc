@@ -10,9 +10,9 @@
 #include <functional>
 #include <random>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "fuzz/harness.h"
-#include "import/tflite_importer.h"
+#include "frontend/tflite_importer.h"
 #include "ir/canonicalize.h"
 #include "robustness/robust_support.h"
 
@@ -25,7 +25,7 @@ using Fbb = flatbuffers::FlatBufferBuilder;
 
 std::string ImportError(const std::vector<uint8_t>& bytes) {
   try {
-    ir::Graph g = import::ImportTfliteBuffer(std::make_shared<const std::vector<uint8_t>>(bytes), "m.tflite");
+    ir::Graph g = frontend::ImportTfliteBuffer(std::make_shared<const std::vector<uint8_t>>(bytes), "m.tflite");
     ir::Canonicalize(g);
   } catch (const Error& e) {
     return e.what();
@@ -76,7 +76,7 @@ TEST(RobustImport, WrongTypesNameTheOpAndTensor) {
     TfliteBuilder b;
     const int32_t in = b.Tensor("x", {1, 4, 4, 2}, c.type, {0.1f}, {0});
     const int32_t out = b.Int8("y", {1, 4, 4, 2}, 0.1f, 0);
-    b.Op(import::kAveragePool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions,
+    b.Op(frontend::kAveragePool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions,
          [](Fbb& f) { return tfl::CreatePool2DOptions(f, tfl::Padding_SAME, 1, 1, 2, 2).Union(); });
     const std::string err = ImportError(b.Finish({in}, {out}));
     EXPECT_NE(err.find("op 0 (AVERAGE_POOL_2D): tensor 0 'x' is " + std::string(c.name)), std::string::npos) << err;
@@ -86,7 +86,7 @@ TEST(RobustImport, WrongTypesNameTheOpAndTensor) {
     const int32_t in = b.Int8("x", {1, 4, 4, 2}, 0.1f, 0);
     const int32_t w = b.Tensor("w", {3, 1, 1, 2}, tfl::TensorType_FLOAT32, {}, {}, std::vector<uint8_t>(24, 0));
     const int32_t out = b.Int8("y", {1, 4, 4, 3}, 0.1f, 0);
-    b.Op(import::kConv2D, {in, w}, {out}, tfl::BuiltinOptions_Conv2DOptions,
+    b.Op(frontend::kConv2D, {in, w}, {out}, tfl::BuiltinOptions_Conv2DOptions,
          [](Fbb& f) { return tfl::CreateConv2DOptions(f, tfl::Padding_VALID, 1, 1).Union(); });
     const std::string err = ImportError(b.Finish({in}, {out}));
     EXPECT_NE(err.find("op 0 (CONV_2D): tensor 1 'w' is FLOAT32, expected int8"), std::string::npos) << err;
@@ -96,14 +96,14 @@ TEST(RobustImport, WrongTypesNameTheOpAndTensor) {
     const int32_t in = b.Int8("x", {1, 4}, 0.1f, 0);
     const int32_t f = b.Tensor("f", {1, 4}, tfl::TensorType_FLOAT32);
     const int32_t out = b.Int8("y", {1, 4}, 0.1f, 0);
-    b.Op(import::kDequantize, {in}, {f});
-    b.Op(import::kQuantize, {f}, {out});
+    b.Op(frontend::kDequantize, {in}, {f});
+    b.Op(frontend::kQuantize, {f}, {out});
     const std::string err = ImportError(b.Finish({in}, {out}));
     EXPECT_NE(err.find("op 0 (DEQUANTIZE): DEQUANTIZE inside the graph has no int8 path"), std::string::npos) << err;
   }
   {  // An op msf does not implement, and a custom op: both named
     for (const auto& [code, custom, expected] :
-         {std::tuple<int32_t, std::string, std::string>{import::kCustom, "TFLite_Detection_PostProcess",
+         {std::tuple<int32_t, std::string, std::string>{frontend::kCustom, "TFLite_Detection_PostProcess",
                                                         "op 0 (CUSTOM 'TFLite_Detection_PostProcess'): unsupported op"},
           {14, "", "op 0 (LOGISTIC): unsupported op"}}) {
       TfliteBuilder b;
@@ -150,7 +150,7 @@ TEST(RobustImport, WeightDataThatDoesNotMatchItsShapeIsRefused) {
   // Claims 65536x65536x1x2 int8 weights (8 GiB) with 8 bytes of data.
   const int32_t w = b.Tensor("w", {65536, 1, 1, 2}, tfl::TensorType_INT8, {0.1f}, {0}, std::vector<uint8_t>(8, 1));
   const int32_t out = b.Int8("y", {1, 4, 4, 65536}, 0.1f, 0);
-  b.Op(import::kConv2D, {in, w}, {out}, tfl::BuiltinOptions_Conv2DOptions,
+  b.Op(frontend::kConv2D, {in, w}, {out}, tfl::BuiltinOptions_Conv2DOptions,
        [](Fbb& f) { return tfl::CreateConv2DOptions(f, tfl::Padding_VALID, 1, 1).Union(); });
   const std::string err = ImportError(b.Finish({in}, {out}));
   EXPECT_NE(err.find("tensor 1 'w' has 8 data bytes but its shape needs 131072"), std::string::npos) << err;
@@ -164,7 +164,7 @@ std::vector<uint8_t> ConvModel(tfl::Padding padding, int32_t stride, int32_t dil
   const int32_t w = b.Tensor("w", {1, 3, 3, 1}, tfl::TensorType_INT8, {0.1f}, {0}, std::vector<uint8_t>(9, 127));
   const int32_t bias = b.Tensor("b", {1}, tfl::TensorType_INT32, {}, {}, test::Int32Bytes({bias_value}));
   const int32_t out = b.Int8("y", std::move(out_shape), 0.5f, 0);
-  b.Op(import::kConv2D, {in, w, bias}, {out}, tfl::BuiltinOptions_Conv2DOptions, [=](Fbb& f) {
+  b.Op(frontend::kConv2D, {in, w, bias}, {out}, tfl::BuiltinOptions_Conv2DOptions, [=](Fbb& f) {
     return tfl::CreateConv2DOptions(f, padding, stride, stride, tfl::ActivationFunctionType_NONE, dilation, dilation)
         .Union();
   });
@@ -187,7 +187,7 @@ TEST(RobustImport, WindowsThatOverflowInt32AreRefused) {
   const int32_t pads = b.Tensor("pads", {4, 2}, tfl::TensorType_INT32, {}, {},
                                 test::Int32Bytes({0, 0, 2147483647, 2147483647, 0, 0, 0, 0}));
   const int32_t out = b.Int8("y", {1, 2, 4, 1}, 0.1f, 0);
-  b.Op(import::kPad, {in, pads}, {out});
+  b.Op(frontend::kPad, {in, pads}, {out});
   err = ImportError(b.Finish({in}, {out}));
   EXPECT_NE(err.find("op 0 (PAD): padding too large"), std::string::npos) << err;
 }
@@ -206,7 +206,7 @@ TEST(RobustImport, ControlCharactersInNamesStayOnOneLine) {
   TfliteBuilder b;
   const int32_t in = b.Tensor("evil\nname\r\x01", {1, 4, 4, 2}, tfl::TensorType_FLOAT32);
   const int32_t out = b.Int8("y", {1, 4, 4, 2}, 0.1f, 0);
-  b.Op(import::kMaxPool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions,
+  b.Op(frontend::kMaxPool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions,
        [](Fbb& f) { return tfl::CreatePool2DOptions(f, tfl::Padding_SAME, 1, 1, 1, 1).Union(); });
   const std::string model = Written("robust_evil_name.tflite", b.Finish({in}, {out}));
   ExpectRefused({"info", model}, "tensor 0 'evil\\nname\\r\\x01' is FLOAT32", {model}, {});
@@ -219,7 +219,7 @@ TEST(RobustImport, InvalidUtf8NamesDoNotBreakJsonOutput) {
   TfliteBuilder b;
   const int32_t in = b.Int8("bad\xff\xfe utf8", {1, 4, 4, 2}, 0.1f, 0);
   const int32_t out = b.Int8("y", {1, 4, 4, 2}, 0.1f, 0);
-  b.Op(import::kMaxPool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions,
+  b.Op(frontend::kMaxPool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions,
        [](Fbb& f) { return tfl::CreatePool2DOptions(f, tfl::Padding_SAME, 1, 1, 2, 2).Union(); });
   const std::string model = Written("robust_utf8.tflite", b.Finish({in}, {out}));
   const std::string json = test::TempPath("robust_utf8.json");
@@ -269,7 +269,7 @@ TEST(RobustImport, CorruptedSharedModelsInEveryCommand) {
 TEST(RobustImport, GraphStructureCornerCases) {
   using Pool = std::function<void(TfliteBuilder&, int32_t, int32_t)>;
   const Pool pool = [](TfliteBuilder& b, int32_t in, int32_t out) {
-    b.Op(import::kMaxPool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions,
+    b.Op(frontend::kMaxPool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions,
          [](Fbb& f) { return tfl::CreatePool2DOptions(f, tfl::Padding_SAME, 1, 1, 3, 3).Union(); });
   };
   {  // an op writes the network input (the caller's buffer)
@@ -287,7 +287,7 @@ TEST(RobustImport, GraphStructureCornerCases) {
     const int32_t x = b.Int8("x", {1, 8, 8, 2}, 0.1f, 0), y = b.Int8("y", {1, 8, 8, 2}, 0.1f, 0);
     const int32_t z = b.Int8("z", {1, 4, 4, 2}, 0.1f, 0);
     pool(b, x, y);
-    b.Op(import::kMaxPool2D, {y}, {z}, tfl::BuiltinOptions_Pool2DOptions,
+    b.Op(frontend::kMaxPool2D, {y}, {z}, tfl::BuiltinOptions_Pool2DOptions,
          [](Fbb& f) { return tfl::CreatePool2DOptions(f, tfl::Padding_SAME, 2, 2, 2, 2).Union(); });
     const std::vector<uint8_t> bytes = b.Finish({x}, {z, y});
     EXPECT_NE(ImportError(bytes).find("models with 2 outputs are not supported"), std::string::npos) << ImportError(bytes);
@@ -296,7 +296,7 @@ TEST(RobustImport, GraphStructureCornerCases) {
   {  // an op reads its own output
     TfliteBuilder b;
     const int32_t x = b.Int8("x", {1, 4, 4, 2}, 0.1f, 0), y = b.Int8("y", {1, 4, 4, 2}, 0.1f, 0);
-    b.Op(import::kAdd, {x, y}, {y});
+    b.Op(frontend::kAdd, {x, y}, {y});
     const std::vector<uint8_t> bytes = b.Finish({x}, {y});
     EXPECT_NE(ImportError(bytes).find("before any op writes it"), std::string::npos) << ImportError(bytes);
   }

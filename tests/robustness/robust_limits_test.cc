@@ -14,18 +14,19 @@
 #include <limits>
 #include <regex>
 
-#include "core/error.h"
-#include "cost/exact_cost_model.h"
+#include "base/error.h"
+#include "search/exact_dag.h"
 #include "cost/latency_model.h"
-#include "cost/step_memory.h"
+#include "search/instruction_dag.h"
+#include "step/step_memory.h"
 #include "exec/fused_executor.h"
 #include "exec/reference_executor.h"
-#include "fusion/plan_json.h"
-#include "fusion/solvers.h"
-#include "import/tflite_importer.h"
+#include "plan/plan_json.h"
+#include "search/solvers.h"
+#include "frontend/tflite_importer.h"
 #include "geometry/op_window.h"
 #include "ir/canonicalize.h"
-#include "load/model_loader.h"
+#include "frontend/model_loader.h"
 #include "plan/device_plan.h"
 #include "robustness/robust_support.h"
 #include "support/random_graph.h"
@@ -38,7 +39,7 @@ using test::TfliteBuilder;
 using Fbb = flatbuffers::FlatBufferBuilder;
 
 ir::Graph Import(const std::vector<uint8_t>& bytes) {
-  ir::Graph g = import::ImportTfliteBuffer(std::make_shared<const std::vector<uint8_t>>(bytes), "m.tflite");
+  ir::Graph g = frontend::ImportTfliteBuffer(std::make_shared<const std::vector<uint8_t>>(bytes), "m.tflite");
   ir::Canonicalize(g);
   return g;
 }
@@ -59,11 +60,11 @@ std::string Written(const std::string& name, const std::vector<uint8_t>& bytes) 
 }
 
 // Layer-by-layer plan without building fused edges (cheap on huge tensors).
-fusion::Plan LayerPlan(const ir::Graph& g) {
-  cost::ExactOptions options;
+plan::Plan LayerPlan(const ir::Graph& g) {
+  search::ExactOptions options;
   options.max_block_ops = 1;
-  const fusion::FusionDag dag = cost::BuildExactDag(g, options);
-  fusion::Plan plan = fusion::MakePlan(dag, fusion::SolveMinRam(dag));
+  const search::FusionDag dag = search::BuildExactDag(g, options);
+  plan::Plan plan = plan::MakePlan(dag, search::SolveMinRam(dag));
   plan.model = "m.tflite", plan.strategy = "layer", plan.cost_model = "exact";
   return plan;
 }
@@ -76,12 +77,12 @@ std::string LayerPlanFile(const std::string& name, int ops) {
   const int32_t in = t;
   for (int i = 0; i < ops; ++i) {
     const int32_t next = b.Int8("t" + std::to_string(i + 1), {1, 2, 2, 1}, 0.1f, 0);
-    b.Op(import::kMaxPool2D, {t}, {next}, tfl::BuiltinOptions_Pool2DOptions,
+    b.Op(frontend::kMaxPool2D, {t}, {next}, tfl::BuiltinOptions_Pool2DOptions,
          [](Fbb& f) { return tfl::CreatePool2DOptions(f, tfl::Padding_VALID, 1, 1, 1, 1).Union(); });
     t = next;
   }
   const std::string path = test::TempPath(name);
-  fusion::WritePlanFile(path, LayerPlan(Import(b.Finish({in}, {t}))));
+  plan::WritePlanFile(path, LayerPlan(Import(b.Finish({in}, {t}))));
   return path;
 }
 
@@ -95,8 +96,8 @@ std::vector<int8_t> Pattern(size_t n) {
 void ExpectBitExact(const std::vector<uint8_t>& bytes, const std::vector<int8_t>& input) {
   const ir::Graph g = Import(bytes);
   const std::vector<int8_t> expected = exec::RunReference(g, input);
-  const fusion::FusionDag dag = cost::BuildExactDag(g);
-  const fusion::Plan plan = fusion::MakePlan(dag, fusion::SolveMinRam(dag));
+  const search::FusionDag dag = search::BuildExactDag(g);
+  const plan::Plan plan = plan::MakePlan(dag, search::SolveMinRam(dag));
   const exec::PlanRun run = exec::RunPlan(g, plan, input);
   EXPECT_EQ(run.output, expected);
   EXPECT_EQ(run.measured_peak_bytes, run.planned_arena_bytes);
@@ -138,12 +139,12 @@ std::vector<uint8_t> HugeArenaModel() {
   const int32_t pads = b.Tensor("pads", {4, 2}, tfl::TensorType_INT32, {}, {},
                                 test::Int32Bytes({0, 0, 16384, 16384, 16384, 16383, 0, 0}));
   const int32_t a = b.Int8("a", {1, 32769, 32768, 1}, 0.1f, 0);
-  b.Op(import::kPad, {in, pads}, {a});
+  b.Op(frontend::kPad, {in, pads}, {a});
   const int32_t big = b.Int8("b", {1, 32769, 32768, 1}, 0.1f, 0);
-  b.Op(import::kMaxPool2D, {a}, {big}, tfl::BuiltinOptions_Pool2DOptions,
+  b.Op(frontend::kMaxPool2D, {a}, {big}, tfl::BuiltinOptions_Pool2DOptions,
        [](Fbb& f) { return tfl::CreatePool2DOptions(f, tfl::Padding_VALID, 1, 1, 1, 1).Union(); });
   const int32_t out = b.Int8("y", {1, 1, 1, 1}, 0.1f, 0);
-  b.Op(import::kMaxPool2D, {big}, {out}, tfl::BuiltinOptions_Pool2DOptions,
+  b.Op(frontend::kMaxPool2D, {big}, {out}, tfl::BuiltinOptions_Pool2DOptions,
        [](Fbb& f) { return tfl::CreatePool2DOptions(f, tfl::Padding_VALID, 1, 1, 32768, 32769).Union(); });
   return b.Finish({in}, {out});
 }
@@ -152,7 +153,7 @@ TEST(RobustLimits, ArenaBeyondInt32IsRefusedNamingTheTensor) {
   const std::vector<uint8_t> bytes = HugeArenaModel();
   const ir::Graph g = Import(bytes);
   ASSERT_EQ(g.ops.size(), 3u);
-  const fusion::Plan plan = LayerPlan(g);
+  const plan::Plan plan = LayerPlan(g);
   std::string err;
   try {
     const plan::DevicePlan device(g, plan);
@@ -164,7 +165,7 @@ TEST(RobustLimits, ArenaBeyondInt32IsRefusedNamingTheTensor) {
 
   const std::string model = Written("limits_arena.tflite", bytes);
   const std::string plan_file = test::TempPath("limits_arena_plan.json");
-  fusion::WritePlanFile(plan_file, plan);
+  plan::WritePlanFile(plan_file, plan);
   const std::string input = Written("limits_arena_in.bin", std::vector<uint8_t>(1, 0));
   const std::string output = test::TempPath("limits_arena_out.bin");
   const std::string pkg = test::TempPath("limits_arena_pkg");
@@ -181,7 +182,7 @@ std::vector<uint8_t> QuantizeModel(const std::vector<int32_t>& shape) {
   TfliteBuilder b;
   const int32_t in = b.Int8("x", shape, 0.1f, 0);
   const int32_t out = b.Int8("y", shape, 0.05f, 3);
-  b.Op(import::kQuantize, {in}, {out});
+  b.Op(frontend::kQuantize, {in}, {out});
   return b.Finish({in}, {out});
 }
 
@@ -189,7 +190,7 @@ std::vector<uint8_t> QuantizeModelScales(float in_scale, float out_scale) {
   TfliteBuilder b;
   const int32_t in = b.Int8("x", {1, 2, 2, 1}, in_scale, 0);
   const int32_t out = b.Int8("y", {1, 2, 2, 1}, out_scale, 0);
-  b.Op(import::kQuantize, {in}, {out});
+  b.Op(frontend::kQuantize, {in}, {out});
   return b.Finish({in}, {out});
 }
 
@@ -197,9 +198,9 @@ std::vector<uint8_t> AddModel(const std::vector<int32_t>& shape) {
   TfliteBuilder b;
   const int32_t in = b.Int8("x", shape, 0.1f, 0);
   const int32_t mid = b.Int8("m", shape, 0.1f, 0);
-  b.Op(import::kQuantize, {in}, {mid});
+  b.Op(frontend::kQuantize, {in}, {mid});
   const int32_t out = b.Int8("y", shape, 0.05f, 3);
-  b.Op(import::kAdd, {in, mid}, {out}, tfl::BuiltinOptions_AddOptions,
+  b.Op(frontend::kAdd, {in, mid}, {out}, tfl::BuiltinOptions_AddOptions,
        [](Fbb& f) { return tfl::CreateAddOptions(f).Union(); });
   return b.Finish({in}, {out});
 }
@@ -218,9 +219,9 @@ TEST(RobustLimits, BatchOrRank5ActivationsAreRefusedNamingTheOp) {
     TfliteBuilder b;
     const int32_t in = b.Int8("x", {1, 18, 2}, 0.1f, 0);
     const int32_t r = b.Int8("r", {1, 2, 3, 3, 2}, 0.1f, 0);
-    b.Op(import::kReshape, {in}, {r});
+    b.Op(frontend::kReshape, {in}, {r});
     const int32_t out = b.Int8("y", {1, 2, 3, 3, 2}, 0.05f, 3);
-    b.Op(import::kAdd, {r, r}, {out}, tfl::BuiltinOptions_AddOptions,
+    b.Op(frontend::kAdd, {r, r}, {out}, tfl::BuiltinOptions_AddOptions,
          [](Fbb& f) { return tfl::CreateAddOptions(f).Union(); });
     err = ImportError(b.Finish({in}, {out}));
     EXPECT_NE(err.find("op 0 (RESHAPE): tensor 1 'r' has shape 1x2x3x3x2;"), std::string::npos) << err;
@@ -253,7 +254,7 @@ std::vector<uint8_t> AvgPoolModel(int32_t h, int32_t w, int32_t fh, int32_t fw, 
   const int32_t in = b.Int8("x", {1, h, w, 1}, 0.1f, 0);
   const int32_t oh = padding == tfl::Padding_SAME ? h : h - fh + 1, ow = padding == tfl::Padding_SAME ? w : w - fw + 1;
   const int32_t out = b.Int8("y", {1, oh, ow, 1}, 0.1f, 0);
-  b.Op(import::kAveragePool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions,
+  b.Op(frontend::kAveragePool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions,
        [=](Fbb& f) { return tfl::CreatePool2DOptions(f, padding, 1, 1, fw, fh).Union(); });
   return b.Finish({in}, {out});
 }
@@ -263,7 +264,7 @@ std::vector<uint8_t> MeanModel(int32_t h, int32_t w, int32_t c, float out_scale,
   const int32_t in = b.Int8("x", {1, h, w, c}, 0.1f, in_zp);
   const int32_t axes = b.Tensor("axes", {2}, tfl::TensorType_INT32, {}, {}, test::Int32Bytes({1, 2}));
   const int32_t out = b.Int8("y", {1, 1, 1, c}, out_scale, out_zp);
-  b.Op(import::kMean, {in, axes}, {out}, tfl::BuiltinOptions_ReducerOptions,
+  b.Op(frontend::kMean, {in, axes}, {out}, tfl::BuiltinOptions_ReducerOptions,
        [](Fbb& f) { return tfl::CreateReducerOptions(f, true).Union(); });
   return b.Finish({in}, {out});
 }
@@ -320,10 +321,10 @@ std::vector<uint8_t> ScaledAddModel(float in_scale, float out_scale) {
   TfliteBuilder b;
   const int32_t in = b.Int8("x", {1, 2, 2, 1}, in_scale, 0);
   const int32_t mid = b.Int8("m", {1, 2, 2, 1}, in_scale, 0);
-  b.Op(import::kMaxPool2D, {in}, {mid}, tfl::BuiltinOptions_Pool2DOptions,
+  b.Op(frontend::kMaxPool2D, {in}, {mid}, tfl::BuiltinOptions_Pool2DOptions,
        [](Fbb& f) { return tfl::CreatePool2DOptions(f, tfl::Padding_VALID, 1, 1, 1, 1).Union(); });
   const int32_t out = b.Int8("y", {1, 2, 2, 1}, out_scale, 0);
-  b.Op(import::kAdd, {in, mid}, {out}, tfl::BuiltinOptions_AddOptions,
+  b.Op(frontend::kAdd, {in, mid}, {out}, tfl::BuiltinOptions_AddOptions,
        [](Fbb& f) { return tfl::CreateAddOptions(f).Union(); });
   return b.Finish({in}, {out});
 }
@@ -332,7 +333,7 @@ std::vector<uint8_t> SoftmaxModel(float in_scale, float beta) {
   TfliteBuilder b;
   const int32_t in = b.Int8("x", {1, 4}, in_scale, 0);
   const int32_t out = b.Int8("y", {1, 4}, 1.0f / 256, -128);
-  b.Op(import::kSoftmax, {in}, {out}, tfl::BuiltinOptions_SoftmaxOptions,
+  b.Op(frontend::kSoftmax, {in}, {out}, tfl::BuiltinOptions_SoftmaxOptions,
        [=](Fbb& f) { return tfl::CreateSoftmaxOptions(f, beta).Union(); });
   return b.Finish({in}, {out});
 }
@@ -344,7 +345,7 @@ std::vector<uint8_t> ScaledConvModel(float in_scale, float w_scale, float out_sc
   const int32_t in = b.Int8("x", {1, 2, 2, 1}, in_scale, 0);
   const int32_t w = b.Tensor("w", {1, 1, 1, 1}, tfl::TensorType_INT8, {w_scale}, {0}, std::vector<uint8_t>(1, 3));
   const int32_t out = b.Int8("y", {1, 2, 2, 1}, out_scale, 0);
-  b.Op(import::kConv2D, {in, w}, {out}, tfl::BuiltinOptions_Conv2DOptions,
+  b.Op(frontend::kConv2D, {in, w}, {out}, tfl::BuiltinOptions_Conv2DOptions,
        [=](Fbb& f) { return tfl::CreateConv2DOptions(f, tfl::Padding_VALID, 1, 1, act).Union(); });
   return b.Finish({in}, {out});
 }
@@ -432,29 +433,29 @@ TEST(RobustCalibration, HugeWorkTimesLargeCoefficientsSaturates) {
   // (UBSan checks the solvers' additions in the sanitizer build).
   const cost::LatencyModel m = cost::LatencyModelFromJson(CalibrationWith("1e9"));
   const ir::Graph g = test::RandomGraph(3);
-  cost::ExactOptions options;
+  search::ExactOptions options;
   options.max_block_ops = 4;
-  fusion::FusionDag dag = cost::BuildExactDag(g, options);
-  std::vector<fusion::StepWork> work;
-  for (fusion::Edge& e : dag.edges) {
+  search::FusionDag dag = search::BuildExactDag(g, options);
+  std::vector<step::StepWork> work;
+  for (search::Edge& e : dag.edges) {
     for (auto* counts : {&e.work.executed_macs, &e.work.taps, &e.work.tap_rows, &e.work.out_bytes, &e.work.calls,
                          &e.work.pixels, &e.work.border_pixels, &e.work.tail_elems}) {
       counts->fill(std::numeric_limits<int64_t>::max());
     }
   }
-  const fusion::FusionDag idag = cost::InstructionDag(dag, m);
+  const search::FusionDag idag = search::InstructionDag(dag, m);
   const int64_t cap = std::numeric_limits<int64_t>::max() / 2 / (dag.num_nodes + 1);
-  for (const fusion::Edge& e : idag.edges) EXPECT_EQ(e.macs, cap);
+  for (const search::Edge& e : idag.edges) EXPECT_EQ(e.macs, cap);
   EXPECT_EQ(idag.vanilla_macs, cap * static_cast<int64_t>(g.ops.size()));
-  const fusion::Setting s = fusion::SolveMinRam(idag);
+  const search::Setting s = search::SolveMinRam(idag);
   EXPECT_GT(s.macs, 0);
   EXPECT_LE(s.macs, cap * static_cast<int64_t>(g.ops.size()));
-  EXPECT_FALSE(fusion::ParetoFront(idag).empty());
-  fusion::Plan plan = fusion::MakePlan(dag, s);
+  EXPECT_FALSE(search::ParetoFront(idag).empty());
+  plan::Plan plan = plan::MakePlan(dag, s);
   for (int32_t e : s.edges) work.push_back(dag.edges[static_cast<size_t>(e)].work);
-  cost::PredictPlan(&plan, work, m);
+  plan::PredictPlan(&plan, work, m);
   EXPECT_EQ(plan.predicted_instructions, std::numeric_limits<int64_t>::max() / 2);
-  for (const fusion::PlanStep& step : plan.steps) EXPECT_EQ(step.predicted_instructions, plan.predicted_instructions);
+  for (const plan::PlanStep& step : plan.steps) EXPECT_EQ(step.predicted_instructions, plan.predicted_instructions);
   EXPECT_EQ(cost::RoundPrediction(-5), 0);
   EXPECT_EQ(cost::RoundPrediction(std::nan("")), 0);
   EXPECT_EQ(cost::RoundPrediction(2.5), 3);
@@ -474,7 +475,7 @@ std::vector<uint8_t> DeepModel(int layers, int32_t hw) {
   const int32_t bias = b.Tensor("b", {1}, tfl::TensorType_INT32, {}, {}, test::Int32Bytes({1}));
   for (int i = 0; i < layers; ++i) {
     const int32_t next = b.Int8(std::to_string(i), {1, hw, hw, 1}, 0.1f, 0);
-    b.Op(import::kDepthwiseConv2D, {t, w, bias}, {next}, tfl::BuiltinOptions_DepthwiseConv2DOptions,
+    b.Op(frontend::kDepthwiseConv2D, {t, w, bias}, {next}, tfl::BuiltinOptions_DepthwiseConv2DOptions,
          [](Fbb& f) { return tfl::CreateDepthwiseConv2DOptions(f, tfl::Padding_SAME, 1, 1, 1).Union(); });
     t = next;
   }
@@ -492,11 +493,11 @@ TEST(RobustWork, DeepHugeModelIsPlannedWithinTheWorkLimit) {
   // The estimate is quick and far over the default limit; the blocks the
   // build falls back to fit it (the build itself then takes ~10 s: not run).
   auto start = std::chrono::steady_clock::now();
-  cost::ExactOptions options;
-  const int64_t full = cost::EstimateExactDagWork(g, options);
-  EXPECT_GT(full, cost::kDefaultWorkLimit);
+  search::ExactOptions options;
+  const int64_t full = search::EstimateExactDagWork(g, options);
+  EXPECT_GT(full, search::kDefaultWorkLimit);
   options.max_block_ops = 16;
-  EXPECT_LE(cost::EstimateExactDagWork(g, options), cost::kDefaultWorkLimit);
+  EXPECT_LE(search::EstimateExactDagWork(g, options), search::kDefaultWorkLimit);
   options.max_block_ops = 64;
   EXPECT_LT(SecondsSince(start), 10.0);  // milliseconds; generous for sanitizer builds
 
@@ -504,7 +505,7 @@ TEST(RobustWork, DeepHugeModelIsPlannedWithinTheWorkLimit) {
   options.work_limit = 10'000'000;
   start = std::chrono::steady_clock::now();
   try {
-    cost::BuildExactDag(g, options);
+    search::BuildExactDag(g, options);
     ADD_FAILURE() << "no refusal";
   } catch (const Error& e) {
     std::smatch m;
@@ -515,9 +516,9 @@ TEST(RobustWork, DeepHugeModelIsPlannedWithinTheWorkLimit) {
                                              R"(--work-limit ([0-9.e+]+)\)$)")))
         << what;
     // The suggested limit suffices (rounded up).
-    cost::ExactOptions two = options;
+    search::ExactOptions two = options;
     two.max_block_ops = 2;
-    EXPECT_GE(std::stod(m[1].str()), static_cast<double>(cost::EstimateExactDagWork(g, two))) << what;
+    EXPECT_GE(std::stod(m[1].str()), static_cast<double>(search::EstimateExactDagWork(g, two))) << what;
   }
   EXPECT_LT(SecondsSince(start), 10.0);
   const std::string model = Written("limits_deep.tflite", bytes);
@@ -531,18 +532,18 @@ TEST(RobustWork, DeepHugeModelIsPlannedWithinTheWorkLimit) {
 
 TEST(RobustWork, OverTheLimitTheBuildConsidersShorterBlocks) {
   const ir::Graph g = Import(DeepModel(24, 48));
-  cost::ExactOptions options;
-  const int64_t full = cost::EstimateExactDagWork(g, options);
+  search::ExactOptions options;
+  const int64_t full = search::EstimateExactDagWork(g, options);
   options.work_limit = full / 3;
-  cost::ExactDagInfo info;
+  search::ExactDagInfo info;
   std::vector<double> progress;
   options.progress = [&](double f) { progress.push_back(f); };
-  const fusion::FusionDag dag = cost::BuildExactDag(g, options, &info);
+  const search::FusionDag dag = search::BuildExactDag(g, options, &info);
   EXPECT_EQ(info.full_work, full);
   EXPECT_LE(info.work, options.work_limit);
   EXPECT_LT(info.max_block_ops, 24);
   EXPECT_GE(info.max_block_ops, 2);
-  for (const fusion::Edge& e : dag.edges) EXPECT_LE(e.to - e.from, info.max_block_ops);
+  for (const search::Edge& e : dag.edges) EXPECT_LE(e.to - e.from, info.max_block_ops);
   ASSERT_FALSE(progress.empty());
   EXPECT_TRUE(std::is_sorted(progress.begin(), progress.end()));
   EXPECT_DOUBLE_EQ(progress.back(), 1.0);
@@ -578,8 +579,8 @@ TEST(RobustWork, WorkLimitOptionValues) {
 
 TEST(RobustWork, RealModelsAreFarBelowTheDefaultLimit) {
   for (const char* zoo : {"zoo:mbv2-w0.35-r144", "zoo:mcunet-vww-5fps-r80", "zoo:mcunet-320kb-r176"}) {
-    const ir::Graph g = load::LoadModel(zoo);
-    EXPECT_LT(cost::EstimateExactDagWork(g, {}), cost::kDefaultWorkLimit / 100) << zoo;
+    const ir::Graph g = frontend::LoadModel(zoo);
+    EXPECT_LT(search::EstimateExactDagWork(g, {}), search::kDefaultWorkLimit / 100) << zoo;
   }
 }
 
@@ -590,11 +591,11 @@ TEST(RobustWork, LivenessWindowCountsAreExactForHugeWindows) {
   TfliteBuilder b;
   const int32_t in = b.Int8("x", {1, 4096, 9, 1}, 0.1f, 0);
   const int32_t out = b.Int8("y", {1, 4096, 9, 1}, 0.1f, 0);
-  b.Op(import::kAveragePool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions,
+  b.Op(frontend::kAveragePool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions,
        [](Fbb& f) { return tfl::CreatePool2DOptions(f, tfl::Padding_SAME, 1, 1, 5, 1 << 20).Union(); });
   const ir::Graph g = Import(b.Finish({in}, {out}));
   const auto start = std::chrono::steady_clock::now();
-  const cost::GraphLiveness live = cost::ComputeLiveness(g);
+  const step::GraphLiveness live = step::ComputeLiveness(g);
   EXPECT_LT(SecondsSince(start), 1.0);  // milliseconds (the tap loop: seconds)
   const std::vector<int64_t>& rows = live.inside_prefix[0][0];
   ASSERT_EQ(rows.size(), 4097u);
@@ -605,7 +606,7 @@ TEST(RobustWork, LivenessWindowCountsAreExactForHugeWindows) {
   // Strided and dilated windows against the tap loop.
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     const ir::Graph r = test::RandomGraph(seed);
-    const cost::GraphLiveness l = cost::ComputeLiveness(r);
+    const step::GraphLiveness l = step::ComputeLiveness(r);
     for (size_t i = 0; i < r.ops.size(); ++i) {
       if (l.inside_prefix[i][0].empty()) continue;
       for (int axis = 0; axis < 2; ++axis) {

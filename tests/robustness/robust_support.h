@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "import/builtin_op_names.h"
+#include "frontend/builtin_op_names.h"
 #include "support/test_support.h"
 #include "support/tflite_builder.h"
 
@@ -50,32 +50,32 @@ inline std::vector<uint8_t> SmallModel(bool float_model) {
   using Fbb = flatbuffers::FlatBufferBuilder;
   const int32_t in = act("input", {1, 8, 8, 3}, 0.05f, -3);
   const int32_t t0 = act("conv0", {1, 8, 8, 8}, 0.1f, -128);
-  b.Op(import::kConv2D, {in, weights("w0", {8, 3, 3, 3}, 8, 0), bias("b0", 8)}, {t0},
+  b.Op(frontend::kConv2D, {in, weights("w0", {8, 3, 3, 3}, 8, 0), bias("b0", 8)}, {t0},
        tfl::BuiltinOptions_Conv2DOptions, [](Fbb& f) {
          return tfl::CreateConv2DOptions(f, tfl::Padding_SAME, 1, 1, tfl::ActivationFunctionType_RELU6).Union();
        });
   const int32_t t1 = act("dw1", {1, 8, 8, 8}, 0.1f, -128);
-  b.Op(import::kDepthwiseConv2D, {t0, weights("w1", {1, 3, 3, 8}, 8, 3), bias("b1", 8)}, {t1},
+  b.Op(frontend::kDepthwiseConv2D, {t0, weights("w1", {1, 3, 3, 8}, 8, 3), bias("b1", 8)}, {t1},
        tfl::BuiltinOptions_DepthwiseConv2DOptions, [](Fbb& f) {
          return tfl::CreateDepthwiseConv2DOptions(f, tfl::Padding_SAME, 1, 1, 1, tfl::ActivationFunctionType_RELU6)
              .Union();
        });
   const int32_t t2 = act("project2", {1, 8, 8, 3}, 0.08f, 2);
-  b.Op(import::kConv2D, {t1, weights("w2", {3, 1, 1, 8}, 3, 0), bias("b2", 3)}, {t2},
+  b.Op(frontend::kConv2D, {t1, weights("w2", {3, 1, 1, 8}, 3, 0), bias("b2", 3)}, {t2},
        tfl::BuiltinOptions_Conv2DOptions,
        [](Fbb& f) { return tfl::CreateConv2DOptions(f, tfl::Padding_VALID, 1, 1).Union(); });
   const int32_t t3 = act("add3", {1, 8, 8, 3}, 0.1f, 0);
-  b.Op(import::kAdd, {in, t2}, {t3}, tfl::BuiltinOptions_AddOptions,
+  b.Op(frontend::kAdd, {in, t2}, {t3}, tfl::BuiltinOptions_AddOptions,
        [](Fbb& f) { return tfl::CreateAddOptions(f).Union(); });
   const int32_t axes = b.Tensor("axes", {2}, tfl::TensorType_INT32, {}, {}, Int32Bytes({1, 2}));
   const int32_t t4 = act("mean4", {1, 1, 1, 3}, 0.1f, 0);
-  b.Op(import::kMean, {t3, axes}, {t4}, tfl::BuiltinOptions_ReducerOptions,
+  b.Op(frontend::kMean, {t3, axes}, {t4}, tfl::BuiltinOptions_ReducerOptions,
        [](Fbb& f) { return tfl::CreateReducerOptions(f, true).Union(); });
   const int32_t t5 = act("fc5", {1, 4}, 0.05f, 0);
-  b.Op(import::kFullyConnected, {t4, weights("w5", {4, 3}, 1, 0), bias("b5", 4)}, {t5},
+  b.Op(frontend::kFullyConnected, {t4, weights("w5", {4, 3}, 1, 0), bias("b5", 4)}, {t5},
        tfl::BuiltinOptions_FullyConnectedOptions, [](Fbb& f) { return tfl::CreateFullyConnectedOptions(f).Union(); });
   const int32_t t6 = act("softmax6", {1, 4}, 1.0f / 256, -128);
-  b.Op(import::kSoftmax, {t5}, {t6}, tfl::BuiltinOptions_SoftmaxOptions,
+  b.Op(frontend::kSoftmax, {t5}, {t6}, tfl::BuiltinOptions_SoftmaxOptions,
        [](Fbb& f) { return tfl::CreateSoftmaxOptions(f, 1.0f).Union(); });
   return b.Finish({in}, {t6});
 }
@@ -87,7 +87,7 @@ inline std::vector<uint8_t> PoolModel(const std::vector<int32_t>& shape) {
   TfliteBuilder b;
   const int32_t in = b.Int8("input", shape, 0.05f, 0);
   const int32_t out = b.Int8("output", shape, 0.05f, 0);
-  b.Op(import::kMaxPool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions, [](flatbuffers::FlatBufferBuilder& f) {
+  b.Op(frontend::kMaxPool2D, {in}, {out}, tfl::BuiltinOptions_Pool2DOptions, [](flatbuffers::FlatBufferBuilder& f) {
     return tfl::CreatePool2DOptions(f, tfl::Padding_VALID, 1, 1, 1, 1).Union();
   });
   return b.Finish({in}, {out});

@@ -17,7 +17,7 @@
 
 #include "fast_kernels_util.h"
 #include "msf_rt/msf_kernels.h"
-#include "quant/runtime_params.h"
+#include "lower/runtime_params.h"
 #include "rt_test_util.h"
 
 namespace {
@@ -956,7 +956,7 @@ TEST(FastKernelsAdd, RandomTfliteParams) {
     int32_t lo, hi;
     msf_fast_test::RandomActivation(rng, zo, &lo, &hi);
     const msf_add_params p =
-        msf::quant::MakeAddParams(s1, Uniform(rng, -128, 127), Chance(rng, 0.2) ? s1 : s2,
+        msf::lower::MakeAddParams(s1, Uniform(rng, -128, 127), Chance(rng, 0.2) ? s1 : s2,
                                   Uniform(rng, -128, 127), so, zo, lo, hi);
     RunAddCase(rng, p, Uniform(rng, 1, 9), Uniform(rng, 1, 9), RandomChannels(rng), 5);
     if (::testing::Test::HasFailure()) return;
@@ -1005,7 +1005,7 @@ TEST(FastKernelsAdd, ErrorPaths) {
     msf_rect r;
     bool null_p = false, null_in1 = false, null_in2 = false, null_out = false, null_r = false;
   };
-  Call base{msf::quant::MakeAddParams(0.05f, 3, 0.02f, -7, 0.06f, 1, -128, 127), WholeView(a),
+  Call base{msf::lower::MakeAddParams(0.05f, 3, 0.02f, -7, 0.06f, 1, -128, 127), WholeView(a),
             WholeView(b), msf_view{const_cast<int8_t*>(out_init.data()), 0, 0, 4, 5, 3, 0, 0},
             msf_rect{1, 1, 2, 3}};
   const msf_status OK = MSF_OK, ERR = MSF_ARG_ERROR;
@@ -1350,7 +1350,7 @@ TEST(FastKernelsSoftmax, RandomShapesAndParams) {
       const float beta =
           Chance(rng, 0.6) ? 1.0f : float(std::uniform_real_distribution<double>(0.1, 3.0)(rng));
       const float scale = float(std::exp(log_scale(rng)));
-      p = msf::quant::MakeSoftmaxParams(beta, scale, rows, depth);
+      p = msf::lower::MakeSoftmaxParams(beta, scale, rows, depth);
       mode = "TFLite beta " + std::to_string(beta) + " scale " + std::to_string(scale);
     } else {
       p.input_multiplier =
@@ -1379,7 +1379,7 @@ TEST(FastKernelsSoftmax, RandomShapesAndParams) {
 }
 
 TEST(FastKernelsSoftmax, ErrorPaths) {
-  const msf_softmax_params p = msf::quant::MakeSoftmaxParams(1.0f, 0.1f, 2, 4);
+  const msf_softmax_params p = msf::lower::MakeSoftmaxParams(1.0f, 0.1f, 2, 4);
   const int8_t in[8] = {1, 2, 3, 4, 5, 6, 7, 8};
   int8_t o1[8] = {}, o2[8] = {};
   EXPECT_EQ(MSF_ARG_ERROR, msf_softmax_s8_ref(nullptr, in, o1));
@@ -1402,7 +1402,7 @@ TEST(FastKernelsSoftmax, ErrorPaths) {
   // A long row of equal values: the sum of exps needs > 8 bits over unit, so
   // TFLite's exponent check fails (row 1 only: row 0 has one dominant value).
   {
-    msf_softmax_params q = msf::quant::MakeSoftmaxParams(1.0f, 0.5f, 2, 600);
+    msf_softmax_params q = msf::lower::MakeSoftmaxParams(1.0f, 0.5f, 2, 600);
     std::vector<int8_t> v(1200, 5);
     for (int i = 0; i < 600; ++i) v[size_t(i)] = -128;
     v[17] = 127;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "msf_rt/msf_kernels.h"
-#include "quant/runtime_params.h"
+#include "lower/runtime_params.h"
 #include "rt_test_util.h"
 
 #if __has_include(<gemmlowp/fixedpoint/fixedpoint.h>)
@@ -105,7 +105,7 @@ std::vector<int8_t> RefMean(const msf_mean_params& p, const std::vector<int8_t>&
 }
 
 TEST(RuntimeMean, SameQuantTruncates) {
-  const msf_mean_params p = msf::quant::MakeMeanParams(0.1f, 4, 0.1f, 4, 2, 2, 2);
+  const msf_mean_params p = msf::lower::MakeMeanParams(0.1f, 4, 0.1f, 4, 2, 2, 2);
   ASSERT_EQ(1, p.same_quant);
   const std::vector<int8_t> in = {1, -1, 2, -2, 3, -3, 5, -5};
   std::vector<int32_t> scratch(size_t(msf_mean_s8_buffer_size(&p)) / 4);
@@ -120,7 +120,7 @@ TEST(RuntimeMean, RequantisedHandChecked) {
   // in scale 0.5 zp 3 -> out scale 0.25 zp -1 over 2x2: multiplier 2.0
   // (2^30, shift 2); n = 4 folds into the shift: m' = 2^30, s' = 0, so
   // out = round_half_up((sum - 12) / 2) - 1.
-  const msf_mean_params p = msf::quant::MakeMeanParams(0.5f, 3, 0.25f, -1, 2, 2, 1);
+  const msf_mean_params p = msf::lower::MakeMeanParams(0.5f, 3, 0.25f, -1, 2, 2, 1);
   ASSERT_EQ(0, p.same_quant);
   const std::vector<int8_t> in = {5, 6, 7, 9};
   std::vector<int32_t> scratch(1);
@@ -139,7 +139,7 @@ TEST(RuntimeMean, RandomMatchesReference) {
       {0.04f, -20, 0.041f, 7, 32, 32, 4}, {0.04f, -20, 0.04f, 7, 13, 11, 4},
   };
   for (const auto& k : cases) {
-    const msf_mean_params p = msf::quant::MakeMeanParams(k.is, k.iz, k.os, k.oz, k.h, k.w, k.c);
+    const msf_mean_params p = msf::lower::MakeMeanParams(k.is, k.iz, k.os, k.oz, k.h, k.w, k.c);
     const auto in = RandomInt8(rng, size_t(k.h) * k.w * k.c);
     std::vector<int32_t> scratch(size_t(k.c));
     std::vector<int8_t> out(size_t(k.c));
@@ -151,7 +151,7 @@ TEST(RuntimeMean, RandomMatchesReference) {
 // ---- QUANTIZE (int8 -> int8) ------------------------------------------------------
 
 TEST(RuntimeRequantize, HandChecked) {
-  const msf_requantize_params p = msf::quant::MakeRequantizeParams(0.75f, -5, 0.5f, 7);
+  const msf_requantize_params p = msf::lower::MakeRequantizeParams(0.75f, -5, 0.5f, 7);
   const int8_t in[5] = {-5, 0, -10, 127, -128};
   int8_t out[5];
   ASSERT_EQ(MSF_OK, msf_requantize_s8(&p, in, out, 5));
@@ -163,7 +163,7 @@ TEST(RuntimeRequantize, HandChecked) {
   std::mt19937 rng(8);
   const auto v = RandomInt8(rng, 1000);
   std::vector<int8_t> o(v.size());
-  const msf_requantize_params q = msf::quant::MakeRequantizeParams(0.0371f, 12, 0.0449f, -30);
+  const msf_requantize_params q = msf::lower::MakeRequantizeParams(0.0371f, 12, 0.0449f, -30);
   ASSERT_EQ(MSF_OK, msf_requantize_s8(&q, v.data(), o.data(), int32_t(v.size())));
   for (size_t i = 0; i < v.size(); ++i)
     ASSERT_EQ(std::clamp(RefMbqm(v[i] - 12, q.multiplier, q.shift) - 30, -128, 127), o[i]);
@@ -175,7 +175,7 @@ TEST(RuntimeSoftmax, TflmGoldenVector) {
   // tensorflow/lite/experimental/micro/kernels/softmax_test.cc,
   // SimpleTestQuantizedSigned (exact equality there): input range
   // [-63.5, 64] -> scale 0.5, zero point -1; output scale 1/256, zp -128.
-  const msf_softmax_params p = msf::quant::MakeSoftmaxParams(1.0f, 0.5f, 2, 5);
+  const msf_softmax_params p = msf::lower::MakeSoftmaxParams(1.0f, 0.5f, 2, 5);
   const int8_t in[10] = {-7, 9, -15, 17, -23,  // -3, 5, -7, 9, -11
                          1, 3, 5, 7, 9};       // 1, 2, 3, 4, 5
   int8_t out[10];
@@ -188,7 +188,7 @@ TEST(RuntimeSoftmax, Properties) {
   std::mt19937 rng(31);
   for (float scale : {0.02f, 0.0625f, 0.1f, 0.25f, 0.5f, 1.0f}) {
     const int32_t depth = 10;
-    const msf_softmax_params p = msf::quant::MakeSoftmaxParams(1.0f, scale, 1, depth);
+    const msf_softmax_params p = msf::lower::MakeSoftmaxParams(1.0f, scale, 1, depth);
     for (int trial = 0; trial < 50; ++trial) {
       auto in = RandomInt8(rng, depth);
       std::sort(in.begin(), in.end());
@@ -210,7 +210,7 @@ TEST(RuntimeSoftmax, Properties) {
     }
   }
   // Equal inputs: uniform output; one dominant input: 1.0 (saturated 127).
-  const msf_softmax_params p = msf::quant::MakeSoftmaxParams(1.0f, 0.5f, 1, 4);
+  const msf_softmax_params p = msf::lower::MakeSoftmaxParams(1.0f, 0.5f, 1, 4);
   int8_t eq[4] = {3, 3, 3, 3}, out[4];
   ASSERT_EQ(MSF_OK, msf_softmax_s8(&p, eq, out));
   for (int i = 0; i < 4; ++i) EXPECT_EQ(-64, out[i]);  // 0.25 * 256 - 128
@@ -272,7 +272,7 @@ TEST(RuntimeSoftmax, MatchesGemmlowp) {
   for (float scale : {0.0039f, 0.02f, 0.0625f, 0.1f, 0.17f, 0.25f, 0.5f, 1.0f, 3.0f}) {
     for (int32_t depth : {1, 2, 5, 10, 37, 100, 256}) {
       const int32_t rows = 8;
-      const msf_softmax_params p = msf::quant::MakeSoftmaxParams(1.0f, scale, rows, depth);
+      const msf_softmax_params p = msf::lower::MakeSoftmaxParams(1.0f, scale, rows, depth);
       const auto in = RandomInt8(rng, size_t(rows) * depth);
       std::vector<int8_t> got(in.size()), want(in.size());
       ASSERT_EQ(MSF_OK, msf_softmax_s8(&p, in.data(), got.data()));

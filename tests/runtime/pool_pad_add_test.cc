@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "msf_rt/msf_kernels.h"
-#include "quant/runtime_params.h"
+#include "lower/runtime_params.h"
 #include "rt_test_util.h"
 
 namespace {
@@ -193,7 +193,7 @@ int8_t RefAdd(const msf_add_params& p, int8_t a, int8_t b) {
 
 TEST(RuntimeAdd, HandCheckedDifferentScales) {
   // in1: scale 0.5 zp 1; in2: scale 0.25 zp -3; out: scale 1.0 zp 2.
-  const msf_add_params p = msf::quant::MakeAddParams(0.5f, 1, 0.25f, -3, 1.0f, 2, -128, 127);
+  const msf_add_params p = msf::lower::MakeAddParams(0.5f, 1, 0.25f, -3, 1.0f, 2, -128, 127);
   Tensor a(1, 1, 4), b(1, 1, 4), o(1, 1, 4);
   a.d = {1, 11, -9, 101};   // reals 0, 5, -5, 50
   b.d = {-3, 9, 5, -7};     // reals 0, 3, 2, -1
@@ -213,7 +213,7 @@ TEST(RuntimeAdd, HandCheckedDifferentScales) {
 
 TEST(RuntimeAdd, RandomMatchesReferenceAndTiling) {
   std::mt19937 rng(21);
-  const msf_add_params p = msf::quant::MakeAddParams(0.0731f, -12, 0.0215f, 30, 0.0977f, 4, -128, 127);
+  const msf_add_params p = msf::lower::MakeAddParams(0.0731f, -12, 0.0215f, 30, 0.0977f, 4, -128, 127);
   const Tensor a = RandomTensor(rng, 6, 7, 5), b = RandomTensor(rng, 6, 7, 5);
   Tensor ac = a, bc = b, o(6, 7, 5);
   msf_view av = WholeView(ac), bv = WholeView(bc), ov = WholeView(o);

@@ -5,13 +5,13 @@
 #include <cmath>
 #include <vector>
 
-#include "quant/quantize_multiplier.h"
-#include "quant/runtime_params.h"
+#include "lower/quantize_multiplier.h"
+#include "lower/runtime_params.h"
 
 namespace {
 
 using msf::ir::Activation;
-using namespace msf::quant;
+using namespace msf::lower;
 
 TEST(QuantActivation, Ranges) {
   int32_t lo, hi;

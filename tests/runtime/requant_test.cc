@@ -7,7 +7,7 @@
 #include <random>
 
 #include "msf_rt/msf_kernels.h"
-#include "quant/quantize_multiplier.h"
+#include "lower/quantize_multiplier.h"
 #include "rt_test_util.h"
 
 namespace {
@@ -115,20 +115,20 @@ TEST(RuntimeRequant, SingleRoundingKnownValues) {
 
 TEST(QuantMultiplier, Zero) {
   int32_t m = 7, s = 7;
-  msf::quant::QuantizeMultiplier(0.0, &m, &s);
+  msf::lower::QuantizeMultiplier(0.0, &m, &s);
   EXPECT_EQ(0, m);
   EXPECT_EQ(0, s);
 }
 
 TEST(QuantMultiplier, PowersOfTwo) {
   int32_t m, s;
-  msf::quant::QuantizeMultiplier(1.0, &m, &s);
+  msf::lower::QuantizeMultiplier(1.0, &m, &s);
   EXPECT_EQ(1 << 30, m);
   EXPECT_EQ(1, s);
-  msf::quant::QuantizeMultiplier(0.5, &m, &s);
+  msf::lower::QuantizeMultiplier(0.5, &m, &s);
   EXPECT_EQ(1 << 30, m);
   EXPECT_EQ(0, s);
-  msf::quant::QuantizeMultiplier(0.25, &m, &s);
+  msf::lower::QuantizeMultiplier(0.25, &m, &s);
   EXPECT_EQ(1 << 30, m);
   EXPECT_EQ(-1, s);
 }
@@ -137,23 +137,23 @@ TEST(QuantMultiplier, RoundsUpTo2Pow31) {
   // frexp gives q = 1 - 2^-33; q * 2^31 rounds to 2^31 -> halved, shift + 1.
   int32_t m, s;
   const double real = 1.0 - std::ldexp(1.0, -33);
-  msf::quant::QuantizeMultiplier(real, &m, &s);
+  msf::lower::QuantizeMultiplier(real, &m, &s);
   EXPECT_EQ(1 << 30, m);
   EXPECT_EQ(1, s);
-  msf::quant::QuantizeMultiplier(std::ldexp(real, -10), &m, &s);
+  msf::lower::QuantizeMultiplier(std::ldexp(real, -10), &m, &s);
   EXPECT_EQ(1 << 30, m);
   EXPECT_EQ(-9, s);
 }
 
 TEST(QuantMultiplier, TinyFlushesToZero) {
   int32_t m, s;
-  msf::quant::QuantizeMultiplier(std::ldexp(1.0, -32), &m, &s);  // frexp exp -31: kept
+  msf::lower::QuantizeMultiplier(std::ldexp(1.0, -32), &m, &s);  // frexp exp -31: kept
   EXPECT_EQ(1 << 30, m);
   EXPECT_EQ(-31, s);
-  msf::quant::QuantizeMultiplier(std::ldexp(1.0, -33), &m, &s);  // exp -32: flushed
+  msf::lower::QuantizeMultiplier(std::ldexp(1.0, -33), &m, &s);  // exp -32: flushed
   EXPECT_EQ(0, m);
   EXPECT_EQ(0, s);
-  msf::quant::QuantizeMultiplier(1e-20, &m, &s);
+  msf::lower::QuantizeMultiplier(1e-20, &m, &s);
   EXPECT_EQ(0, m);
   EXPECT_EQ(0, s);
 }
@@ -165,7 +165,7 @@ TEST(QuantMultiplier, RepresentsValueAccurately) {
   for (int i = 0; i < 10000; ++i) {
     const double real = std::ldexp(mant(rng), ex(rng));
     int32_t m, s;
-    msf::quant::QuantizeMultiplier(real, &m, &s);
+    msf::lower::QuantizeMultiplier(real, &m, &s);
     ASSERT_GE(m, 1 << 30);
     const double back = std::ldexp(static_cast<double>(m), s - 31);
     ASSERT_LE(std::fabs(back - real), std::ldexp(real, -31)) << real;
@@ -175,7 +175,7 @@ TEST(QuantMultiplier, RepresentsValueAccurately) {
 TEST(QuantMultiplier, KnownTfliteValue) {
   // 0.0039215686 (1/255): frexp -> 0.50196078 * 2^-7.
   int32_t m, s;
-  msf::quant::QuantizeMultiplier(1.0 / 255.0, &m, &s);
+  msf::lower::QuantizeMultiplier(1.0 / 255.0, &m, &s);
   EXPECT_EQ(-7, s);
   EXPECT_EQ(static_cast<int32_t>(std::round(std::ldexp(1.0 / 255.0, 7) * 2147483648.0)), m);
   EXPECT_EQ(1077952576, m);
@@ -183,15 +183,15 @@ TEST(QuantMultiplier, KnownTfliteValue) {
 
 TEST(QuantMultiplier, GreaterAndSmallerVariantsCheckRange) {
   int32_t m, s;
-  msf::quant::QuantizeMultiplierGreaterThanOne(3.0, &m, &s);
+  msf::lower::QuantizeMultiplierGreaterThanOne(3.0, &m, &s);
   EXPECT_EQ(1610612736, m);  // 0.75 * 2^31
   EXPECT_EQ(2, s);
-  msf::quant::QuantizeMultiplierSmallerThanOneExp(0.375, &m, &s);
+  msf::lower::QuantizeMultiplierSmallerThanOneExp(0.375, &m, &s);
   EXPECT_EQ(1610612736, m);
   EXPECT_EQ(-1, s);
-  EXPECT_ANY_THROW(msf::quant::QuantizeMultiplierGreaterThanOne(0.5, &m, &s));
-  EXPECT_ANY_THROW(msf::quant::QuantizeMultiplierSmallerThanOneExp(1.0, &m, &s));
-  EXPECT_ANY_THROW(msf::quant::QuantizeMultiplierSmallerThanOneExp(0.0, &m, &s));
+  EXPECT_ANY_THROW(msf::lower::QuantizeMultiplierGreaterThanOne(0.5, &m, &s));
+  EXPECT_ANY_THROW(msf::lower::QuantizeMultiplierSmallerThanOneExp(1.0, &m, &s));
+  EXPECT_ANY_THROW(msf::lower::QuantizeMultiplierSmallerThanOneExp(0.0, &m, &s));
 }
 
 TEST(QuantMultiplier, RequantRoundTripThroughRuntime) {
@@ -202,7 +202,7 @@ TEST(QuantMultiplier, RequantRoundTripThroughRuntime) {
   for (int i = 0; i < 2000; ++i) {
     const double real = realdist(rng);
     int32_t m, s;
-    msf::quant::QuantizeMultiplier(real, &m, &s);
+    msf::lower::QuantizeMultiplier(real, &m, &s);
     const int32_t x = xd(rng);
     const int32_t got = msf_multiply_by_quantized_multiplier(x, m, s);
     ASSERT_NEAR(static_cast<double>(x) * real, static_cast<double>(got), 1.01) << x << " " << real;

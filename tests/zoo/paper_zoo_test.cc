@@ -2,7 +2,7 @@
 // The paper zoo against the layer tables of msf-cnn-method.md section 7.
 // The expected rows were generated from the authors' Python lists (and
 // cross-checked against the markdown tables), not from the builder.
-#include "zoo/paper_zoo.h"
+#include "frontend/paper_zoo.h"
 
 #include <gtest/gtest.h>
 
@@ -13,11 +13,11 @@
 #include <span>
 #include <string>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "exec/reference_executor.h"
 #include "ir/analysis.h"
 
-namespace msf::zoo {
+namespace msf::frontend {
 namespace {
 
 enum Kind { kConv, kPW, kDW };
@@ -409,4 +409,4 @@ TEST(ZooModels, DifferentModelsDifferentWeights) {
 }
 
 }  // namespace
-}  // namespace msf::zoo
+}  // namespace msf::frontend

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+#include "cost/step_cost.h"
+
+#include "ir/analysis.h"
+
+namespace msf::cost {
+
+StepCost ExactStepCost(const ir::Graph& g, const step::GraphLiveness& live, const step::StepMemory& m,
+                       const step::StepSpec& s) {
+  StepCost c;
+  c.ram_bytes = m.Bytes(false);
+  c.ram_bytes_with_io = m.Bytes(true);
+  c.macs = m.schedule ? m.schedule->Macs(g) : ir::OpMacs(g, g.ops[static_cast<size_t>(s.from)]);
+  c.work = step::StepWorkOf(g, live, m, s);
+  return c;
+}
+
+}  // namespace msf::cost

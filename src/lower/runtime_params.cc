@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+#include "lower/runtime_params.h"
+
+#include <algorithm>
+
+#include "base/error.h"
+#include "lower/quantize_multiplier.h"
+
+namespace msf::lower {
+
+msf_add_params MakeAddParams(float in1_scale, int32_t in1_zp, float in2_scale, int32_t in2_zp,
+                             float out_scale, int32_t out_zp, int32_t act_min, int32_t act_max) {
+  msf_add_params p{};
+  p.input1_offset = -in1_zp;
+  p.input2_offset = -in2_zp;
+  p.output_offset = out_zp;
+  p.left_shift = 20;  // int8 (int16 would use 15)
+  const double twice_max_input_scale = 2 * static_cast<double>(std::max(in1_scale, in2_scale));
+  const double real_input1_multiplier = static_cast<double>(in1_scale) / twice_max_input_scale;
+  const double real_input2_multiplier = static_cast<double>(in2_scale) / twice_max_input_scale;
+  const double real_output_multiplier =
+      twice_max_input_scale / ((1 << p.left_shift) * static_cast<double>(out_scale));
+  QuantizeMultiplierSmallerThanOneExp(real_input1_multiplier, &p.input1_multiplier,
+                                      &p.input1_shift);
+  QuantizeMultiplierSmallerThanOneExp(real_input2_multiplier, &p.input2_multiplier,
+                                      &p.input2_shift);
+  QuantizeMultiplierSmallerThanOneExp(real_output_multiplier, &p.output_multiplier,
+                                      &p.output_shift);
+  p.act_min = act_min;
+  p.act_max = act_max;
+  return p;
+}
+
+msf_softmax_params MakeSoftmaxParams(float beta, float input_scale, int32_t rows, int32_t depth) {
+  constexpr int kScaledDiffIntegerBits = 5;
+  msf_softmax_params p{};
+  PreprocessSoftmaxScaling(static_cast<double>(beta), static_cast<double>(input_scale),
+                           kScaledDiffIntegerBits, &p.input_multiplier, &p.input_left_shift);
+  // TFLM: diff_min = -1.0 * CalculateInputRadius(...), stored in an int.
+  p.diff_min = -CalculateInputRadius(kScaledDiffIntegerBits, p.input_left_shift);
+  p.rows = rows;
+  p.depth = depth;
+  return p;
+}
+
+msf_mean_params MakeMeanParams(float in_scale, int32_t in_zp, float out_scale, int32_t out_zp,
+                               int32_t h, int32_t w, int32_t c) {
+  if (h < 1 || w < 1 || c < 1) throw Error("MakeMeanParams: empty tensor");
+  msf_mean_params p{};
+  p.h = h;
+  p.w = w;
+  p.c = c;
+  p.input_zero_point = in_zp;
+  p.output_zero_point = out_zp;
+  QuantizeMultiplier(static_cast<double>(in_scale) / static_cast<double>(out_scale),
+                     &p.multiplier, &p.shift);
+  p.same_quant = (in_zp == out_zp && in_scale == out_scale) ? 1 : 0;
+  return p;
+}
+
+msf_requantize_params MakeRequantizeParams(float in_scale, int32_t in_zp, float out_scale,
+                                           int32_t out_zp) {
+  msf_requantize_params p{};
+  p.input_zero_point = in_zp;
+  p.output_zero_point = out_zp;
+  QuantizeMultiplier(static_cast<double>(in_scale) / static_cast<double>(out_scale),
+                     &p.multiplier, &p.shift);
+  return p;
+}
+
+}  // namespace msf::lower

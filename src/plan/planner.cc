@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+#include "plan/planner.h"
+
+#include <cstdio>
+#include <optional>
+
+#include "base/error.h"
+#include "plan/arena_choice.h"
+#include "plan/arena_plan.h"
+#include "search/instruction_dag.h"
+#include "search/paper_dag.h"
+#include "search/solvers.h"
+#include "step/step_memory.h"
+
+namespace msf::plan {
+namespace {
+
+search::FusionDag BuildDag(const ir::Graph& g, const PlannerOptions& o) {
+  if (o.cost_model == CostModel::kPaper) return search::BuildPaperDag(g);
+  search::ExactDagInfo info;
+  search::FusionDag dag = search::BuildExactDag(g, o.exact, &info);
+  if (info.max_block_ops < o.exact.max_block_ops && o.note) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "fused blocks limited to %d ops to keep planning within --work-limit %.2g "
+                  "(the full search needs about %.2g work units)",
+                  info.max_block_ops, static_cast<double>(o.exact.work_limit), static_cast<double>(info.full_work));
+    o.note(buf);
+  }
+  return dag;
+}
+
+}  // namespace
+
+const char* CostModelName(CostModel m) { return m == CostModel::kPaper ? "paper" : "exact"; }
+
+CostModel ParseCostModel(const std::string& name) {
+  if (name == "exact") return CostModel::kExact;
+  if (name == "paper") return CostModel::kPaper;
+  throw Error("unknown cost model '" + name + "' (expected exact or paper)");
+}
+
+Planner::Planner(const ir::Graph& g, PlannerOptions options)
+    : g_(g), options_(std::move(options)), dag_(BuildDag(g_, options_)) {}
+
+search::FusionDag Planner::DagFor(search::Strategy s) const { return search::Restrict(dag_, s); }
+
+Plan Planner::PlanOf(const search::FusionDag& dag, const search::Setting& setting) const {
+  Plan p = MakePlan(dag, setting);
+  p.model = g_.name;
+  p.cost_model = CostModelName(options_.cost_model);
+  p.arena_bytes = PlanArena(g_, p).arena_bytes;
+  return p;
+}
+
+Plan Planner::Solve(const PlanRequest& r) const {
+  const bool instructions = r.metric == search::Metric::kInstructions;
+  if (instructions && !r.latency) throw Error("solving for instructions needs a latency model (--target)");
+  if (instructions && options_.cost_model != CostModel::kExact) {
+    throw Error("--objective instructions needs the exact cost model (the paper's edges carry no kernel work)");
+  }
+  const search::FusionDag dag = DagFor(r.strategy);
+  Plan plan;
+  if (options_.cost_model == CostModel::kExact) {
+    // Solve on MACs or predicted instructions, judge RAM by the static arena,
+    // report real MACs either way.
+    const search::FusionDag solver_dag = instructions ? search::InstructionDag(dag, *r.latency) : dag;
+    const ArenaChoice choice = SolveForArena(g_, solver_dag, r.objective);
+    const search::Setting setting = search::SettingOf(dag, choice.setting.edges);
+    plan = MakePlan(dag, setting);
+    plan.arena_bytes = choice.arena_bytes;
+    if (r.latency) {
+      std::vector<step::StepWork> work;
+      for (int32_t e : setting.edges) work.push_back(dag.edges[static_cast<size_t>(e)].work);
+      PredictPlan(&plan, work, *r.latency);
+    }
+  } else {
+    plan = MakePlan(dag, search::SolveObjective(dag, r.objective));
+    plan.arena_bytes = PlanArena(g_, plan).arena_bytes;  // the paper's blocks under msf's executor
+    if (r.latency) PredictPlan(&plan, PlanStepWork(g_, plan), *r.latency);
+  }
+  plan.model = g_.name;
+  plan.strategy = search::StrategyName(r.strategy);
+  plan.cost_model = CostModelName(options_.cost_model);
+  plan.objective = r.objective;
+  plan.metric = r.metric;
+  if (instructions) plan.metric_target = r.latency->target;
+  return plan;
+}
+
+int64_t Planner::VanillaInstructions(const cost::LatencyModel& m) const {
+  return cost::RoundPrediction(cost::PredictVanilla(g_, m));
+}
+
+std::vector<step::StepWork> PlanStepWork(const ir::Graph& g, const Plan& plan) {
+  const step::GraphLiveness live = step::ComputeLiveness(g);
+  std::vector<step::StepWork> work;
+  for (const PlanStep& s : plan.steps) {
+    const std::optional<step::StepMemory> m = step::DescribeStep(g, live, s);
+    if (!m) {
+      throw Error("plan step over ops " + std::to_string(s.from) + ".." + std::to_string(s.to - 1) +
+                  " cannot be formed by msf's geometry");
+    }
+    work.push_back(step::StepWorkOf(g, live, *m, s));
+  }
+  return work;
+}
+
+}  // namespace msf::plan

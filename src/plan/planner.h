@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// The one place that assembles the pipeline: graph -> fusion DAG (built once
+// per graph and cost model) -> restriction to a strategy -> solve -> arena
+// layout -> plan, with the latency prediction when asked. `msf plan`, the
+// reports, calibration and the tests all plan through it, so every plan is
+// judged against the static arena the executor really allocates.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cost/latency_model.h"
+#include "ir/graph.h"
+#include "plan/plan.h"
+#include "search/dag.h"
+#include "search/exact_dag.h"
+#include "search/objective.h"
+#include "search/strategy.h"
+
+namespace msf::plan {
+
+enum class CostModel { kExact, kPaper };
+const char* CostModelName(CostModel m);  // "exact", "paper"
+// Throws msf::Error for anything but the two names above.
+CostModel ParseCostModel(const std::string& name);
+
+struct PlannerOptions {
+  CostModel cost_model = CostModel::kExact;
+  search::ExactOptions exact;  // work limit and progress of the exact DAG build
+  // Told once when the work limit made the exact model consider shorter blocks.
+  std::function<void(const std::string&)> note;
+};
+
+struct PlanRequest {
+  search::Objective objective;
+  search::Strategy strategy = search::Strategy::kMsf;
+  search::Metric metric = search::Metric::kMacs;  // what the solver minimises
+  // Predicts each step's instructions; required for Metric::kInstructions.
+  const cost::LatencyModel* latency = nullptr;
+};
+
+class Planner {
+ public:
+  // Builds the fusion DAG of `g` (which must outlive the planner).
+  explicit Planner(const ir::Graph& g, PlannerOptions options = {});
+
+  const ir::Graph& graph() const { return g_; }
+  CostModel cost_model() const { return options_.cost_model; }
+  const search::FusionDag& dag() const { return dag_; }
+
+  // The DAG a strategy may use (search::Restrict); throws msf::Error when the
+  // strategy has no edge under this cost model.
+  search::FusionDag DagFor(search::Strategy s) const;
+
+  // Solves the request. The exact cost model judges RAM by the arena (the
+  // plan never exceeds a RAM budget for real); the paper's model solves on
+  // its analytic peak and its blocks are laid out by msf's exact geometry.
+  // Fills model (the graph's name), strategy, cost_model, objective, metric,
+  // arena_bytes and, with a latency model, the predicted instructions.
+  // Throws msf::Error when the objective cannot be met.
+  Plan Solve(const PlanRequest& request) const;
+
+  // The plan of a setting of `dag` (a DAG of this planner), its arena laid
+  // out; strategy and objective left for the caller.
+  Plan PlanOf(const search::FusionDag& dag, const search::Setting& setting) const;
+
+  // Predicted instructions of layer-by-layer execution.
+  int64_t VanillaInstructions(const cost::LatencyModel& m) const;
+
+ private:
+  const ir::Graph& g_;
+  PlannerOptions options_;
+  search::FusionDag dag_;
+};
+
+// The work of each step of `plan` on `g` (for latency predictions of plans
+// read from a file or built by the paper's model).
+std::vector<step::StepWork> PlanStepWork(const ir::Graph& g, const Plan& plan);
+
+}  // namespace msf::plan

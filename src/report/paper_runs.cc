@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: MIT
+#include "report/paper_runs.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "calib/bench_suite.h"
+#include "report/paper_numbers.h"
+#include "base/error.h"
+#include "base/read_file.h"
+#include "search/exact_dag.h"
+#include "cost/latency_model.h"
+#include "search/paper_dag.h"
+#include "exec/fused_executor.h"
+#include "exec/reference_executor.h"
+#include "search/solvers.h"
+#include "search/strategy.h"
+#include "ir/analysis.h"
+#include "frontend/model_loader.h"
+#include "target/mcu_run.h"
+#include "plan/arena_choice.h"
+#include "plan/arena_plan.h"
+#include "plan/planner.h"
+
+namespace msf::report {
+namespace {
+
+enum class Strategy { kVanilla, kMcunetV2, kStreamNet, kPaperCost, kExact };
+constexpr Strategy kStrategies[] = {Strategy::kVanilla, Strategy::kMcunetV2, Strategy::kStreamNet, Strategy::kPaperCost,
+                                    Strategy::kExact};
+
+std::string StrategyLabel(Strategy s) {
+  switch (s) {
+    case Strategy::kVanilla: return "vanilla (layer by layer)";
+    case Strategy::kMcunetV2: return "mcunetv2";
+    case Strategy::kStreamNet: return "streamnet";
+    case Strategy::kPaperCost: return "msf, paper cost model";
+    case Strategy::kExact: return "msf, exact cost model";
+  }
+  return "?";
+}
+
+std::vector<int8_t> ReadInput(const std::string& path, int64_t n) {
+  const std::string needs = ", the model input needs " + std::to_string(n);
+  std::vector<int8_t> bytes = ReadWholeFile<int8_t>(path, "input file", n, needs);
+  if (static_cast<int64_t>(bytes.size()) != n) {
+    throw Error(path + ": has " + std::to_string(bytes.size()) + " bytes" + needs);
+  }
+  return bytes;
+}
+
+// The same pattern as `msf report ram-table` feeds the zoo models.
+std::vector<int8_t> PatternInput(int64_t n) {
+  std::vector<int8_t> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<int8_t>((i * 29) % 256 - 128);
+  return v;
+}
+
+std::string PlanKey(const plan::Plan& p) {
+  std::string key;
+  for (const plan::PlanStep& s : p.steps) {
+    key += std::to_string(s.from) + "-" + std::to_string(s.to - 1) + ":" + step::VariantName(s.variant) + ":" +
+           std::to_string(s.patch_h) + "x" + std::to_string(s.patch_w) + ";";
+  }
+  return key;
+}
+
+// One model's graph, input and reference output, kept alive for the runs.
+struct LoadedModel {
+  ir::Graph graph;
+  std::vector<int8_t> input, reference;
+};
+
+struct Job {
+  const LoadedModel* model;
+  plan::Plan plan;
+  codegen::Target target;
+  target::TargetRun result;
+};
+
+void RunJobs(std::vector<Job>& jobs, int parallel, const std::function<void(const std::string&)>& progress) {
+  const std::string root = target::MakeTempDir("msf_report_");
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  std::string first_error;
+  const auto worker = [&] {
+    for (size_t i = next++; i < jobs.size(); i = next++) {
+      Job& j = jobs[i];
+      try {
+        const std::string dir = root + "/" + std::to_string(i);
+        j.result = target::RunOnTarget(j.model->graph, j.plan, j.target, j.model->input, dir);
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+        if (j.result.output != j.model->reference) {
+          throw Error(j.model->graph.name + " on " + codegen::TargetName(j.target) +
+                      ": output differs from the reference executor");
+        }
+        std::lock_guard<std::mutex> lock(mu);
+        if (progress) {
+          progress(j.model->graph.name + " " + codegen::TargetName(j.target) + " [" + std::to_string(i + 1) + "/" +
+                   std::to_string(jobs.size()) + "]: " + std::to_string(j.result.instructions) + " instructions");
+        }
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (first_error.empty()) first_error = e.what();
+        next = jobs.size();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < std::max(1, parallel); ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  std::error_code ec;
+  std::filesystem::remove_all(root, ec);
+  if (!first_error.empty()) throw Error(first_error);
+}
+
+struct Dags {
+  search::FusionDag exact;
+  std::optional<search::FusionDag> paper;
+  std::string paper_error;
+};
+
+// Solves one strategy at one constraint; throws msf::Error when infeasible.
+plan::Plan Solve(const ir::Graph& g, const Dags& d, Strategy s, const search::Objective& o) {
+  plan::Plan p;
+  if (s == Strategy::kPaperCost) {
+    if (!d.paper) throw Error(d.paper_error);
+    p = plan::MakePlan(*d.paper, search::SolveObjective(*d.paper, o));
+    p.arena_bytes = plan::PlanArena(g, p).arena_bytes;
+    p.cost_model = "paper";
+  } else {
+    const search::Strategy fs = s == Strategy::kVanilla    ? search::Strategy::kLayer
+                                : s == Strategy::kMcunetV2 ? search::Strategy::kMcunetV2
+                                : s == Strategy::kStreamNet ? search::Strategy::kStreamNet
+                                                            : search::Strategy::kMsf;
+    const search::FusionDag dag = search::Restrict(d.exact, fs);
+    const plan::ArenaChoice choice = plan::SolveForArena(g, dag, o);
+    p = plan::MakePlan(dag, choice.setting);
+    p.arena_bytes = choice.arena_bytes;
+    p.cost_model = "exact";
+    p.strategy = search::StrategyName(fs);
+  }
+  p.model = g.name;
+  if (p.strategy.empty()) p.strategy = "msf";
+  p.objective = o;
+  return p;
+}
+
+ChartPoint Point(int64_t bytes, double overhead) { return {static_cast<double>(bytes) / 1000.0, overhead}; }
+
+void AddChart(ModelReport* r, const Dags& d) {
+  for (const search::Setting& s : search::ParetoFront(d.exact)) r->front.push_back(Point(s.peak_ram_bytes, s.MacOverhead(d.exact)));
+  const std::pair<search::Strategy, const char*> baselines[] = {{search::Strategy::kLayer, "layer-by-layer"},
+                                                                 {search::Strategy::kMcunetV2, "MCUNetV2-style"},
+                                                                 {search::Strategy::kStreamNet, "StreamNet-style"}};
+  for (const auto& [strategy, label] : baselines) {
+    const search::FusionDag dag = search::Restrict(d.exact, strategy);
+    const search::Setting s = search::SolveMinRam(dag);
+    r->baselines.push_back({label, Point(s.peak_ram_bytes, s.MacOverhead(dag))});
+  }
+  if (d.paper) {
+    ChartSeries front{"msf, paper cost model (analytic)", {}, true};
+    for (const search::Setting& s : search::ParetoFront(*d.paper)) front.points.push_back(Point(s.peak_ram_bytes, s.MacOverhead(*d.paper)));
+    r->series.push_back(front);
+  }
+  for (const PublishedNetwork& n : PublishedNetworks()) {
+    if (n.name != r->model.network) continue;
+    ChartSeries published{"paper, published (TVM RAM)", {}, false};
+    for (const PublishedPoint& p : n.points) {
+      if (p.feasible) published.points.push_back(Point(p.tvm_bytes, p.overhead));
+    }
+    r->series.push_back(published);
+    std::string chart = "paper's chart, no F:";
+    for (const PublishedBaseline& b : n.baselines) {
+      if (b.name.rfind("vanilla", 0) == 0) continue;
+      char buf[64];
+      std::snprintf(buf, sizeof buf, " %s %.1f kB", b.name.c_str(), b.ram_kb);
+      chart += buf;
+    }
+    r->notes.push_back(chart);
+  }
+}
+
+}  // namespace
+
+const char* const kPaperMinRam = "paper's min RAM";
+
+const std::vector<ReportModel>& ReportModels() {
+  static const std::vector<ReportModel> models = {
+      {"mbv2-zoo", "MBV2-w0.35 r144, zoo chain (the paper's layer list, random weights)", "MBV2-w0.35 r144",
+       "zoo:mbv2-w0.35-r144", ""},
+      {"mbv2-real", "MBV2-w0.35 r144, mbv2-w0.35-r144_imagenet.tflite (real, residuals)", "MBV2-w0.35 r144",
+       "mcunet_imagenet/mbv2-w0.35-r144_imagenet.tflite", "inputs/imagenet/burger_144x144x3_int8.bin"},
+      {"vww-zoo", "MCUNet-VWW-5fps r80, zoo chain (the paper's layer list, random weights)", "MCUNet-VWW-5fps r80",
+       "zoo:mcunet-vww-5fps-r80", ""},
+      {"vww-real", "MCUNet-VWW-5fps r80, mcunet-5fps_vww.tflite (real, residuals)", "MCUNet-VWW-5fps r80",
+       "mcunet_vww/mcunet-5fps_vww.tflite", "inputs/vww/vww_person_80x80x3_int8.bin"},
+      {"320kb-zoo", "MCUNet-320KB r176, zoo chain (the paper's layer list, random weights)", "MCUNet-320KB r176",
+       "zoo:mcunet-320kb-r176", ""},
+      {"320kb-real", "MCUNet-320KB r176, mcunet-320kb-1mb_imagenet.tflite (real, residuals)", "MCUNet-320KB r176",
+       "mcunet_imagenet/mcunet-320kb-1mb_imagenet.tflite", "inputs/imagenet/burger_176x176x3_int8.bin"},
+      {"person-detect", "person_detect.tflite (TFLite-Micro, MobileNetV1-0.25, 96x96 gray)", "",
+       "person_detect/person_detect.tflite", "inputs/person_detect/person_96x96x1_int8.bin"},
+  };
+  return models;
+}
+
+const std::vector<ReportConstraint>& ReportConstraints() {
+  using K = search::Objective::Kind;
+  static const std::vector<ReportConstraint> constraints = {
+      {"min-RAM", {K::kMinRam, 0, 0}},          {"F<=1.1", {K::kMaxOverhead, 0, 1.1}},
+      {"F<=1.3", {K::kMaxOverhead, 0, 1.3}},    {"F<=1.5", {K::kMaxOverhead, 0, 1.5}},
+      {"16k", {K::kRamBudget, 16000, 0}},       {"32k", {K::kRamBudget, 32000, 0}},
+      {"64k", {K::kRamBudget, 64000, 0}},       {"128k", {K::kRamBudget, 128000, 0}},
+      {"256k", {K::kRamBudget, 256000, 0}},
+  };
+  return constraints;
+}
+
+PaperReport CollectPaperReport(const PaperReportOptions& options) {
+  const cost::LatencyModel m4 = cost::BuiltinLatencyModel("cortex-m4");
+  const cost::LatencyModel rv32 = cost::BuiltinLatencyModel("rv32imac");
+  PaperReport report;
+  std::vector<std::unique_ptr<LoadedModel>> loaded;
+  std::vector<Job> jobs;
+  std::map<std::pair<size_t, std::string>, size_t> m4_job;  // (model, plan key) -> job
+  struct Rv32Case {
+    size_t model, job;
+    std::string plan;
+    int64_t predicted;
+  };
+  std::vector<Rv32Case> rv32_cases;
+
+  for (const ReportModel& rm : ReportModels()) {
+    if (!options.only.empty() && std::find(options.only.begin(), options.only.end(), rm.slug) == options.only.end()) {
+      continue;
+    }
+    if (options.progress) options.progress(rm.slug + ": planning and running on the host");
+    auto lm = std::make_unique<LoadedModel>();
+    const bool zoo = rm.model.rfind("zoo:", 0) == 0;
+    lm->graph = frontend::LoadModel(zoo ? rm.model : options.models_dir + "/" + rm.model);
+    const int64_t n = lm->graph.tensor(lm->graph.input()).NumElements();
+    lm->input = rm.input.empty() ? PatternInput(n) : ReadInput(options.models_dir + "/" + rm.input, n);
+    lm->reference = exec::RunReference(lm->graph, lm->input);
+    const ir::Graph& g = lm->graph;
+
+    Dags d{search::BuildExactDag(g), std::nullopt, ""};
+    try {
+      d.paper = search::BuildPaperDag(g);
+    } catch (const Error& e) {
+      d.paper_error = std::string("n/a: ") + e.what();
+    }
+    ModelReport mr;
+    mr.model = rm;
+    mr.vanilla_macs = ir::TotalMacs(g);
+    AddChart(&mr, d);
+    std::map<std::string, int64_t> host_measured;  // plan key -> arena high-water mark
+    const size_t model_index = report.models.size();
+    std::vector<std::pair<ReportConstraint, std::vector<Strategy>>> work_list;
+    for (const ReportConstraint& c : ReportConstraints()) {
+      std::vector<Strategy> strategies;
+      for (Strategy s : kStrategies) {
+        if (s != Strategy::kVanilla || c.name == "min-RAM") strategies.push_back(s);  // vanilla: one plan
+      }
+      work_list.push_back({c, strategies});
+    }
+    // msf within the paper's measured min RAM (as in BENCHMARKS.md's RAM table).
+    for (const PublishedNetwork& n : PublishedNetworks()) {
+      if (n.name != rm.network) continue;
+      const int64_t bytes = n.points.front().tvm_bytes;  // the min-RAM point
+      work_list.push_back({{kPaperMinRam, {search::Objective::Kind::kRamBudget, bytes, 0}}, {Strategy::kExact}});
+    }
+    for (const auto& [c, strategies] : work_list) {
+      for (Strategy s : strategies) {
+        ReportRow row;
+        row.constraint = c.name;
+        row.strategy = StrategyLabel(s);
+        try {
+          row.plan = Solve(g, d, s, c.objective);
+        } catch (const Error& e) {
+          const std::string why = e.what();
+          row.unavailable = why.rfind("n/a", 0) == 0 ? why : "infeasible";
+          mr.rows.push_back(row);
+          continue;
+        }
+        const std::vector<step::StepWork> work = plan::PlanStepWork(g, row.plan);
+        int64_t exact_macs = 0;
+        for (const step::StepWork& w : work) {
+          for (int64_t x : w.macs) exact_macs += x;
+        }
+        row.exact_overhead = static_cast<double>(exact_macs) / static_cast<double>(mr.vanilla_macs);
+        for (const plan::PlanStep& st : row.plan.steps) row.fused_steps += st.kind == step::StepKind::kFused ? 1 : 0;
+        plan::PredictPlan(&row.plan, work, m4);
+        const std::string key = PlanKey(row.plan);
+        if (!host_measured.count(key)) {
+          const exec::PlanRun run = exec::RunPlan(g, row.plan, lm->input);
+          if (run.output != lm->reference) throw Error(g.name + ": fused output differs from the reference");
+          if (run.measured_peak_bytes != run.planned_arena_bytes) {
+            throw Error(g.name + ": measured arena differs from the planned one");
+          }
+          host_measured[key] = run.measured_peak_bytes;
+        }
+        row.host_measured = host_measured[key];
+        if (!m4_job.count({model_index, key})) {
+          m4_job[{model_index, key}] = jobs.size();
+          jobs.push_back({lm.get(), row.plan, codegen::Target::kCortexM4, {}});
+        }
+        const bool validate = (rm.slug == "person-detect" || rm.slug == "vww-real" || rm.slug == "mbv2-real") &&
+                              (s == Strategy::kVanilla || (s == Strategy::kExact && (c.name == "min-RAM" || c.name == "64k" ||
+                                                                                      c.name == "F<=1.3")));
+        if (validate) {
+          plan::Plan p = row.plan;
+          plan::PredictPlan(&p, work, rv32);
+          rv32_cases.push_back({model_index, jobs.size(), s == Strategy::kVanilla ? "vanilla" : c.name,
+                                p.predicted_instructions});
+          jobs.push_back({lm.get(), p, codegen::Target::kRv32imac, {}});
+        }
+        mr.rows.push_back(row);
+      }
+    }
+    report.models.push_back(std::move(mr));
+    loaded.push_back(std::move(lm));
+  }
+
+  if (options.progress) options.progress("running " + std::to_string(jobs.size()) + " packages in QEMU");
+  RunJobs(jobs, options.jobs, options.progress);
+
+  for (size_t mi = 0; mi < report.models.size(); ++mi) {
+    for (ReportRow& row : report.models[mi].rows) {
+      if (!row.unavailable.empty()) continue;
+      const target::TargetRun& r = jobs[m4_job.at({mi, PlanKey(row.plan)})].result;
+      row.m4 = {true, r.ram_static, r.ram_stack, r.ram_total, r.instructions};
+    }
+  }
+  for (const Rv32Case& c : rv32_cases) {
+    report.rv32.push_back({report.models[c.model].model.slug, c.plan, c.predicted, jobs[c.job].result.instructions});
+  }
+  return report;
+}
+
+}  // namespace msf::report

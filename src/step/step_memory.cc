@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: MIT
+#include "step/step_memory.h"
+
+#include <algorithm>
+#include <climits>
+
+#include "ir/analysis.h"
+#include "lower/lowering.h"
+#include "msf_rt/msf_plan.h"
+
+namespace msf::step {
+
+geometry::Reuse ReuseOf(Variant v) {
+  switch (v) {
+    case Variant::kHCache: return geometry::Reuse::kColumns;
+    case Variant::kLineBuffer: return geometry::Reuse::kRows;
+    default: return geometry::Reuse::kNone;
+  }
+}
+
+int64_t StepMemory::Bytes(bool count_io) const {
+  int64_t total = 0;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (count_io || !whole_is_excluded_io[i]) total += whole_bytes[i];
+  }
+  for (const LocalBuffer& b : locals) total += b.bytes;
+  return total;
+}
+
+namespace {
+
+bool HasWindow(ir::OpKind kind) {
+  return kind == ir::OpKind::kConv2D || kind == ir::OpKind::kDepthwiseConv2D ||
+         kind == ir::OpKind::kAveragePool2D || kind == ir::OpKind::kMaxPool2D;
+}
+
+// Along one axis of a windowed op: prefix[o] = sum over output cells o' < o
+// of the kernel offsets that land inside the input (the kernels skip the rest).
+// Prefix sums over one axis's output cells of the in-input taps (inside)
+// and of the cells whose taps are all inside (interior).
+void WindowPrefixes(const ir::Graph& g, const ir::Op& op, geometry::Axis axis, std::vector<int64_t>* inside_prefix,
+                    std::vector<int64_t>* interior_prefix) {
+  const geometry::AxisWindow w = geometry::OpAxisWindow(g, op, axis);
+  const ir::Tensor& out = g.tensor(op.output());
+  const int32_t n = axis == geometry::Axis::kH ? out.H() : out.W();
+  inside_prefix->assign(static_cast<size_t>(n) + 1, 0);
+  interior_prefix->assign(static_cast<size_t>(n) + 1, 0);
+  for (int32_t o = 0; o < n; ++o) {
+    // Taps j in [0, kernel) with 0 <= base + j * dilation < in_size, in O(1)
+    // (a loop over the taps made huge windows cost cells x taps).
+    const int64_t base = int64_t{o} * w.stride - w.pad_before, d = w.dilation;
+    const int64_t j_lo = base >= 0 ? 0 : (-base + d - 1) / d;
+    const int64_t j_hi = std::min<int64_t>(w.kernel - 1, base > w.in_size - 1 ? -1 : (w.in_size - 1 - base) / d);
+    const int64_t inside = std::max<int64_t>(0, j_hi - j_lo + 1);
+    const size_t at = static_cast<size_t>(o);
+    (*inside_prefix)[at + 1] = (*inside_prefix)[at] + inside;
+    (*interior_prefix)[at + 1] = (*interior_prefix)[at] + (inside == w.kernel ? 1 : 0);
+  }
+}
+
+}  // namespace
+
+GraphLiveness ComputeLiveness(const ir::Graph& g) {
+  GraphLiveness l;
+  l.storage = ir::StorageIds(g);
+  const size_t n = g.tensors.size();
+  const std::vector<int32_t> last = ir::LastUse(g);
+  l.tensor_last_use = last;
+  l.inside_prefix.resize(g.ops.size());
+  l.interior_prefix.resize(g.ops.size());
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    if (!HasWindow(g.ops[i].kind)) continue;
+    WindowPrefixes(g, g.ops[i], geometry::Axis::kH, &l.inside_prefix[i][0], &l.interior_prefix[i][0]);
+    WindowPrefixes(g, g.ops[i], geometry::Axis::kW, &l.inside_prefix[i][1], &l.interior_prefix[i][1]);
+  }
+  for (size_t t = 0; t < n; ++t) {
+    if (!g.tensors[t].IsConstant() && l.storage[t] == static_cast<ir::TensorId>(t)) {
+      l.activation_storages.push_back(static_cast<ir::TensorId>(t));
+    }
+  }
+  l.op_scratch.assign(g.ops.size(), 0);
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    if (g.ops[i].kind == ir::OpKind::kReshape || g.ops[i].kind == ir::OpKind::kDequantize) continue;
+    l.op_scratch[i] = lower::ScratchBytes(lower::Lower(g, g.ops[i]));
+  }
+  l.born.assign(n, INT32_MAX);
+  l.last_use.assign(n, -1);
+  l.bytes.assign(n, 0);
+  for (ir::TensorId t : g.inputs) l.born[static_cast<size_t>(l.storage[static_cast<size_t>(t)])] = -1;
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    const size_t s = static_cast<size_t>(l.storage[static_cast<size_t>(g.ops[i].output())]);
+    l.born[s] = std::min(l.born[s], static_cast<int32_t>(i));
+  }
+  for (size_t t = 0; t < n; ++t) {
+    if (g.tensors[t].IsConstant()) continue;
+    const size_t s = static_cast<size_t>(l.storage[t]);
+    l.last_use[s] = std::max({l.last_use[s], last[t], l.born[s] == INT32_MAX ? -1 : l.born[s]});
+    l.bytes[s] = std::max(l.bytes[s], g.tensors[t].Bytes());
+  }
+  return l;
+}
+
+namespace {
+
+// Network input and output live in the caller's buffers, never in the
+// arena, so they are not counted (the paper's convention, applied per step).
+bool IsExcludedIo(const ir::Graph& g, const GraphLiveness& live, ir::TensorId storage) {
+  for (ir::TensorId t : g.inputs) if (live.storage[static_cast<size_t>(t)] == storage) return true;
+  for (ir::TensorId t : g.outputs) if (live.storage[static_cast<size_t>(t)] == storage) return true;
+  return false;
+}
+
+// Whole tensors live during ops [from, to), excluding `tiled` storages
+// (block tensors that only ever exist as tiles).
+void AddWholeTensors(const ir::Graph& g, const GraphLiveness& live, int32_t from, int32_t to,
+                     const std::vector<bool>& tiled, StepMemory* m) {
+  for (ir::TensorId id : live.activation_storages) {
+    const size_t s = static_cast<size_t>(id);
+    if (live.born[s] == INT32_MAX || tiled[s]) continue;
+    const bool produced_inside = live.born[s] >= from && live.born[s] < to;
+    const bool crosses_in = live.born[s] < from && live.last_use[s] >= from;
+    if (!produced_inside && !crosses_in) continue;
+    m->whole.push_back(static_cast<ir::TensorId>(s));
+    m->whole_bytes.push_back(live.bytes[s]);
+    m->whole_is_excluded_io.push_back(IsExcludedIo(g, live, static_cast<ir::TensorId>(s)));
+  }
+}
+
+int64_t MaxScratch(const GraphLiveness& live, int32_t from, int32_t to) {
+  int64_t scratch = 0;
+  for (int32_t i = from; i < to; ++i) scratch = std::max(scratch, live.op_scratch[static_cast<size_t>(i)]);
+  return scratch;
+}
+
+}  // namespace
+
+StepMemory DescribeFusedStep(const ir::Graph& g, const GraphLiveness& live, geometry::BlockSchedule schedule) {
+  StepMemory m;
+  const geometry::BlockStructure& b = schedule.block();
+  std::vector<bool> tiled(g.tensors.size(), false);
+  for (size_t k = 0; k < b.tensors.size(); ++k) {
+    if (!schedule.IsTileHeld(static_cast<int32_t>(k))) continue;
+    // A tile-held tensor is never whole, even when no cell of it is needed
+    // (every window of its consumers lies in padding): then it takes no bytes.
+    tiled[static_cast<size_t>(live.storage[static_cast<size_t>(b.tensors[k].id)])] = true;
+    if (schedule.TileBytes(static_cast<int32_t>(k)) > 0) {
+      m.locals.push_back({LocalKind::kTile, static_cast<int32_t>(k), schedule.TileBytes(static_cast<int32_t>(k))});
+    }
+  }
+  if (b.has_head()) {
+    const int32_t channels = b.tensors[static_cast<size_t>(b.output)].channels;
+    m.locals.push_back({LocalKind::kSums, -1, int64_t{channels} * 4});
+  }
+  AddWholeTensors(g, live, b.from, b.to, tiled, &m);
+  // The head's global pool is finished from the sums, not by its kernel.
+  const int64_t scratch = MaxScratch(live, b.from, b.spatial_end);
+  const int64_t head_scratch = b.has_head() ? MaxScratch(live, b.spatial_end + 1, b.to) : 0;
+  if (std::max(scratch, head_scratch) > 0) m.locals.push_back({LocalKind::kScratch, -1, std::max(scratch, head_scratch)});
+  m.schedule = std::move(schedule);
+  return m;
+}
+
+std::optional<StepMemory> DescribeStep(const ir::Graph& g, const GraphLiveness& live, const StepSpec& step) {
+  if (step.kind == StepKind::kLayer) {
+    if (step.to != step.from + 1) return std::nullopt;
+    StepMemory m;
+    AddWholeTensors(g, live, step.from, step.to, std::vector<bool>(g.tensors.size(), false), &m);
+    const int64_t scratch = MaxScratch(live, step.from, step.to);
+    if (scratch > 0) m.locals.push_back({LocalKind::kScratch, -1, scratch});
+    return m;
+  }
+  std::optional<geometry::BlockStructure> block = geometry::AnalyzeBlock(g, step.from, step.to, nullptr, &live.tensor_last_use);
+  if (!block) return std::nullopt;
+  return DescribeFusedStep(g, live, geometry::ScheduleBlock(g, *block, ReuseOf(step.variant), step.patch_h, step.patch_w));
+}
+
+int KernelKindOf(ir::OpKind kind) {
+  switch (kind) {
+    case ir::OpKind::kConv2D: return MSF_KERNEL_CONV;
+    case ir::OpKind::kDepthwiseConv2D: return MSF_KERNEL_DEPTHWISE_CONV;
+    case ir::OpKind::kAveragePool2D: return MSF_KERNEL_AVGPOOL;
+    case ir::OpKind::kMaxPool2D: return MSF_KERNEL_MAXPOOL;
+    case ir::OpKind::kPad: return MSF_KERNEL_PAD;
+    case ir::OpKind::kAdd: return MSF_KERNEL_ADD;
+    case ir::OpKind::kQuantize: return MSF_KERNEL_REQUANTIZE;
+    case ir::OpKind::kFullyConnected: return MSF_KERNEL_FULLY_CONNECTED;
+    case ir::OpKind::kMean: return MSF_KERNEL_MEAN;
+    case ir::OpKind::kSoftmax: return MSF_KERNEL_SOFTMAX;
+    case ir::OpKind::kReshape: return MSF_KERNEL_COPY;
+    case ir::OpKind::kDequantize: break;
+  }
+  return 0;
+}
+
+int WorkKindOf(const ir::Op& op) {
+  if (op.kind == ir::OpKind::kDepthwiseConv2D) {
+    const ir::ConvAttrs& a = op.conv();
+    if (a.kernel_h != 3 || a.kernel_w != 3 || a.depth_multiplier != 1) return kWorkDepthwiseGeneral;
+  }
+  return KernelKindOf(op.kind);
+}
+
+namespace {
+
+// Pixels of an activation: its elements over its channels (1 for vectors).
+int64_t PixelsOf(const ir::Tensor& t) {
+  const int64_t c = t.shape.size() == 4 ? t.C() : (t.shape.empty() ? 1 : t.shape.back());
+  return c > 0 ? t.NumElements() / c : 0;
+}
+
+int64_t NonEmpty(const std::vector<geometry::Interval>& v) {
+  int64_t n = 0;
+  for (const geometry::Interval& iv : v) n += iv.empty() ? 0 : 1;
+  return n;
+}
+
+// Cells, in-input kernel offsets and interior cells over computed
+// intervals of one axis.
+struct AxisCount {
+  int64_t cells = 0, inside = 0, interior = 0;
+  void Add(const std::vector<int64_t>& prefix, const std::vector<int64_t>& interior_prefix, geometry::Interval iv) {
+    cells += iv.size();
+    const int32_t n = static_cast<int32_t>(prefix.size()) - 1;
+    const int32_t lo = std::clamp(iv.lo, 0, n), hi = std::clamp(iv.hi, 0, n);
+    if (hi > lo) {
+      inside += prefix[static_cast<size_t>(hi)] - prefix[static_cast<size_t>(lo)];
+      interior += interior_prefix[static_cast<size_t>(hi)] - interior_prefix[static_cast<size_t>(lo)];
+    }
+  }
+};
+
+// Window counts of an op over rows x cols of computed cells.
+void AddWindowWork(const ir::Graph& g, const ir::Op& op, const AxisCount& rows, const AxisCount& cols,
+                   StepWork* w) {
+  const size_t k = static_cast<size_t>(WorkKindOf(op));
+  const int64_t channels = g.tensor(op.output()).C();
+  const int64_t taps = rows.inside * cols.inside * channels;
+  w->pixels[k] += rows.cells * cols.cells;
+  w->border_pixels[k] += rows.cells * cols.cells - rows.interior * cols.interior;
+  w->taps[k] += taps;
+  w->tap_rows[k] += rows.inside * cols.cells * channels;
+  w->executed_macs[k] += op.kind == ir::OpKind::kConv2D ? taps * g.tensor(op.input()).C() : taps;
+  // The blocked loops take 4 channels (depthwise, pools) or 4 elements of a
+  // window row run (convolutions: kernel_w * in_c) at a time; the rest runs
+  // one by one.
+  if (op.kind == ir::OpKind::kConv2D) {
+    const int64_t run = static_cast<int64_t>(op.conv().kernel_w) * g.tensor(op.input()).C();
+    w->tail_elems[k] += rows.inside * cols.cells * channels * (run % 4);
+  } else {
+    w->tail_elems[k] += rows.inside * cols.inside * (channels % 4);
+  }
+}
+
+void AddWholeOp(const ir::Graph& g, const GraphLiveness& live, int32_t op, StepWork* w) {
+  const ir::Op& o = g.ops[static_cast<size_t>(op)];
+  const size_t k = static_cast<size_t>(WorkKindOf(o));
+  w->macs[k] += ir::OpMacs(g, o);
+  w->out_bytes[k] += g.tensor(o.output()).Bytes();
+  w->calls[k] += 1;
+  if (HasWindow(o.kind)) {
+    const ir::Tensor& out = g.tensor(o.output());
+    const size_t i = static_cast<size_t>(op);
+    AxisCount rows, cols;
+    rows.Add(live.inside_prefix[i][0], live.interior_prefix[i][0], {0, out.H()});
+    cols.Add(live.inside_prefix[i][1], live.interior_prefix[i][1], {0, out.W()});
+    AddWindowWork(g, o, rows, cols, w);
+  } else {
+    w->executed_macs[k] += ir::OpMacs(g, o);
+    w->pixels[k] += PixelsOf(g.tensor(o.output()));
+  }
+}
+
+// Computed intervals of block op `i` (output local `t`) along one axis.
+AxisCount CountAxis(const geometry::AxisSchedule& a, size_t i, size_t t, const std::vector<int64_t>& prefix,
+                    const std::vector<int64_t>& interior_prefix) {
+  AxisCount c;
+  if (a.ring) {
+    for (const geometry::StreamAction& act : a.actions) {
+      if (static_cast<size_t>(act.op) == i) c.Add(prefix, interior_prefix, act.cells);
+    }
+  } else {
+    for (const geometry::Interval& iv : a.need[t]) c.Add(prefix, interior_prefix, iv);
+  }
+  return c;
+}
+
+}  // namespace
+
+StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMemory& m, const StepSpec& step) {
+  StepWork w;
+  if (!m.schedule) {
+    AddWholeOp(g, live, step.from, &w);
+    return w;
+  }
+  const geometry::BlockSchedule& s = *m.schedule;
+  const geometry::BlockStructure& b = s.block();
+  std::vector<int64_t> row_calls(b.ops.size(), 0), col_calls(b.ops.size(), 0);
+  for (const geometry::StreamAction& a : s.rows().actions) ++row_calls[static_cast<size_t>(a.op)];
+  for (const geometry::StreamAction& a : s.cols().actions) ++col_calls[static_cast<size_t>(a.op)];
+  // Streamed axes: the taps of each op's actions, in one pass.
+  std::vector<AxisCount> row_counts(b.ops.size()), col_counts(b.ops.size());
+  const auto count_actions = [&](const geometry::AxisSchedule& a, int axis, std::vector<AxisCount>* counts) {
+    for (const geometry::StreamAction& act : a.actions) {
+      const size_t i = static_cast<size_t>(act.op);
+      const size_t gi = static_cast<size_t>(b.ops[i].op), ax = static_cast<size_t>(axis);
+      const std::vector<int64_t>& prefix = live.inside_prefix[gi][ax];
+      if (prefix.empty()) {
+        (*counts)[i].cells += act.cells.size();
+      } else {
+        (*counts)[i].Add(prefix, live.interior_prefix[gi][ax], act.cells);
+      }
+    }
+  };
+  if (s.rows().ring) count_actions(s.rows(), 0, &row_counts);
+  if (s.cols().ring) count_actions(s.cols(), 1, &col_counts);
+  for (size_t i = 0; i < b.ops.size(); ++i) {
+    const geometry::BlockOp& op = b.ops[i];
+    const size_t t = static_cast<size_t>(op.output);
+    const size_t k = static_cast<size_t>(WorkKindOf(g.ops[static_cast<size_t>(op.op)]));
+    const int64_t cells = s.rows().computed_total[t] * s.cols().computed_total[t];
+    w.macs[k] += op.macs_per_pixel * cells;
+    const ir::Op& gop = g.ops[static_cast<size_t>(op.op)];
+    if (HasWindow(gop.kind)) {
+      const auto& prefix = live.inside_prefix[static_cast<size_t>(op.op)];
+      const auto& interior = live.interior_prefix[static_cast<size_t>(op.op)];
+      AddWindowWork(g, gop, s.rows().ring ? row_counts[i] : CountAxis(s.rows(), i, t, prefix[0], interior[0]),
+                    s.cols().ring ? col_counts[i] : CountAxis(s.cols(), i, t, prefix[1], interior[1]), &w);
+    } else {
+      w.executed_macs[k] += op.macs_per_pixel * cells;
+      w.pixels[k] += cells;
+    }
+    w.out_bytes[k] += cells * b.tensors[t].channels;
+    const int64_t rows = s.rows().ring ? row_calls[i] : NonEmpty(s.rows().need[t]);
+    const int64_t cols = s.cols().ring ? col_calls[i] : NonEmpty(s.cols().need[t]);
+    w.calls[k] += rows * cols;
+  }
+  // Loop iterations of the patch loop (empty cells included).
+  const int64_t nr = s.rows().ring ? 1 : s.rows().patches, nc = s.cols().ring ? 1 : s.cols().patches;
+  const int64_t per_pass = s.cols().ring ? static_cast<int64_t>(s.cols().actions.size())
+                           : s.rows().ring ? static_cast<int64_t>(s.rows().actions.size())
+                                         : static_cast<int64_t>(b.ops.size());
+  w.calls[0] += nr * nc * per_pass;
+  if (b.has_head()) {
+    const ir::Op& pool = g.ops[static_cast<size_t>(b.spatial_end)];
+    const size_t k = static_cast<size_t>(WorkKindOf(pool));
+    w.macs[k] += ir::OpMacs(g, pool);  // the per-pixel sums
+    w.executed_macs[k] += ir::OpMacs(g, pool);
+    w.pixels[k] += PixelsOf(g.tensor(pool.output()));
+    w.calls[k] += 1;
+    w.out_bytes[k] += g.tensor(pool.output()).Bytes();
+    for (int32_t i = b.spatial_end + 1; i < b.to; ++i) AddWholeOp(g, live, i, &w);
+  }
+  return w;
+}
+
+}  // namespace msf::step

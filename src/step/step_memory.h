@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+// What one execution step holds in RAM, buffer by buffer. The exact cost
+// model sums it; the arena planner allocates exactly these buffers; so the
+// planned RAM is the executed RAM by construction.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "step/step.h"
+#include "geometry/block.h"
+#include "ir/graph.h"
+
+namespace msf::step {
+
+geometry::Reuse ReuseOf(Variant v);
+
+enum class LocalKind : uint8_t {
+  kTile,     // tile / ring buffer of a block tensor (local index `local`)
+  kSums,     // int32 per-channel sums of an iterative global pool
+  kScratch,  // kernel scratch (largest *_buffer_size() of the step's ops)
+};
+
+struct LocalBuffer {
+  LocalKind kind;
+  int32_t local = -1;  // block tensor for kTile
+  int64_t bytes = 0;
+};
+
+struct StepMemory {
+  // Whole tensors live during the step (storage ids: a RESHAPE output shares
+  // its input's storage), with their bytes; network input/output flagged.
+  std::vector<ir::TensorId> whole;
+  std::vector<int64_t> whole_bytes;
+  std::vector<bool> whole_is_excluded_io;  // not counted in the paper convention
+  std::vector<LocalBuffer> locals;          // allocated for this step only
+  std::optional<geometry::BlockSchedule> schedule;  // fused steps
+
+  int64_t Bytes(bool count_io) const;
+};
+
+// Liveness facts shared by every step of a graph (compute once per graph).
+struct GraphLiveness {
+  std::vector<ir::TensorId> storage;  // storage id per tensor
+  std::vector<int32_t> born;          // per storage: producing op (-1 graph input)
+  std::vector<int32_t> last_use;      // per storage: last reading op (num_ops for outputs)
+  std::vector<int64_t> bytes;         // per storage
+  std::vector<int32_t> tensor_last_use;  // per tensor (ir::LastUse)
+  std::vector<int64_t> op_scratch;       // per op: its kernel's scratch bytes
+  std::vector<ir::TensorId> activation_storages;  // storages of non-constant tensors
+  // Per op and axis (0 = H, 1 = W): prefix sums over output cells of the
+  // kernel taps that land inside the input (windowed ops; empty otherwise).
+  std::vector<std::array<std::vector<int64_t>, 2>> inside_prefix;
+  // Same layout: prefix counts of output cells whose whole window is inside
+  // the input (the kernels' interior pixels; the others take the border path).
+  std::vector<std::array<std::vector<int64_t>, 2>> interior_prefix;
+};
+GraphLiveness ComputeLiveness(const ir::Graph& g);
+
+// The work of a described step, per kernel family (see StepWork).
+StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMemory& m, const StepSpec& step);
+// Runtime kernel family (msf_kernel_kind) of an op.
+int KernelKindOf(ir::OpKind kind);
+// Work kind of an op (StepWork index): its kernel family, except
+// kWorkDepthwiseGeneral for depthwise ops off the 3x3 multiplier-1 path.
+int WorkKindOf(const ir::Op& op);
+
+// nullopt when a fused step cannot be formed (the ops cannot be fused).
+std::optional<StepMemory> DescribeStep(const ir::Graph& g, const GraphLiveness& live, const StepSpec& step);
+
+// Same as above for an already-analysed block (used by the DAG builder).
+StepMemory DescribeFusedStep(const ir::Graph& g, const GraphLiveness& live, geometry::BlockSchedule schedule);
+
+}  // namespace msf::step
