@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "calib/graph_builder.h"
+#include "plan/planner.h"
 #include "base/error.h"
 #include "ir/analysis.h"
 
@@ -233,35 +234,14 @@ std::vector<Bench> BenchSuite(SuiteSize size) {
 }
 
 BenchPlan PlanBench(const Bench& bench) {
-  const ir::Graph& g = bench.graph;
-  const step::GraphLiveness live = step::ComputeLiveness(g);
   BenchPlan bp;
-  plan::Plan& p = bp.plan;
-  p.model = bench.name;
-  p.strategy = "msf";
-  p.cost_model = "exact";
-  p.num_ops = static_cast<int32_t>(g.ops.size());
-  p.vanilla_macs = ir::TotalMacs(g);
-  for (const step::StepSpec& spec : bench.steps) {
-    const std::optional<step::StepMemory> m = step::DescribeStep(g, live, spec);
-    if (!m) throw Error("calibration bench " + bench.name + ": ops " + std::to_string(spec.from) + ".." +
-                        std::to_string(spec.to - 1) + " cannot be fused");
-    plan::PlanStep s;
-    s.from = spec.from, s.to = spec.to;
-    s.kind = spec.kind, s.variant = spec.variant;
-    s.patch_h = m->schedule ? m->schedule->patch_h : 0;
-    s.patch_w = m->schedule ? m->schedule->patch_w : 0;
-    s.ram_bytes = m->Bytes(false);
-    s.ram_bytes_with_io = m->Bytes(true);
-    s.macs = m->schedule ? m->schedule->Macs(g) : ir::OpMacs(g, g.ops[static_cast<size_t>(spec.from)]);
-    p.steps.push_back(s);
-    p.peak_ram_bytes = std::max(p.peak_ram_bytes, s.ram_bytes);
-    p.peak_ram_bytes_with_io = std::max(p.peak_ram_bytes_with_io, s.ram_bytes_with_io);
-    p.macs += s.macs;
-    bp.work.push_back(step::StepWorkOf(g, live, *m, {spec.from, spec.to, spec.kind, spec.variant, s.patch_h, s.patch_w}));
-    bp.kinds.push_back(spec.kind);
+  try {
+    bp.plan = plan::PlanOfSteps(bench.graph, bench.steps, &bp.work);
+  } catch (const Error& e) {
+    throw Error("calibration bench " + bench.name + ": " + e.what());
   }
-  p.mac_overhead = p.vanilla_macs > 0 ? static_cast<double>(p.macs) / static_cast<double>(p.vanilla_macs) : 0.0;
+  bp.plan.model = bench.name;
+  for (const step::StepSpec& spec : bench.steps) bp.kinds.push_back(spec.kind);
   return bp;
 }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cost/step_cost.h"
 
-#include "ir/analysis.h"
 
 namespace msf::cost {
 
@@ -10,7 +9,7 @@ StepCost ExactStepCost(const ir::Graph& g, const step::GraphLiveness& live, cons
   StepCost c;
   c.ram_bytes = m.Bytes(false);
   c.ram_bytes_with_io = m.Bytes(true);
-  c.macs = m.schedule ? m.schedule->Macs(g) : ir::OpMacs(g, g.ops[static_cast<size_t>(s.from)]);
+  c.macs = step::StepMacs(g, m, s);
   c.work = step::StepWorkOf(g, live, m, s);
   return c;
 }

@@ -75,7 +75,7 @@ std::optional<BlockStructure> AnalyzeBlock(const ir::Graph& g, int32_t from, int
     const ir::Op& op = g.ops[static_cast<size_t>(i)];
     BlockOp bop;
     bop.op = i;
-    bop.macs_per_pixel = MacsPerOutputPixel(g, op);
+    bop.macs_per_pixel = ir::MacsPerOutputPixel(g, op);
     for (ir::TensorId t : op.inputs) {
       if (t == ir::kNoTensor || g.tensor(t).IsConstant()) continue;
       int32_t local = local_of(t);

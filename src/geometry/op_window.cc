@@ -71,19 +71,4 @@ Interval InputIntervalLeftOpen(const AxisWindow& w, Interval out) {
   return hi > lo ? Interval{lo, hi} : Interval{};
 }
 
-int64_t MacsPerOutputPixel(const ir::Graph& g, const ir::Op& op) {
-  const int64_t cout = g.tensor(op.output()).C();
-  switch (op.kind) {
-    case ir::OpKind::kConv2D:
-      return int64_t{g.tensor(op.input()).C()} * op.conv().kernel_h * op.conv().kernel_w * cout;
-    case ir::OpKind::kDepthwiseConv2D:
-      return int64_t{op.conv().kernel_h} * op.conv().kernel_w * cout;
-    case ir::OpKind::kAveragePool2D:
-    case ir::OpKind::kMaxPool2D:
-      return int64_t{op.pool().filter_h} * op.pool().filter_w * cout;
-    default:
-      return 0;
-  }
-}
-
 }  // namespace msf::geometry

@@ -36,8 +36,5 @@ inline Interval InputInterval(const AxisWindow& w, Interval out) {
 // so a pull from virtual cells left of a map keeps travelling backwards.
 Interval InputIntervalLeftOpen(const AxisWindow& w, Interval out);
 
-// MACs per output pixel (conv: Cin*kh*kw*Cout, depthwise: kh*kw*Cout,
-// pools: kh*kw*C, elementwise: 0). OpMacs = this * Hout * Wout.
-int64_t MacsPerOutputPixel(const ir::Graph& g, const ir::Op& op);
 
 }  // namespace msf::geometry

@@ -7,34 +7,32 @@
 
 namespace msf::ir {
 
-int64_t OpMacs(const Graph& g, const Op& op) {
-  const Tensor& out = g.tensor(op.output());
-  const int64_t out_pixels = static_cast<int64_t>(out.H()) * out.W();
+int64_t MacsPerOutputPixel(const Graph& g, const Op& op) {
+  const int64_t cout = g.tensor(op.output()).C();
   switch (op.kind) {
-    case OpKind::kConv2D: {
-      const ConvAttrs& a = op.conv();
-      const int64_t cin = g.tensor(op.input()).C();
-      return cin * a.kernel_h * a.kernel_w * out_pixels * out.C();
-    }
-    case OpKind::kDepthwiseConv2D: {
-      const ConvAttrs& a = op.conv();
-      return static_cast<int64_t>(a.kernel_h) * a.kernel_w * out_pixels * out.C();
-    }
+    case OpKind::kConv2D: return int64_t{g.tensor(op.input()).C()} * op.conv().kernel_h * op.conv().kernel_w * cout;
+    case OpKind::kDepthwiseConv2D: return int64_t{op.conv().kernel_h} * op.conv().kernel_w * cout;
+    case OpKind::kAveragePool2D:
+    case OpKind::kMaxPool2D: return int64_t{op.pool().filter_h} * op.pool().filter_w * cout;
+    default: return 0;
+  }
+}
+
+int64_t OpMacs(const Graph& g, const Op& op) {
+  switch (op.kind) {
+    case OpKind::kConv2D:
+    case OpKind::kDepthwiseConv2D:
     case OpKind::kAveragePool2D:
     case OpKind::kMaxPool2D: {
-      const PoolAttrs& a = op.pool();
-      return static_cast<int64_t>(a.filter_h) * a.filter_w * out_pixels * out.C();
+      const Tensor& out = g.tensor(op.output());
+      return MacsPerOutputPixel(g, op) * out.H() * out.W();
     }
     case OpKind::kMean: {
       const Tensor& in = g.tensor(op.input());
       return static_cast<int64_t>(in.H()) * in.W() * in.C();
     }
-    case OpKind::kFullyConnected: {
-      const Tensor& w = g.tensor(op.input(1));
-      return w.NumElements();
-    }
-    default:
-      return 0;
+    case OpKind::kFullyConnected: return g.tensor(op.input(1)).NumElements();
+    default: return 0;
   }
 }
 

@@ -11,6 +11,9 @@ namespace msf::ir {
 // Multiply-accumulates of one op as executed layer by layer.
 // conv: Cin*kh*kw*Hout*Wout*Cout; depthwise: kh*kw*Hout*Wout*Cout;
 // pools: kh*kw*Hout*Wout*C; mean: H*W*C; fully connected: in*out; others 0.
+// MACs per output pixel of a windowed op (conv: Cin*kh*kw*Cout, depthwise
+// and pools: kh*kw*C; 0 for other ops); OpMacs = this * Hout * Wout for them.
+int64_t MacsPerOutputPixel(const Graph& g, const Op& op);
 int64_t OpMacs(const Graph& g, const Op& op);
 int64_t TotalMacs(const Graph& g);
 

@@ -14,17 +14,15 @@ void ActivationRange(ir::Activation act, const ir::Tensor& out, int32_t* lo, int
   lower::CalculateActivationRangeQuantized(act, out.quant.Scale(), out.quant.ZeroPoint(), lo, hi);
 }
 
-// Per-channel multipliers: effective scale = in_scale * w_scale[c] / out_scale.
+// Per-channel (or per-tensor) multipliers: effective scale = in_scale *
+// w_scale[c] / out_scale in double, as TFLite's convolutions and its fully
+// connected layer (GetQuantizedConvolutionMultipler) both compute it.
 void ChannelMultipliers(const ir::Tensor& in, const ir::Tensor& w, const ir::Tensor& out,
                         int32_t channels, LoweredOp* l) {
   const size_t n = w.quant.IsPerChannel() ? static_cast<size_t>(channels) : 1;
-  l->multipliers.resize(n);
-  l->shifts.resize(n);
-  for (size_t c = 0; c < n; ++c) {
-    const double effective = static_cast<double>(in.quant.Scale()) * static_cast<double>(w.quant.Scale(c)) /
-                             static_cast<double>(out.quant.Scale());
-    lower::QuantizeMultiplier(effective, &l->multipliers[c], &l->shifts[c]);
-  }
+  std::vector<float> filter_scales(n);
+  for (size_t c = 0; c < n; ++c) filter_scales[c] = w.quant.Scale(c);
+  ConvPerChannelMultipliers(in.quant.Scale(), filter_scales, out.quant.Scale(), &l->multipliers, &l->shifts);
 }
 
 void CopyConstants(const ir::Graph& g, const ir::Op& op, LoweredOp* l) {
@@ -36,6 +34,41 @@ void CopyConstants(const ir::Graph& g, const ir::Op& op, LoweredOp* l) {
     l->bias.resize(b.data_size / sizeof(int32_t));
     std::memcpy(l->bias.data(), b.data, l->bias.size() * sizeof(int32_t));
   }
+}
+
+// The shape part of the kernels' parameters (no quantisation, no
+// constants): all the *_buffer_size() queries read, so scratch sizes come
+// from shapes alone.
+msf_conv_params ConvShape(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& in = g.tensor(op.input());
+  const ir::Tensor& out = g.tensor(op.output());
+  const ir::ConvAttrs& a = op.conv();
+  msf_conv_params p{};
+  p.in_h = in.H(), p.in_w = in.W(), p.in_c = in.C(), p.out_c = out.C();
+  p.kernel_h = a.kernel_h, p.kernel_w = a.kernel_w;
+  p.stride_h = a.stride_h, p.stride_w = a.stride_w;
+  p.dilation_h = a.dilation_h, p.dilation_w = a.dilation_w;
+  p.pad_top = a.pad.top, p.pad_left = a.pad.left;
+  p.depth_multiplier = a.depth_multiplier;
+  return p;
+}
+
+msf_pool_params PoolShape(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& in = g.tensor(op.input());
+  const ir::PoolAttrs& a = op.pool();
+  msf_pool_params p{};
+  p.in_h = in.H(), p.in_w = in.W(), p.c = in.C();
+  p.filter_h = a.filter_h, p.filter_w = a.filter_w;
+  p.stride_h = a.stride_h, p.stride_w = a.stride_w;
+  p.pad_top = a.pad.top, p.pad_left = a.pad.left;
+  return p;
+}
+
+msf_fc_params FcShape(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& w = g.tensor(op.input(1));
+  msf_fc_params p{};
+  p.in_features = w.shape[1], p.out_features = w.shape[0];
+  return p;
 }
 
 }  // namespace
@@ -56,12 +89,7 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
     case ir::OpKind::kDepthwiseConv2D: {
       const ir::ConvAttrs& a = op.conv();
       msf_conv_params& p = l.conv;
-      p.in_h = in.H(), p.in_w = in.W(), p.in_c = in.C(), p.out_c = out.C();
-      p.kernel_h = a.kernel_h, p.kernel_w = a.kernel_w;
-      p.stride_h = a.stride_h, p.stride_w = a.stride_w;
-      p.dilation_h = a.dilation_h, p.dilation_w = a.dilation_w;
-      p.pad_top = a.pad.top, p.pad_left = a.pad.left;
-      p.depth_multiplier = a.depth_multiplier;
+      p = ConvShape(g, op);
       p.input_offset = -in.quant.ZeroPoint();
       p.output_offset = out.quant.ZeroPoint();
       ActivationRange(a.act, out, &p.act_min, &p.act_max);
@@ -78,13 +106,9 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
     }
     case ir::OpKind::kAveragePool2D:
     case ir::OpKind::kMaxPool2D: {
-      const ir::PoolAttrs& a = op.pool();
       msf_pool_params& p = l.pool;
-      p.in_h = in.H(), p.in_w = in.W(), p.c = in.C();
-      p.filter_h = a.filter_h, p.filter_w = a.filter_w;
-      p.stride_h = a.stride_h, p.stride_w = a.stride_w;
-      p.pad_top = a.pad.top, p.pad_left = a.pad.left;
-      ActivationRange(a.act, out, &p.act_min, &p.act_max);
+      p = PoolShape(g, op);
+      ActivationRange(op.pool().act, out, &p.act_min, &p.act_max);
       break;
     }
     case ir::OpKind::kPad: {
@@ -104,7 +128,7 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
     case ir::OpKind::kFullyConnected: {
       const ir::Tensor& w = g.tensor(op.input(1));
       msf_fc_params& p = l.fc;
-      p.in_features = w.shape[1], p.out_features = w.shape[0];
+      p = FcShape(g, op);
       p.input_offset = -in.quant.ZeroPoint();
       p.filter_offset = w.quant.IsPerChannel() ? 0 : -w.quant.ZeroPoint();
       p.output_offset = out.quant.ZeroPoint();
@@ -139,16 +163,31 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
 
 namespace msf::lower {
 
-int64_t ScratchBytes(const LoweredOp& l) {
-  switch (l.kind) {
-    case ir::OpKind::kConv2D: return msf_conv_s8_buffer_size(&l.conv);
-    case ir::OpKind::kDepthwiseConv2D: return msf_depthwise_conv_s8_buffer_size(&l.conv);
+int64_t ScratchBytes(const ir::Graph& g, const ir::Op& op) {
+  switch (op.kind) {
+    case ir::OpKind::kConv2D: {
+      const msf_conv_params p = ConvShape(g, op);
+      return msf_conv_s8_buffer_size(&p);
+    }
+    case ir::OpKind::kDepthwiseConv2D: {
+      const msf_conv_params p = ConvShape(g, op);
+      return msf_depthwise_conv_s8_buffer_size(&p);
+    }
     case ir::OpKind::kAveragePool2D:
-    case ir::OpKind::kMaxPool2D: return msf_pool_s8_buffer_size(&l.pool);
-    case ir::OpKind::kFullyConnected: return msf_fully_connected_s8_buffer_size(&l.fc);
+    case ir::OpKind::kMaxPool2D: {
+      const msf_pool_params p = PoolShape(g, op);
+      return msf_pool_s8_buffer_size(&p);
+    }
+    case ir::OpKind::kFullyConnected: {
+      const msf_fc_params p = FcShape(g, op);
+      return msf_fully_connected_s8_buffer_size(&p);
+    }
     case ir::OpKind::kMean: {
-      const int32_t bytes = msf_mean_s8_buffer_size(&l.mean);  // -1: beyond int32 (refused at import)
-      if (bytes < 0) throw Error("MEAN over " + std::to_string(l.mean.c) + " channels: its int32 sums do not fit the device tables");
+      const ir::Tensor& in = g.tensor(op.input());
+      msf_mean_params p{};
+      p.h = in.H(), p.w = in.W(), p.c = in.C();
+      const int32_t bytes = msf_mean_s8_buffer_size(&p);  // -1: beyond int32 (refused at import)
+      if (bytes < 0) throw Error("MEAN over " + std::to_string(p.c) + " channels: its int32 sums do not fit the device tables");
       return bytes;
     }
     default: return 0;

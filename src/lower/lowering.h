@@ -52,7 +52,8 @@ msf_rect WholeRect(const ir::Tensor& t);
 
 namespace msf::lower {
 
-// Scratch bytes the op's kernel needs (its *_buffer_size() query).
-int64_t ScratchBytes(const LoweredOp& l);
+// Scratch bytes the op's kernel needs (its *_buffer_size() query), from the
+// op's shapes alone (no requantisation math, no copy of the weights).
+int64_t ScratchBytes(const ir::Graph& g, const ir::Op& op);
 
 }  // namespace msf::lower

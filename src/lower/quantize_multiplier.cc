@@ -135,11 +135,4 @@ void ConvPerChannelMultipliers(float input_scale, std::span<const float> filter_
   }
 }
 
-void FullyConnectedMultiplier(float input_scale, float filter_scale, float output_scale,
-                              int32_t* multiplier, int32_t* shift) {
-  const double input_product_scale = static_cast<double>(input_scale * filter_scale);
-  if (input_product_scale < 0) throw Error("FullyConnectedMultiplier: negative scale");
-  QuantizeMultiplier(input_product_scale / static_cast<double>(output_scale), multiplier, shift);
-}
-
 }  // namespace msf::lower

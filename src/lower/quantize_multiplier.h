@@ -35,16 +35,13 @@ int32_t CalculateInputRadius(int input_integer_bits, int input_left_shift,
 void CalculateActivationRangeQuantized(ir::Activation act, float scale, int32_t zero_point,
                                        int32_t* act_min, int32_t* act_max);
 
-// CONV_2D / DEPTHWISE_CONV_2D (always) and per-channel FULLY_CONNECTED:
-// effective = double(input_scale) * double(filter_scale[i]) / double(output_scale).
+// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (per channel or per tensor):
+// effective = double(input_scale) * double(filter_scale[i]) / double(output_scale),
+// the product in double as TFLite's GetQuantizedConvolutionMultipler and
+// PopulateConvolutionQuantizationParams take it (not float * float).
 // A single filter scale yields a single (broadcast) entry.
 void ConvPerChannelMultipliers(float input_scale, std::span<const float> filter_scales,
                                float output_scale, std::vector<int32_t>* multipliers,
                                std::vector<int32_t>* shifts);
-
-// Per-tensor FULLY_CONNECTED (TFLite GetQuantizedConvolutionMultipler): note
-// the product input_scale * filter_scale is taken in float, then widened.
-void FullyConnectedMultiplier(float input_scale, float filter_scale, float output_scale,
-                              int32_t* multiplier, int32_t* shift);
 
 }  // namespace msf::lower

@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "base/error.h"
+#include "cost/step_cost.h"
+#include "ir/analysis.h"
 #include "plan/arena_choice.h"
 #include "plan/arena_plan.h"
 #include "search/instruction_dag.h"
@@ -90,6 +92,30 @@ Plan Planner::Solve(const PlanRequest& r) const {
 
 int64_t Planner::VanillaInstructions(const cost::LatencyModel& m) const {
   return cost::RoundPrediction(cost::PredictVanilla(g_, m));
+}
+
+Plan PlanOfSteps(const ir::Graph& g, const std::vector<step::StepSpec>& steps, std::vector<step::StepWork>* work) {
+  const step::GraphLiveness live = step::ComputeLiveness(g);
+  search::FusionDag dag;
+  dag.num_nodes = static_cast<int32_t>(g.ops.size()) + 1;
+  dag.vanilla_macs = ir::TotalMacs(g);
+  std::vector<int32_t> path;
+  for (step::StepSpec spec : steps) {
+    const std::optional<step::StepMemory> m = step::DescribeStep(g, live, spec);
+    if (!m) {
+      throw Error("ops " + std::to_string(spec.from) + ".." + std::to_string(spec.to - 1) + " cannot be fused");
+    }
+    spec.patch_h = m->schedule ? m->schedule->patch_h : 0;
+    spec.patch_w = m->schedule ? m->schedule->patch_w : 0;
+    path.push_back(static_cast<int32_t>(dag.edges.size()));
+    dag.edges.push_back({spec, cost::ExactStepCost(g, live, *m, spec)});
+    if (work) work->push_back(dag.edges.back().work);
+  }
+  Plan p = MakePlan(dag, search::SettingOf(dag, path));
+  p.model = g.name;
+  p.strategy = search::StrategyName(search::Strategy::kMsf);
+  p.cost_model = CostModelName(CostModel::kExact);
+  return p;
 }
 
 std::vector<step::StepWork> PlanStepWork(const ir::Graph& g, const Plan& plan) {

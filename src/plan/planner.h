@@ -74,6 +74,13 @@ class Planner {
   search::FusionDag dag_;
 };
 
+// The plan made of exactly these steps (e.g. calibration micro-benchmarks),
+// each costed by the exact model; a fused step's patch is the one its
+// schedule really uses. `work` (optional) receives each step's work. Not
+// laid out (arena_bytes 0); throws msf::Error for a step that cannot be formed.
+Plan PlanOfSteps(const ir::Graph& g, const std::vector<step::StepSpec>& steps,
+                 std::vector<step::StepWork>* work = nullptr);
+
 // The work of each step of `plan` on `g` (for latency predictions of plans
 // read from a file or built by the paper's model).
 std::vector<step::StepWork> PlanStepWork(const ir::Graph& g, const Plan& plan);

@@ -11,23 +11,20 @@
 #include <optional>
 #include <thread>
 
-#include "calib/bench_suite.h"
-#include "report/paper_numbers.h"
 #include "base/error.h"
 #include "base/read_file.h"
-#include "search/exact_dag.h"
+#include "calib/bench_suite.h"
 #include "cost/latency_model.h"
-#include "search/paper_dag.h"
 #include "exec/fused_executor.h"
 #include "exec/reference_executor.h"
+#include "frontend/model_input.h"
+#include "frontend/model_loader.h"
+#include "ir/analysis.h"
+#include "plan/planner.h"
+#include "report/paper_numbers.h"
 #include "search/solvers.h"
 #include "search/strategy.h"
-#include "ir/analysis.h"
-#include "frontend/model_loader.h"
 #include "target/mcu_run.h"
-#include "plan/arena_choice.h"
-#include "plan/arena_plan.h"
-#include "plan/planner.h"
 
 namespace msf::report {
 namespace {
@@ -45,22 +42,6 @@ std::string StrategyLabel(Strategy s) {
     case Strategy::kExact: return "msf, exact cost model";
   }
   return "?";
-}
-
-std::vector<int8_t> ReadInput(const std::string& path, int64_t n) {
-  const std::string needs = ", the model input needs " + std::to_string(n);
-  std::vector<int8_t> bytes = ReadWholeFile<int8_t>(path, "input file", n, needs);
-  if (static_cast<int64_t>(bytes.size()) != n) {
-    throw Error(path + ": has " + std::to_string(bytes.size()) + " bytes" + needs);
-  }
-  return bytes;
-}
-
-// The same pattern as `msf report ram-table` feeds the zoo models.
-std::vector<int8_t> PatternInput(int64_t n) {
-  std::vector<int8_t> v(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<int8_t>((i * 29) % 256 - 128);
-  return v;
 }
 
 std::string PlanKey(const plan::Plan& p) {
@@ -123,53 +104,45 @@ void RunJobs(std::vector<Job>& jobs, int parallel, const std::function<void(cons
   if (!first_error.empty()) throw Error(first_error);
 }
 
-struct Dags {
-  search::FusionDag exact;
-  std::optional<search::FusionDag> paper;
+// The model's planners: msf's exact cost model, and the paper's when the
+// model is a plain chain (otherwise why not).
+struct Planners {
+  std::unique_ptr<plan::Planner> exact, paper;
   std::string paper_error;
 };
 
 // Solves one strategy at one constraint; throws msf::Error when infeasible.
-plan::Plan Solve(const ir::Graph& g, const Dags& d, Strategy s, const search::Objective& o) {
-  plan::Plan p;
+plan::Plan Solve(const Planners& d, Strategy s, const search::Objective& o) {
+  plan::PlanRequest r;
+  r.objective = o;
   if (s == Strategy::kPaperCost) {
     if (!d.paper) throw Error(d.paper_error);
-    p = plan::MakePlan(*d.paper, search::SolveObjective(*d.paper, o));
-    p.arena_bytes = plan::PlanArena(g, p).arena_bytes;
-    p.cost_model = "paper";
-  } else {
-    const search::Strategy fs = s == Strategy::kVanilla    ? search::Strategy::kLayer
-                                : s == Strategy::kMcunetV2 ? search::Strategy::kMcunetV2
-                                : s == Strategy::kStreamNet ? search::Strategy::kStreamNet
-                                                            : search::Strategy::kMsf;
-    const search::FusionDag dag = search::Restrict(d.exact, fs);
-    const plan::ArenaChoice choice = plan::SolveForArena(g, dag, o);
-    p = plan::MakePlan(dag, choice.setting);
-    p.arena_bytes = choice.arena_bytes;
-    p.cost_model = "exact";
-    p.strategy = search::StrategyName(fs);
+    return d.paper->Solve(r);
   }
-  p.model = g.name;
-  if (p.strategy.empty()) p.strategy = "msf";
-  p.objective = o;
-  return p;
+  r.strategy = s == Strategy::kVanilla     ? search::Strategy::kLayer
+               : s == Strategy::kMcunetV2  ? search::Strategy::kMcunetV2
+               : s == Strategy::kStreamNet ? search::Strategy::kStreamNet
+                                           : search::Strategy::kMsf;
+  return d.exact->Solve(r);
 }
 
 ChartPoint Point(int64_t bytes, double overhead) { return {static_cast<double>(bytes) / 1000.0, overhead}; }
 
-void AddChart(ModelReport* r, const Dags& d) {
-  for (const search::Setting& s : search::ParetoFront(d.exact)) r->front.push_back(Point(s.peak_ram_bytes, s.MacOverhead(d.exact)));
+void AddChart(ModelReport* r, const Planners& d) {
+  const search::FusionDag& exact = d.exact->dag();
+  for (const search::Setting& s : search::ParetoFront(exact)) r->front.push_back(Point(s.peak_ram_bytes, s.MacOverhead(exact)));
   const std::pair<search::Strategy, const char*> baselines[] = {{search::Strategy::kLayer, "layer-by-layer"},
                                                                  {search::Strategy::kMcunetV2, "MCUNetV2-style"},
                                                                  {search::Strategy::kStreamNet, "StreamNet-style"}};
   for (const auto& [strategy, label] : baselines) {
-    const search::FusionDag dag = search::Restrict(d.exact, strategy);
+    const search::FusionDag dag = d.exact->DagFor(strategy);
     const search::Setting s = search::SolveMinRam(dag);
     r->baselines.push_back({label, Point(s.peak_ram_bytes, s.MacOverhead(dag))});
   }
   if (d.paper) {
     ChartSeries front{"msf, paper cost model (analytic)", {}, true};
-    for (const search::Setting& s : search::ParetoFront(*d.paper)) front.points.push_back(Point(s.peak_ram_bytes, s.MacOverhead(*d.paper)));
+    const search::FusionDag& paper = d.paper->dag();
+    for (const search::Setting& s : search::ParetoFront(paper)) front.points.push_back(Point(s.peak_ram_bytes, s.MacOverhead(paper)));
     r->series.push_back(front);
   }
   for (const PublishedNetwork& n : PublishedNetworks()) {
@@ -248,14 +221,16 @@ PaperReport CollectPaperReport(const PaperReportOptions& options) {
     auto lm = std::make_unique<LoadedModel>();
     const bool zoo = rm.model.rfind("zoo:", 0) == 0;
     lm->graph = frontend::LoadModel(zoo ? rm.model : options.models_dir + "/" + rm.model);
-    const int64_t n = lm->graph.tensor(lm->graph.input()).NumElements();
-    lm->input = rm.input.empty() ? PatternInput(n) : ReadInput(options.models_dir + "/" + rm.input, n);
+    lm->input = rm.input.empty() ? frontend::PatternInput(lm->graph) : frontend::ReadModelInput(lm->graph, options.models_dir + "/" + rm.input);
     lm->reference = exec::RunReference(lm->graph, lm->input);
     const ir::Graph& g = lm->graph;
 
-    Dags d{search::BuildExactDag(g), std::nullopt, ""};
+    Planners d;
+    d.exact = std::make_unique<plan::Planner>(g);
     try {
-      d.paper = search::BuildPaperDag(g);
+      plan::PlannerOptions paper_model;
+      paper_model.cost_model = plan::CostModel::kPaper;
+      d.paper = std::make_unique<plan::Planner>(g, paper_model);
     } catch (const Error& e) {
       d.paper_error = std::string("n/a: ") + e.what();
     }
@@ -285,7 +260,7 @@ PaperReport CollectPaperReport(const PaperReportOptions& options) {
         row.constraint = c.name;
         row.strategy = StrategyLabel(s);
         try {
-          row.plan = Solve(g, d, s, c.objective);
+          row.plan = Solve(d, s, c.objective);
         } catch (const Error& e) {
           const std::string why = e.what();
           row.unavailable = why.rfind("n/a", 0) == 0 ? why : "infeasible";

@@ -10,6 +10,7 @@
 #include "base/text_format.h"
 #include "exec/fused_executor.h"
 #include "exec/reference_executor.h"
+#include "frontend/model_input.h"
 #include "frontend/model_loader.h"
 #include "ir/analysis.h"
 #include "plan/planner.h"
@@ -37,21 +38,6 @@ constexpr PaperRow kRows[] = {
     {"MCUNet-320KB r176", "zoo:mcunet-320kb-r176", "mcunet_imagenet/mcunet-320kb-1mb_imagenet.tflite",
      "inputs/imagenet/burger_176x176x3_int8.bin", 51164, 2.69, "~215 kB", "~208 kB"},
 };
-
-std::vector<int8_t> ReadInput(const std::string& path, int64_t n) {
-  const std::string needs = ", the model input needs " + std::to_string(n);
-  std::vector<int8_t> bytes = ReadWholeFile<int8_t>(path, "input file", n, needs);
-  if (static_cast<int64_t>(bytes.size()) != n) {
-    throw Error(path + ": has " + std::to_string(bytes.size()) + " bytes" + needs);
-  }
-  return bytes;
-}
-
-std::vector<int8_t> PatternInput(int64_t n) {
-  std::vector<int8_t> v(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<int8_t>((i * 29) % 256 - 128);
-  return v;
-}
 
 struct Measured {
   int64_t planned = 0, measured = 0;
@@ -95,7 +81,7 @@ std::string PaperPlanExact(const ir::Graph& g, const std::vector<int8_t>& input)
   for (const plan::PlanStep& s : plan.steps) {
     const std::optional<step::StepMemory> m = step::DescribeStep(g, live, s);
     if (!m) return "n/a";
-    macs += m->schedule ? m->schedule->Macs(g) : ir::OpMacs(g, g.ops[static_cast<size_t>(s.from)]);
+    macs += step::StepMacs(g, *m, s);
   }
   const double vanilla = static_cast<double>(ir::TotalMacs(g));
   return Kb(run.measured_peak_bytes) + " at F " + F(static_cast<double>(macs) / vanilla);
@@ -142,12 +128,12 @@ std::vector<std::string> RamTable(const std::string& models_dir) {
   for (const PaperRow& p : kRows) {
     const ir::Graph zoo = frontend::LoadModel(p.zoo);
     lines.push_back(RamTableRow(std::string("`") + p.zoo + "` (chain, random weights)", zoo,
-                                PatternInput(zoo.tensor(zoo.input()).NumElements()), p));
+                                frontend::PatternInput(zoo), p));
     if (!models_dir.empty()) {
       const ir::Graph real = frontend::LoadModel(models_dir + "/" + p.tflite);
       lines.push_back(RamTableRow(std::string("`") + std::filesystem::path(p.tflite).filename().string() +
                                       "` (real, residuals)",
-                                  real, ReadInput(models_dir + "/" + p.input, real.tensor(real.input()).NumElements()), p));
+                                  real, frontend::ReadModelInput(real, models_dir + "/" + p.input), p));
     }
   }
   return lines;

@@ -60,6 +60,10 @@ void WindowPrefixes(const ir::Graph& g, const ir::Op& op, geometry::Axis axis, s
 
 }  // namespace
 
+int64_t StepMacs(const ir::Graph& g, const StepMemory& m, const StepSpec& step) {
+  return m.schedule ? m.schedule->Macs(g) : ir::OpMacs(g, g.ops[static_cast<size_t>(step.from)]);
+}
+
 GraphLiveness ComputeLiveness(const ir::Graph& g) {
   GraphLiveness l;
   l.storage = ir::StorageIds(g);
@@ -80,8 +84,7 @@ GraphLiveness ComputeLiveness(const ir::Graph& g) {
   }
   l.op_scratch.assign(g.ops.size(), 0);
   for (size_t i = 0; i < g.ops.size(); ++i) {
-    if (g.ops[i].kind == ir::OpKind::kReshape || g.ops[i].kind == ir::OpKind::kDequantize) continue;
-    l.op_scratch[i] = lower::ScratchBytes(lower::Lower(g, g.ops[i]));
+    l.op_scratch[i] = lower::ScratchBytes(g, g.ops[i]);
   }
   l.born.assign(n, INT32_MAX);
   l.last_use.assign(n, -1);

@@ -58,6 +58,9 @@ struct GraphLiveness {
 };
 GraphLiveness ComputeLiveness(const ir::Graph& g);
 
+// MACs a described step performs (recomputation included).
+int64_t StepMacs(const ir::Graph& g, const StepMemory& m, const StepSpec& step);
+
 // The work of a described step, per kernel family (see StepWork).
 StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMemory& m, const StepSpec& step);
 // Runtime kernel family (msf_kernel_kind) of an op.

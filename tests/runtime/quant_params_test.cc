@@ -105,14 +105,33 @@ TEST(QuantParams, ConvAndFullyConnectedMultipliers) {
   EXPECT_EQ(em, m[2]);
   EXPECT_EQ(es, s[2]);
 
-  // Per-tensor FC takes the scale product in float (TFLite
-  // GetQuantizedConvolutionMultipler); find a case where that matters.
-  const float in_s = 0.0123457f, f_s = 0.00731f, out_s = 0.0441f;
-  int32_t fm, fsh, dm, dsh;
-  FullyConnectedMultiplier(in_s, f_s, out_s, &fm, &fsh);
-  QuantizeMultiplier(static_cast<double>(in_s * f_s) / static_cast<double>(out_s), &dm, &dsh);
-  EXPECT_EQ(dm, fm);
-  EXPECT_EQ(dsh, fsh);
+}
+
+// TFLite's fully connected layer multiplies the scales in double
+// (GetQuantizedConvolutionMultipler casts both to double first); a float
+// product can differ in the last bit of the multiplier. The lowered FC must
+// take the double one, and this sweep must find scales where it matters,
+// or it would prove nothing.
+TEST(QuantParams, FullyConnectedMultiplierTakesTheScaleProductInDouble) {
+  uint64_t state = 12345;
+  const auto next_scale = [&state] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<float>(1e-4 + 0.05 * static_cast<double>(state >> 11) / 9007199254740992.0);
+  };
+  int differing = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const float in_s = next_scale(), f_s = next_scale(), out_s = next_scale() * 4;
+    std::vector<int32_t> m, s;
+    ConvPerChannelMultipliers(in_s, std::vector<float>{f_s}, out_s, &m, &s);
+    int32_t dm, dsh, fm, fsh;
+    QuantizeMultiplier(static_cast<double>(in_s) * static_cast<double>(f_s) / static_cast<double>(out_s), &dm, &dsh);
+    QuantizeMultiplier(static_cast<double>(in_s * f_s) / static_cast<double>(out_s), &fm, &fsh);
+    ASSERT_EQ(1u, m.size());
+    EXPECT_EQ(dm, m[0]);
+    EXPECT_EQ(dsh, s[0]);
+    differing += (fm != dm || fsh != dsh) ? 1 : 0;
+  }
+  EXPECT_GT(differing, 0) << "no scales where the float product differs: the check above is not discriminating";
 }
 
 TEST(QuantParams, InvalidAddScalesThrow) {
