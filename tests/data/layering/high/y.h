@@ -1,0 +1,3 @@
+// Test data: the higher module.
+#pragma once
+#include "low/x.h"
