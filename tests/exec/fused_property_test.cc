@@ -40,10 +40,17 @@ search::Setting RandomPath(const search::FusionDag& dag, uint64_t seed) {
   return s;
 }
 
-TEST(FusedProperty, RandomGraphsAndPlansMatchTheReference) {
+// Seeds 1..300 in three shards of 100 (ctest runs them in parallel); every
+// shard must cover every kind of fused block on its own.
+constexpr uint64_t kSeeds = 300, kShards = 3;
+
+class FusedProperty : public ::testing::TestWithParam<uint64_t> {};
+
+TEST_P(FusedProperty, RandomGraphsAndPlansMatchTheReference) {
   std::map<std::string, int> coverage;
   int plans = 0;
-  for (uint64_t seed = 1; seed <= 300; ++seed) {
+  const uint64_t first = 1 + GetParam() * kSeeds / kShards, last = (GetParam() + 1) * kSeeds / kShards;
+  for (uint64_t seed = first; seed <= last; ++seed) {
     const ir::Graph g = test::RandomGraph(seed);
     ASSERT_NO_THROW(ir::Verify(g)) << "seed " << seed;
     std::vector<int8_t> input(static_cast<size_t>(g.tensor(g.input()).NumElements()));
@@ -93,10 +100,17 @@ TEST(FusedProperty, RandomGraphsAndPlansMatchTheReference) {
                            "max pool in block"}) {
     EXPECT_GT(coverage[what], 0) << what << " never ran in a fused block";
   }
-  std::printf("%d plans checked;", plans);
+  std::printf("seeds %llu..%llu: %d plans checked;", static_cast<unsigned long long>(first),
+              static_cast<unsigned long long>(last), plans);
   for (const auto& [k, v] : coverage) std::printf(" %s=%d", k.c_str(), v);
   std::printf("\n");
 }
+
+INSTANTIATE_TEST_SUITE_P(Seeds, FusedProperty, ::testing::Range<uint64_t>(0, kShards),
+                         [](const ::testing::TestParamInfo<uint64_t>& info) {
+                           return std::to_string(1 + info.param * kSeeds / kShards) + "_to_" +
+                                  std::to_string((info.param + 1) * kSeeds / kShards);
+                         });
 
 }  // namespace
 }  // namespace msf

@@ -42,21 +42,36 @@ void CheckModel(const ir::Graph& g) {
   EXPECT_GE(equal * 10, total * 8) << g.name << ": the arena should reach the DAG peak on most of the front";
 }
 
-TEST(ArenaChoice, ZooModels) {
-  for (const char* m : {"zoo:mbv2-w0.35-r144", "zoo:mcunet-vww-5fps-r80", "zoo:mcunet-320kb-r176"}) {
-    SCOPED_TRACE(m);
-    CheckModel(frontend::LoadModel(m));
-  }
-}
+// One test per model (ctest runs them in parallel): "zoo:NAME", or a path
+// below the shared models dir.
+class ArenaChoice : public ::testing::TestWithParam<std::string> {};
 
-TEST(ArenaChoice, SharedModels) {
-  MSF_REQUIRE_MODELS();
-  for (const char* m : {"mcunet_imagenet/mcunet-256kb-1mb_imagenet.tflite", "mcunet_vww/mcunet-5fps_vww.tflite",
-                        "person_detect/person_detect.tflite"}) {
-    SCOPED_TRACE(m);
+TEST_P(ArenaChoice, Model) {
+  const std::string& m = GetParam();
+  if (m.rfind("zoo:", 0) == 0) {
+    CheckModel(frontend::LoadModel(m));
+  } else {
+    MSF_REQUIRE_MODELS();
     CheckModel(frontend::LoadModel(test::ModelsDir() + "/" + m));
   }
 }
+
+std::string ModelName(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param.substr(info.param.find_last_of(":/") + 1);
+  if (info.param.rfind("zoo:", 0) != 0) name = name.substr(0, name.rfind('.'));
+  for (char& ch : name) {
+    if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Zoo, ArenaChoice,
+                         ::testing::Values("zoo:mbv2-w0.35-r144", "zoo:mcunet-vww-5fps-r80", "zoo:mcunet-320kb-r176"),
+                         ModelName);
+INSTANTIATE_TEST_SUITE_P(SharedModels, ArenaChoice,
+                         ::testing::Values("mcunet_imagenet/mcunet-256kb-1mb_imagenet.tflite",
+                                           "mcunet_vww/mcunet-5fps_vww.tflite", "person_detect/person_detect.tflite"),
+                         ModelName);
 
 }  // namespace
 }  // namespace msf

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,62 @@
 #include <iterator>
 
 namespace msf::test {
+
+#ifdef MSF_TEST_CCACHE
+// The tests build many generated C packages (CodegenTargets, CodegenPackage,
+// LatencyValidation, LatencyCalibration, McuKernels, RobustCodegenFiles), and
+// the packages of one target compile the same runtime sources with the same
+// flags. Every test process puts a directory of links to ccache named like the
+// compilers first in PATH (ccache's masquerade mode): each distinct
+// compilation runs once per cache and is a hit after that, warnings replayed;
+// the packages' Makefiles, commands and flags are unchanged. Only compilers
+// that are installed get a link, so a missing one stays missing for the tests
+// that look for it. MSF_TEST_CCACHE=0 in the environment (or
+// -DMSF_TEST_CCACHE=OFF at configure time) runs the compilers directly.
+namespace {
+
+bool OnPath(const std::string& name, const std::string& path, const std::filesystem::path& skip) {
+  size_t begin = 0;
+  while (begin <= path.size()) {
+    const size_t end = std::min(path.find(':', begin), path.size());
+    const std::filesystem::path dir = path.substr(begin, end - begin);
+    if (!dir.empty() && dir != skip && access((dir / name).c_str(), X_OK) == 0) return true;
+    begin = end + 1;
+  }
+  return false;
+}
+
+class CompilerCache {
+ public:
+  CompilerCache() {
+    const char* off = std::getenv("MSF_TEST_CCACHE");
+    const char* path = std::getenv("PATH");
+    if ((off != nullptr && std::string(off) == "0") || path == nullptr || access(MSF_TEST_CCACHE, X_OK) != 0) return;
+    std::error_code ec;
+    dir_ = std::filesystem::temp_directory_path(ec) / ("msf_test_ccache_" + std::to_string(getpid()));
+    std::filesystem::remove_all(dir_, ec);
+    if (ec || !std::filesystem::create_directory(dir_, ec)) {
+      dir_.clear();
+      return;
+    }
+    for (const char* compiler : {"gcc", "arm-none-eabi-gcc", "riscv64-unknown-elf-gcc"}) {
+      if (OnPath(compiler, path, dir_)) std::filesystem::create_symlink(MSF_TEST_CCACHE, dir_ / compiler, ec);
+    }
+    setenv("PATH", (dir_.string() + ":" + path).c_str(), 1);
+  }
+  ~CompilerCache() {
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+const CompilerCache compiler_cache;
+
+}  // namespace
+#endif
 
 std::string ModelsDir() {
   const char* env = std::getenv("MSF_MODELS_DIR");
