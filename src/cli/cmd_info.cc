@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // `msf info`: the op list with shapes and MACs, and layer-by-layer peak RAM.
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 
-#include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "frontend/model_loader.h"
@@ -39,13 +40,14 @@ json TensorJson(const ir::Tensor& t) {
           {"scale", t.quant.scale.empty() ? 0.0 : t.quant.Scale()}, {"zero_point", t.quant.ZeroPoint()}};
 }
 
-}  // namespace
+struct InfoArgs {
+  std::string model;
+  std::optional<std::string> json;
+};
 
-int RunInfo(const std::vector<std::string>& argv) {
-  Args args(argv, {"json"}, {});
-  if (args.positional().size() != 1) throw Error("usage: msf info MODEL [--json FILE]");
-  if (auto path = args.Get("json")) CheckNotAnInput(*path, {args.positional()[0]});
-  const ir::Graph g = frontend::LoadModel(args.positional()[0]);
+int RunInfo(const InfoArgs& a) {
+  if (a.json) CheckNotAnInput(*a.json, {a.model});
+  const ir::Graph g = frontend::LoadModel(a.model);
   const std::vector<ir::OpFootprint> fp = ir::LayerFootprints(g);
   const ir::VanillaPeak peak = ir::ComputeVanillaPeak(g);
   const int64_t macs = ir::TotalMacs(g);
@@ -81,7 +83,7 @@ int RunInfo(const std::vector<std::string>& argv) {
   std::printf("layer-by-layer peak RAM with input/output: %s bytes\n", Thousands(peak.bytes_with_io).c_str());
   for (const std::string& note : g.notes) std::printf("note: %s\n", note.c_str());
 
-  if (auto path = args.Get("json")) {
+  if (const auto& path = a.json) {
     json j = {{"model", g.name}, {"input", TensorJson(in)}, {"ops", ops}, {"total_macs", macs},
               {"vanilla_peak_ram_bytes", peak.bytes}, {"vanilla_peak_op", peak.op},
               {"vanilla_peak_ram_bytes_with_io", peak.bytes_with_io}, {"notes", g.notes}};
@@ -91,6 +93,16 @@ int RunInfo(const std::vector<std::string>& argv) {
     WriteTextFile(*path, j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   }
   return 0;
+}
+
+}  // namespace
+
+void AddInfo(CLI::App& parent, std::vector<Command>* commands) {
+  auto a = std::make_shared<InfoArgs>();
+  CLI::App* app = parent.add_subcommand("info", "ops, shapes, MACs, layer-by-layer peak RAM");
+  AddModel(app, &a->model);
+  AddText(app, "--json", "FILE", "write the same as JSON", &a->json);
+  commands->push_back({app, [a] { return RunInfo(*a); }});
 }
 
 }  // namespace msf::cli
