@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "search/exact_dag.h"
+#include "step/step_memory.h"
 #include "cost/latency_model.h"
 #include "search/instruction_dag.h"
 #include "search/paper_dag.h"
@@ -73,7 +74,7 @@ void TfliteBody(const uint8_t* data, size_t size) {
   ir::Canonicalize(g);
   // What `msf info` computes for every model that loads.
   (void)ir::TotalMacs(g);
-  (void)ir::ComputeVanillaPeak(g);
+  (void)step::LayerByLayerRam(g);
   if (g.ops.size() > kMaxDagOps || ActivationBytes(g) > kMaxDagActivationBytes) return;
   search::ExactOptions options;
   options.max_block_ops = 4;

@@ -3,10 +3,11 @@
 // fit its latency model (calibration/<target>.json).
 #include <cstdio>
 #include <map>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 #include "calib/calibrate.h"
-#include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "base/error.h"
@@ -14,10 +15,6 @@
 
 namespace msf::cli {
 namespace {
-
-constexpr const char* kUsage =
-    "usage: msf calibrate --target cortex-m4|cortex-m7|rv32imac [--out FILE] [--samples FILE.csv] "
-    "[--reuse FILE.csv] [--jobs N] [--tiny]";
 
 // name,instructions,predicted,... lines of an earlier --samples file.
 std::map<std::string, int64_t> ReadMeasurements(const std::string& path) {
@@ -58,34 +55,29 @@ std::string SamplesCsv(const cost::LatencyModel& model, const std::vector<calib:
   return csv;
 }
 
-}  // namespace
+struct CalibrateArgs {
+  std::string target;
+  std::optional<std::string> out, samples, reuse;
+  std::optional<int> jobs;
+  bool tiny = false;
+};
 
-int RunCalibrate(const std::vector<std::string>& argv) {
-  Args args(argv, {"target", "out", "samples", "reuse", "jobs"}, {"tiny"});
-  if (!args.positional().empty() || !args.Get("target")) throw Error(kUsage);
+int RunCalibrate(const CalibrateArgs& a) {
   {
     std::vector<std::string> outputs;
-    for (const char* out : {"out", "samples"}) {
-      if (auto path = args.Get(out)) outputs.push_back(*path);
+    for (const std::optional<std::string>& path : {a.out, a.samples}) {
+      if (path) outputs.push_back(*path);
     }
-    CheckOutputs(outputs, {args.Get("reuse").value_or("")});
+    CheckOutputs(outputs, {a.reuse.value_or("")});
   }
-  const std::string target = *args.Get("target");
+  const std::string& target = a.target;
   if (target == "host") throw Error("the host cannot count instructions; calibrate cortex-m4, cortex-m7 or rv32imac");
   calib::MeasureOptions options;
   options.target = codegen::ParseTarget(target);
-  if (auto jobs = args.Get("jobs")) {
-    try {
-      options.jobs = std::stoi(*jobs);
-    } catch (const std::exception&) {
-      options.jobs = 0;
-    }
-    if (options.jobs < 1 || options.jobs > 64) throw Error("--jobs must be a number from 1 to 64, got '" + *jobs + "'");
-  }
-  const std::vector<calib::Bench> suite = calib::BenchSuite(args.Has("tiny") ? calib::SuiteSize::kTiny
-                                                                              : calib::SuiteSize::kFull);
+  if (a.jobs) options.jobs = *a.jobs;
+  const std::vector<calib::Bench> suite = calib::BenchSuite(a.tiny ? calib::SuiteSize::kTiny : calib::SuiteSize::kFull);
   std::vector<calib::Sample> samples;
-  if (auto reuse = args.Get("reuse")) {
+  if (const auto& reuse = a.reuse) {
     const std::map<std::string, int64_t> measured = ReadMeasurements(*reuse);
     for (const calib::Bench& b : suite) {
       auto it = measured.find(b.name);
@@ -111,14 +103,32 @@ int RunCalibrate(const std::vector<std::string>& argv) {
   model.note = note;
   std::fprintf(stderr, "fit: rms relative error %.2f%%, max %.2f%% (%s)\n", 100 * q.rms_relative_error,
                100 * q.max_relative_error, q.worst.c_str());
-  if (auto path = args.Get("samples")) WriteTextFile(*path, SamplesCsv(model, samples));
+  if (const auto& path = a.samples) WriteTextFile(*path, SamplesCsv(model, samples));
   const std::string json = cost::LatencyModelToJson(model);
-  if (auto out = args.Get("out")) {
+  if (const auto& out = a.out) {
     WriteTextFile(*out, json);
   } else {
     std::fputs(json.c_str(), stdout);
   }
   return 0;
+}
+
+}  // namespace
+
+void AddCalibrate(CLI::App& parent, std::vector<Command>* commands) {
+  auto a = std::make_shared<CalibrateArgs>();
+  CLI::App* app = parent.add_subcommand(
+      "calibrate", "fit a target's latency model to QEMU runs of micro-benchmarks (calibration/*.json)");
+  AddValue(app, "--target", "cortex-m4|cortex-m7|rv32imac", "the target to measure",
+           [a](const std::string& v) { a->target = v; })
+      ->required();
+  AddText(app, "--out", "FILE", "write the latency model JSON here instead of stdout", &a->out);
+  AddText(app, "--samples", "FILE.csv", "write every benchmark's measured and predicted instructions", &a->samples);
+  AddText(app, "--reuse", "FILE.csv", "fit to the measurements of an earlier --samples file instead of QEMU runs",
+          &a->reuse);
+  AddValue(app, "--jobs", "N", "QEMU runs at a time (1 to 64)", [a](const std::string& v) { a->jobs = ParseJobs(v); });
+  AddFlag(app, "--tiny", "a few benchmarks only (quick checks)", &a->tiny);
+  commands->push_back({app, [a] { return RunCalibrate(*a); }});
 }
 
 }  // namespace msf::cli

@@ -2,8 +2,9 @@
 // `msf codegen`: a plan as a self-contained C99 package for a target.
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <optional>
 
-#include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "codegen/codegen.h"
@@ -15,32 +16,26 @@
 namespace msf::cli {
 namespace {
 
-constexpr const char* kCodegenUsage =
-    "usage: msf codegen MODEL --plan PLAN.json --target host|cortex-m4|cortex-m7|rv32imac --out DIR "
-    "[--embed-input IN.bin] [--opt speed|size]";
-
-}  // namespace
-
-int RunCodegen(const std::vector<std::string>& argv) {
-  Args args(argv, {"plan", "target", "out", "embed-input", "opt"}, {});
-  if (args.positional().size() != 1 || !args.Get("plan") || !args.Get("target") || !args.Get("out")) {
-    throw Error(kCodegenUsage);
-  }
-  const std::string& model = args.positional()[0];
-  const std::string plan_path = *args.Get("plan");
-  const std::string dir = *args.Get("out");
-  std::vector<std::string> inputs = {model, plan_path};
-  if (auto input = args.Get("embed-input")) inputs.push_back(*input);
+struct CodegenArgs {
+  std::string model, plan, out;
   codegen::Options options;
-  options.target = codegen::ParseTarget(*args.Get("target"));
+  std::optional<std::string> embed_input;
+};
+
+int RunCodegen(CodegenArgs a) {
+  const std::string& model = a.model;
+  const std::string& plan_path = a.plan;
+  const std::string& dir = a.out;
+  codegen::Options& options = a.options;
+  std::vector<std::string> inputs = {model, plan_path};
+  if (a.embed_input) inputs.push_back(*a.embed_input);
   // File names go into the package's comments and Makefile: codegen escapes
   // them there (codegen::CText, codegen::MakeText).
   options.model_label = std::filesystem::path(model).filename().string();
   options.plan_label = std::filesystem::path(plan_path).filename().string();
-  if (auto opt = args.Get("opt")) options.optimize = codegen::ParseOptimize(*opt);
 
   const ir::Graph g = frontend::LoadModel(model);
-  if (auto input = args.Get("embed-input")) {
+  if (const auto& input = a.embed_input) {
     const int64_t n = g.tensor(g.input()).NumElements();
     const std::string needs = ", the model input " + ShapeString(g.tensor(g.input()).shape) + " needs " +
                               std::to_string(n);
@@ -58,6 +53,26 @@ int RunCodegen(const std::vector<std::string>& argv) {
               options.input ? " (embedded)" : "", static_cast<long long>(package.output_bytes));
   std::printf("build: make -C %s    run: make -C %s run\n", dir.c_str(), dir.c_str());
   return 0;
+}
+
+}  // namespace
+
+void AddCodegen(CLI::App& parent, std::vector<Command>* commands) {
+  auto a = std::make_shared<CodegenArgs>();
+  CLI::App* app = parent.add_subcommand(
+      "codegen", "the plan as a C99 package: tables, one static arena, the runtime, a Makefile (QEMU)");
+  AddModel(app, &a->model);
+  AddValue(app, "--plan", "PLAN.json", "the plan (from msf plan --json)", [a](const std::string& v) { a->plan = v; })
+      ->required();
+  AddValue(app, "--target", "host|cortex-m4|cortex-m7|rv32imac", "the package's target",
+           [a](const std::string& v) { a->options.target = codegen::ParseTarget(v); })
+      ->required();
+  AddValue(app, "--out", "DIR", "the package directory (replaced as a whole)", [a](const std::string& v) { a->out = v; })
+      ->required();
+  AddText(app, "--embed-input", "IN.bin", "compile this raw int8 input into the package", &a->embed_input);
+  AddValue(app, "--opt", "speed|size", "the package's compiler optimisation (default speed)",
+           [a](const std::string& v) { a->options.optimize = codegen::ParseOptimize(v); });
+  commands->push_back({app, [a] { return RunCodegen(*a); }});
 }
 
 }  // namespace msf::cli

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 // `msf info`: the op list with shapes and MACs, and layer-by-layer peak RAM.
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 
-#include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "frontend/model_loader.h"
 #include "base/error.h"
 #include "ir/analysis.h"
+#include "step/step_memory.h"
 
 namespace msf::cli {
 namespace {
@@ -39,15 +41,17 @@ json TensorJson(const ir::Tensor& t) {
           {"scale", t.quant.scale.empty() ? 0.0 : t.quant.Scale()}, {"zero_point", t.quant.ZeroPoint()}};
 }
 
-}  // namespace
+struct InfoArgs {
+  std::string model;
+  std::optional<std::string> json;
+};
 
-int RunInfo(const std::vector<std::string>& argv) {
-  Args args(argv, {"json"}, {});
-  if (args.positional().size() != 1) throw Error("usage: msf info MODEL [--json FILE]");
-  if (auto path = args.Get("json")) CheckNotAnInput(*path, {args.positional()[0]});
-  const ir::Graph g = frontend::LoadModel(args.positional()[0]);
-  const std::vector<ir::OpFootprint> fp = ir::LayerFootprints(g);
-  const ir::VanillaPeak peak = ir::ComputeVanillaPeak(g);
+int RunInfo(const InfoArgs& a) {
+  if (a.json) CheckNotAnInput(*a.json, {a.model});
+  const ir::Graph g = frontend::LoadModel(a.model);
+  // The layer steps the planner and the executor use, so this peak is
+  // `msf plan --strategy layer --min-ram`'s.
+  const step::LayerByLayer layers = step::LayerByLayerRam(g);
   const int64_t macs = ir::TotalMacs(g);
 
   const ir::Tensor& in = g.tensor(g.input());
@@ -66,31 +70,41 @@ int RunInfo(const std::vector<std::string>& argv) {
     const std::string src = op.source_index >= 0 ? std::to_string(op.source_index) : "-";
     std::printf("%4zu %6s  %-18s %-14s %-14s %-26s %12s %10s\n", i, src.c_str(), ir::OpKindName(op.kind),
                 ShapeString(g.tensor(op.input()).shape).c_str(), ShapeString(g.tensor(op.output()).shape).c_str(),
-                Geometry(op).c_str(), Thousands(op_macs).c_str(), Thousands(fp[i].bytes).c_str());
+                Geometry(op).c_str(), Thousands(op_macs).c_str(), Thousands(layers.bytes[i]).c_str());
     json inputs = json::array();
     for (ir::TensorId t : op.inputs) {
       if (t != ir::kNoTensor && !g.tensor(t).IsConstant()) inputs.push_back(g.tensor(t).shape);
     }
     ops.push_back({{"index", i}, {"source_index", op.source_index}, {"type", ir::OpKindName(op.kind)},
                    {"inputs", inputs}, {"output", g.tensor(op.output()).shape}, {"geometry", Geometry(op)},
-                   {"macs", op_macs}, {"ram_bytes", fp[i].bytes}, {"ram_bytes_with_io", fp[i].bytes_with_io}});
+                   {"macs", op_macs}, {"ram_bytes", layers.bytes[i]}, {"ram_bytes_with_io", layers.bytes_with_io[i]}});
   }
   std::printf("total MACs: %s\n", Thousands(macs).c_str());
   std::printf("layer-by-layer peak RAM: %s bytes (op %d; network input/output not counted)\n",
-              Thousands(peak.bytes).c_str(), peak.op);
-  std::printf("layer-by-layer peak RAM with input/output: %s bytes\n", Thousands(peak.bytes_with_io).c_str());
+              Thousands(layers.peak).c_str(), layers.peak_op);
+  std::printf("layer-by-layer peak RAM with input/output: %s bytes\n", Thousands(layers.peak_with_io).c_str());
   for (const std::string& note : g.notes) std::printf("note: %s\n", note.c_str());
 
-  if (auto path = args.Get("json")) {
+  if (const auto& path = a.json) {
     json j = {{"model", g.name}, {"input", TensorJson(in)}, {"ops", ops}, {"total_macs", macs},
-              {"vanilla_peak_ram_bytes", peak.bytes}, {"vanilla_peak_op", peak.op},
-              {"vanilla_peak_ram_bytes_with_io", peak.bytes_with_io}, {"notes", g.notes}};
+              {"vanilla_peak_ram_bytes", layers.peak}, {"vanilla_peak_op", layers.peak_op},
+              {"vanilla_peak_ram_bytes_with_io", layers.peak_with_io}, {"notes", g.notes}};
     json outs = json::array();
     for (ir::TensorId o : g.outputs) outs.push_back(TensorJson(g.tensor(o)));
     j["outputs"] = outs;
     WriteTextFile(*path, j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   }
   return 0;
+}
+
+}  // namespace
+
+void AddInfo(CLI::App& parent, std::vector<Command>* commands) {
+  auto a = std::make_shared<InfoArgs>();
+  CLI::App* app = parent.add_subcommand("info", "ops, shapes, MACs, layer-by-layer peak RAM");
+  AddModel(app, &a->model);
+  AddText(app, "--json", "FILE", "write the same as JSON", &a->json);
+  commands->push_back({app, [a] { return RunInfo(*a); }});
 }
 
 }  // namespace msf::cli

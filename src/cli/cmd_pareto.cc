@@ -4,10 +4,10 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 
-#include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/planner_options.h"
@@ -52,31 +52,31 @@ void PrintRow(const std::string& label, const search::FusionDag& solved, const s
               Thousands(s.macs).c_str(), s.MacOverhead(solved), s.edges.size(), FusedSteps(solved, s));
 }
 
+struct ParetoArgs {
+  std::string model;
+  std::optional<std::string> json, svg;
+  PlannerArgs planner;
+  LatencyArgs latency;
+};
+
 struct Baseline {
   search::Strategy strategy;
   std::string label;  // for the chart
 };
 
-}  // namespace
-
-int RunPareto(const std::vector<std::string>& argv) {
-  Args args(argv, {"cost-model", "json", "svg", "objective", "target", "calibration", "work-limit"}, {});
-  if (args.positional().size() != 1) {
-    throw Error(std::string("usage: msf pareto MODEL [--cost-model exact|paper] [--json FILE] [--svg FILE] ") +
-                kWorkLimitUsage + " " + kLatencyUsage);
-  }
-  const std::string& model = args.positional()[0];
+int RunPareto(const ParetoArgs& a) {
+  const std::string& model = a.model;
   std::vector<std::string> outputs;
-  for (const char* out : {"json", "svg"}) {
-    if (auto path = args.Get(out)) outputs.push_back(*path);
+  for (const std::optional<std::string>& path : {a.json, a.svg}) {
+    if (path) outputs.push_back(*path);
   }
-  CheckOutputs(outputs, {model, args.Get("calibration").value_or("")});
-  const std::string cost_model = CostModelOption(args);
-  const LatencyChoice latency = LatencyOption(args, cost_model);
+  CheckOutputs(outputs, {model, a.latency.calibration.value_or("")});
+  const std::string& cost_model = a.planner.cost_model;
+  const LatencyChoice latency = LatencyOption(a.latency, cost_model);
   const bool instructions = latency.metric == search::Metric::kInstructions;
   const std::string metric = instructions ? "instructions" : "MACs";
   const ir::Graph g = frontend::LoadModel(model);
-  const plan::Planner planner(g, PlannerOptionsFrom(args, cost_model));
+  const plan::Planner planner(g, PlannerOptionsFrom(a.planner));
   const search::FusionDag& dag = planner.dag();
   const search::FusionDag solved = SolverDag(dag, latency);
   const std::vector<search::Setting> front = search::ParetoFront(solved);
@@ -128,7 +128,7 @@ int RunPareto(const std::vector<std::string>& argv) {
   }
   for (const std::string& note : notes) std::printf("%s\n", note.c_str());
 
-  if (auto path = args.Get("json")) {
+  if (const auto& path = a.json) {
     json j = {{"model", model}, {"cost_model", cost_model}, {"minimise", instructions ? "instructions" : "macs"},
               {"vanilla_macs", dag.vanilla_macs}};
     if (latency.model) {
@@ -140,7 +140,7 @@ int RunPareto(const std::vector<std::string>& argv) {
     j["unavailable"] = unavailable;
     WriteTextFile(*path, j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   }
-  if (auto path = args.Get("svg")) {
+  if (const auto& path = a.svg) {
     const std::string title = g.name + ": peak RAM vs " +
                               (instructions ? "predicted " + latency.model->target + " instructions" : "MACs") + " (" +
                               cost_model + " cost model)";
@@ -149,6 +149,20 @@ int RunPareto(const std::vector<std::string>& argv) {
     WriteTextFile(*path, report::ParetoSvg(title, chart_front, chart_baselines, chart_notes, chart));
   }
   return 0;
+}
+
+}  // namespace
+
+void AddPareto(CLI::App& parent, std::vector<Command>* commands) {
+  auto a = std::make_shared<ParetoArgs>();
+  CLI::App* app = parent.add_subcommand(
+      "pareto", "every best RAM/MAC trade-off, with the layer, mcunetv2 and streamnet baselines");
+  AddModel(app, &a->model);
+  AddPlannerOptions(app, &a->planner);
+  AddText(app, "--json", "FILE", "write the front and the baselines as JSON", &a->json);
+  AddText(app, "--svg", "FILE", "write the chart of the front and the baselines", &a->svg);
+  AddLatencyOptions(app, &a->latency);
+  commands->push_back({app, [a] { return RunPareto(*a); }});
 }
 
 }  // namespace msf::cli

@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <string>
 
-#include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/planner_options.h"
@@ -20,25 +21,29 @@
 namespace msf::cli {
 namespace {
 
-const std::string kPlanUsage = std::string(
-    "usage: msf plan MODEL (--ram-budget B | --max-overhead F | --min-ram) "
-    "[--strategy msf|layer|mcunetv2|streamnet] [--cost-model exact|paper] [--json PLAN.json] ") + kWorkLimitUsage +
-    " " + kLatencyUsage;
+struct PlanArgs {
+  std::string model;
+  std::optional<int64_t> ram_budget;
+  std::optional<double> max_overhead;
+  bool min_ram = false;
+  search::Strategy strategy = search::Strategy::kMsf;
+  std::optional<std::string> json;
+  PlannerArgs planner;
+  LatencyArgs latency;
+};
 
-search::Objective ObjectiveOption(const Args& args) {
-  const auto budget = args.Get("ram-budget");
-  const auto overhead = args.Get("max-overhead");
-  const int given = (budget ? 1 : 0) + (overhead ? 1 : 0) + (args.Has("min-ram") ? 1 : 0);
+search::Objective ObjectiveOf(const PlanArgs& a) {
+  const int given = (a.ram_budget ? 1 : 0) + (a.max_overhead ? 1 : 0) + (a.min_ram ? 1 : 0);
   if (given != 1) {
     throw Error("choose exactly one objective: --ram-budget B, --max-overhead F or --min-ram");
   }
   search::Objective o;
-  if (budget) {
+  if (a.ram_budget) {
     o.kind = search::Objective::Kind::kRamBudget;
-    o.ram_budget = cli::ParseRamBudget(*budget);
-  } else if (overhead) {
+    o.ram_budget = *a.ram_budget;
+  } else if (a.max_overhead) {
     o.kind = search::Objective::Kind::kMaxOverhead;
-    o.max_overhead = cli::ParseMaxOverhead(*overhead);
+    o.max_overhead = *a.max_overhead;
   }
   return o;
 }
@@ -98,35 +103,46 @@ void PrintPlan(const plan::Plan& p, int64_t vanilla_instructions) {
               p.num_ops);
 }
 
-}  // namespace
+int RunPlan(const PlanArgs& a) {
+  if (a.json) CheckNotAnInput(*a.json, {a.model, a.latency.calibration.value_or("")});
+  const search::Objective objective = ObjectiveOf(a);
+  const LatencyChoice latency = LatencyOption(a.latency, a.planner.cost_model);
 
-int RunPlan(const std::vector<std::string>& argv) {
-  Args args(argv,
-            {"ram-budget", "max-overhead", "strategy", "cost-model", "json", "objective", "target", "calibration",
-             "work-limit"},
-            {"min-ram"});
-  if (args.positional().size() != 1) throw Error(kPlanUsage);
-  if (auto path = args.Get("json")) {
-    CheckNotAnInput(*path, {args.positional()[0], args.Get("calibration").value_or("")});
-  }
-  const search::Objective objective = ObjectiveOption(args);
-  const search::Strategy strategy = search::ParseStrategy(args.Get("strategy").value_or("msf"));
-  const std::string cost_model = CostModelOption(args);
-  const LatencyChoice latency = LatencyOption(args, cost_model);
-
-  const std::string& model = args.positional()[0];
-  const ir::Graph g = frontend::LoadModel(model);
-  const plan::Planner planner(g, PlannerOptionsFrom(args, cost_model));
+  const ir::Graph g = frontend::LoadModel(a.model);
+  const plan::Planner planner(g, PlannerOptionsFrom(a.planner));
   plan::PlanRequest request;
   request.objective = objective;
-  request.strategy = strategy;
+  request.strategy = a.strategy;
   request.metric = latency.metric;
   request.latency = latency.model ? &*latency.model : nullptr;
   plan::Plan plan = planner.Solve(request);
-  plan.model = model;
+  plan.model = a.model;
   PrintPlan(plan, latency.model ? planner.VanillaInstructions(*latency.model) : 0);
-  if (auto path = args.Get("json")) plan::WritePlanFile(*path, plan);
+  if (a.json) plan::WritePlanFile(*a.json, plan);
   return 0;
+}
+
+}  // namespace
+
+void AddPlan(CLI::App& parent, std::vector<Command>* commands) {
+  auto a = std::make_shared<PlanArgs>();
+  CLI::App* app = parent.add_subcommand(
+      "plan", "choose the fusion blocks: fewest MACs within a RAM budget, or least RAM (within F x MACs)");
+  AddModel(app, &a->model);
+  AddValue(app, "--ram-budget", "B", "fewest MACs with peak RAM within B bytes (64000, 64k, 64kB, 64KiB)",
+           [a](const std::string& v) { a->ram_budget = ParseRamBudget(v); })
+      ->group(kChooseOneGroup);
+  AddValue(app, "--max-overhead", "F", "least RAM within F x vanilla MACs (F may be inf)",
+           [a](const std::string& v) { a->max_overhead = ParseMaxOverhead(v); })
+      ->group(kChooseOneGroup);
+  AddFlag(app, "--min-ram", "least RAM", &a->min_ram)->group(kChooseOneGroup);
+  AddValue(app, "--strategy", "msf|layer|mcunetv2|streamnet",
+           "msf: any fusion (default); layer: layer by layer; mcunetv2, streamnet: the baselines' block shapes",
+           [a](const std::string& v) { a->strategy = search::ParseStrategy(v); });
+  AddPlannerOptions(app, &a->planner);
+  AddText(app, "--json", "PLAN.json", "write the plan (for msf run and msf codegen)", &a->json);
+  AddLatencyOptions(app, &a->latency);
+  commands->push_back({app, [a] { return RunPlan(*a); }});
 }
 
 }  // namespace msf::cli

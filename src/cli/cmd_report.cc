@@ -1,24 +1,27 @@
 // SPDX-License-Identifier: MIT
 // `msf report ram-table` (the engine is report/ram_table) and the
-// dispatch to `msf report paper`.
+// `msf report` command that holds it and `msf report paper`.
 #include <cstdio>
+#include <memory>
 #include <string>
 
-#include "base/error.h"
-#include "cli/args.h"
 #include "cli/commands.h"
 #include "report/ram_table.h"
 
 namespace msf::cli {
 
-int RunReport(const std::vector<std::string>& argv) {
-  if (!argv.empty() && argv[0] == "paper") return RunReportPaper(argv);
-  Args args(argv, {"models"}, {});
-  if (args.positional().size() != 1 || args.positional()[0] != "ram-table") {
-    throw Error("usage: msf report ram-table [--models DIR] | msf report paper --out DIR [--models DIR]");
-  }
-  for (const std::string& line : report::RamTable(args.Get("models").value_or(""))) std::printf("%s\n", line.c_str());
-  return 0;
+void AddReport(CLI::App& parent, std::vector<Command>* commands) {
+  CLI::App* report = parent.add_subcommand("report", "the RAM table of BENCHMARKS.md, or docs/report");
+  report->require_subcommand(1);
+  auto models = std::make_shared<std::string>();
+  CLI::App* ram_table = report->add_subcommand("ram-table", "the RAM table of BENCHMARKS.md, from msf runs");
+  AddValue(ram_table, "--models", "DIR", "the shared models (default ../shared/models)",
+           [models](const std::string& v) { *models = v; });
+  commands->push_back({ram_table, [models] {
+                         for (const std::string& line : report::RamTable(*models)) std::printf("%s\n", line.c_str());
+                         return 0;
+                       }});
+  AddReportPaper(*report, commands);
 }
 
 }  // namespace msf::cli

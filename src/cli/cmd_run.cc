@@ -2,9 +2,10 @@
 // `msf run`: raw int8 input file in, raw int8 output file out.
 #include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <string_view>
 
-#include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "frontend/model_loader.h"
@@ -33,33 +34,33 @@ void PrintOutput(const ir::Graph& g, const std::vector<int8_t>& output) {
   std::printf("top-1: index %td (value %d)\n", top - output.begin(), *top);
 }
 
-}  // namespace
+struct RunArgs {
+  std::string model, input, output;
+  std::optional<std::string> plan, json;
+  std::optional<int64_t> ram_limit;
+  bool check = false;
+};
 
-int RunRun(const std::vector<std::string>& argv) {
-  Args args(argv, {"input", "output", "plan", "json", "ram-limit"}, {"check"});
-  if (args.positional().size() != 1) {
-    throw Error("usage: msf run MODEL --input IN.bin --output OUT.bin [--plan PLAN.json [--check] "
-                "[--json F] [--ram-limit B]]");
-  }
+int RunRun(const RunArgs& a) {
   {
-    std::vector<std::string> inputs = {args.positional()[0], args.Require("input")};
-    if (auto plan = args.Get("plan")) inputs.push_back(*plan);
-    std::vector<std::string> outputs = {args.Require("output")};
-    if (auto json = args.Get("json")) outputs.push_back(*json);
+    std::vector<std::string> inputs = {a.model, a.input};
+    if (a.plan) inputs.push_back(*a.plan);
+    std::vector<std::string> outputs = {a.output};
+    if (a.json) outputs.push_back(*a.json);
     CheckOutputs(outputs, inputs);
   }
-  const ir::Graph g = frontend::LoadModel(args.positional()[0]);
-  const std::string out_path = args.Require("output");
+  const ir::Graph g = frontend::LoadModel(a.model);
+  const std::string& out_path = a.output;
   const int64_t expected = g.tensor(g.input()).NumElements();
   const std::string needs = ", the model input " + ShapeString(g.tensor(g.input()).shape) + " needs " +
                             std::to_string(expected);
   // Never more than the tensor needs (+1 to see that there is more).
-  const std::vector<int8_t> input = ReadWholeFile<int8_t>(args.Require("input"), "input file", expected, needs);
+  const std::vector<int8_t> input = ReadWholeFile<int8_t>(a.input, "input file", expected, needs);
   if (static_cast<int64_t>(input.size()) != expected) {
-    throw Error(args.Require("input") + ": has " + std::to_string(input.size()) + " bytes" + needs);
+    throw Error(a.input + ": has " + std::to_string(input.size()) + " bytes" + needs);
   }
-  if (!args.Get("plan")) {
-    if (args.Has("check") || args.Get("json") || args.Get("ram-limit")) {
+  if (!a.plan) {
+    if (a.check || a.json || a.ram_limit) {
       throw Error("--check, --json and --ram-limit need --plan");
     }
     const std::vector<int8_t> output = exec::RunReference(g, input);
@@ -67,23 +68,23 @@ int RunRun(const std::vector<std::string>& argv) {
     PrintOutput(g, output);
     return 0;
   }
-  const plan::Plan plan = plan::ReadPlanFile(*args.Get("plan"));
+  const plan::Plan plan = plan::ReadPlanFile(*a.plan);
   exec::RunOptions options;
-  if (auto limit = args.Get("ram-limit")) options.ram_limit = cli::ParseRamBudget(*limit);
+  if (a.ram_limit) options.ram_limit = *a.ram_limit;
   const exec::PlanRun run = exec::RunPlan(g, plan, input, options);
   const bool ram_ok = run.measured_peak_bytes == run.planned_arena_bytes && run.guards_intact;
   bool exact = true;
-  if (args.Has("check")) exact = exec::RunReference(g, input) == run.output;
+  if (a.check) exact = exec::RunReference(g, input) == run.output;
 
   std::printf("plan: %zu steps, %s cost model, plan peak %s bytes\n", plan.steps.size(), plan.cost_model.c_str(),
               Thousands(plan.peak_ram_bytes).c_str());
-  if (args.Has("check")) std::printf("bit-exact: %s\n", exact ? "yes" : "no");
+  if (a.check) std::printf("bit-exact: %s\n", exact ? "yes" : "no");
   std::printf("planned_peak_ram_bytes: %lld\n", static_cast<long long>(run.planned_arena_bytes));
   std::printf("measured_peak_ram_bytes: %lld\n", static_cast<long long>(run.measured_peak_bytes));
-  if (auto path = args.Get("json")) {
+  if (const auto& path = a.json) {
     nlohmann::ordered_json j = {{"model", g.name},
-                                {"plan", *args.Get("plan")},
-                                {"bit_exact", args.Has("check") ? nlohmann::ordered_json(exact) : nlohmann::ordered_json()},
+                                {"plan", *a.plan},
+                                {"bit_exact", a.check ? nlohmann::ordered_json(exact) : nlohmann::ordered_json()},
                                 {"plan_peak_ram_bytes", plan.peak_ram_bytes},
                                 {"planned_peak_ram_bytes", run.planned_arena_bytes},
                                 {"measured_peak_ram_bytes", run.measured_peak_bytes},
@@ -99,6 +100,26 @@ int RunRun(const std::vector<std::string>& argv) {
   WriteRaw(out_path, run.output);
   PrintOutput(g, run.output);
   return 0;
+}
+
+}  // namespace
+
+void AddRun(CLI::App& parent, std::vector<Command>* commands) {
+  auto a = std::make_shared<RunArgs>();
+  CLI::App* app = parent.add_subcommand(
+      "run", "run the int8 model: layer by layer (the reference), or a plan in one static arena");
+  AddModel(app, &a->model);
+  AddValue(app, "--input", "IN.bin", "the raw int8 input tensor", [a](const std::string& v) { a->input = v; })
+      ->required();
+  AddValue(app, "--output", "OUT.bin", "write the raw int8 output tensor", [a](const std::string& v) { a->output = v; })
+      ->required();
+  AddText(app, "--plan", "PLAN.json", "run this plan (from msf plan --json) instead of layer by layer", &a->plan);
+  AddFlag(app, "--check", "with --plan: compare the output with the reference and the measured RAM with the planned arena",
+          &a->check);
+  AddText(app, "--json", "FILE", "with --plan: write the run's RAM and output as JSON", &a->json);
+  AddValue(app, "--ram-limit", "B", "with --plan: refuse a plan whose arena is over B bytes (64000, 64k, 64KiB)",
+           [a](const std::string& v) { a->ram_limit = ParseRamBudget(v); });
+  commands->push_back({app, [a] { return RunRun(*a); }});
 }
 
 }  // namespace msf::cli

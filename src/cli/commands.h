@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: MIT
+// The msf subcommands. Each Add* declares its subcommand on `parent` (options,
+// help) and appends what runs it to `commands`.
 #pragma once
-#include <string>
 #include <vector>
+
+#include "cli/command_line.h"
 
 namespace msf::cli {
 
-// Each returns the process exit code; user errors throw msf::Error.
-int RunInfo(const std::vector<std::string>& args);
-int RunRun(const std::vector<std::string>& args);
-int RunPlan(const std::vector<std::string>& args);
-int RunPareto(const std::vector<std::string>& args);
-int RunReport(const std::vector<std::string>& args);
-int RunCodegen(const std::vector<std::string>& args);
-int RunCalibrate(const std::vector<std::string>& args);
-int RunReportPaper(const std::vector<std::string>& args);  // `msf report paper`
+void AddInfo(CLI::App& parent, std::vector<Command>* commands);
+void AddRun(CLI::App& parent, std::vector<Command>* commands);
+void AddPlan(CLI::App& parent, std::vector<Command>* commands);
+void AddPareto(CLI::App& parent, std::vector<Command>* commands);
+void AddReport(CLI::App& parent, std::vector<Command>* commands);  // ram-table and paper
+void AddReportPaper(CLI::App& report, std::vector<Command>* commands);
+void AddCodegen(CLI::App& parent, std::vector<Command>* commands);
+void AddCalibrate(CLI::App& parent, std::vector<Command>* commands);
 
 }  // namespace msf::cli

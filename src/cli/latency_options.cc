@@ -6,22 +6,36 @@
 
 namespace msf::cli {
 
-LatencyChoice LatencyOption(const Args& args, const std::string& cost_model) {
+void AddLatencyOptions(CLI::App* app, LatencyArgs* args) {
+  AddValue(app, "--objective", "macs|instructions",
+           "what the solver minimises (and --max-overhead bounds): MACs (default) or the target's predicted "
+           "instructions",
+           [args](const std::string& v) {
+             if (v == "instructions") {
+               args->metric = search::Metric::kInstructions;
+             } else if (v == "macs") {
+               args->metric = search::Metric::kMacs;
+             } else {
+               throw Error("unknown objective '" + v + "' (expected macs or instructions)");
+             }
+           });
+  AddText(app, "--target", "cortex-m4|cortex-m7|rv32imac",
+          "the target whose built-in latency model predicts instructions (alone: adds the prediction)",
+          &args->target);
+  AddText(app, "--calibration", "FILE", "a latency model from msf calibrate instead of the built-in one",
+          &args->calibration);
+}
+
+LatencyChoice LatencyOption(const LatencyArgs& args, const std::string& cost_model) {
   LatencyChoice c;
-  const std::string objective = args.Get("objective").value_or("macs");
-  if (objective == "instructions") {
-    c.metric = search::Metric::kInstructions;
-  } else if (objective != "macs") {
-    throw Error("unknown objective '" + objective + "' (expected macs or instructions)");
-  }
-  const std::optional<std::string> target = args.Get("target");
-  if (auto path = args.Get("calibration")) {
-    c.model = cost::ReadLatencyModelFile(*path);
-    if (target && *target != c.model->target) {
-      throw Error(*path + " calibrates " + c.model->target + ", not --target " + *target);
+  c.metric = args.metric;
+  if (args.calibration) {
+    c.model = cost::ReadLatencyModelFile(*args.calibration);
+    if (args.target && *args.target != c.model->target) {
+      throw Error(*args.calibration + " calibrates " + c.model->target + ", not --target " + *args.target);
     }
-  } else if (target) {
-    c.model = cost::BuiltinLatencyModel(*target);
+  } else if (args.target) {
+    c.model = cost::BuiltinLatencyModel(*args.target);
   }
   if (c.metric == search::Metric::kInstructions) {
     if (!c.model) throw Error("--objective instructions needs --target cortex-m4|cortex-m7|rv32imac");

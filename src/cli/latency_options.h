@@ -6,24 +6,30 @@
 #include <optional>
 #include <string>
 
-#include "cli/args.h"
+#include "cli/command_line.h"
 #include "cost/latency_model.h"
 #include "search/dag.h"
 #include "plan/plan_json.h"
 
 namespace msf::cli {
 
+struct LatencyArgs {
+  search::Metric metric = search::Metric::kMacs;  // --objective
+  std::optional<std::string> target;               // --target
+  std::optional<std::string> calibration;          // --calibration FILE
+};
+
+// Declares --objective, --target and --calibration on `app`.
+void AddLatencyOptions(CLI::App* app, LatencyArgs* args);
+
 struct LatencyChoice {
   search::Metric metric = search::Metric::kMacs;
   std::optional<cost::LatencyModel> model;  // set when a target or calibration is given
 };
 
-inline constexpr const char* kLatencyUsage =
-    "[--objective macs|instructions] [--target cortex-m4|cortex-m7|rv32imac] [--calibration FILE]";
-
-// Throws msf::Error for an unknown objective or target, for --objective
-// instructions without a latency model, or with the paper cost model.
-LatencyChoice LatencyOption(const Args& args, const std::string& cost_model);
+// Reads the latency model. Throws msf::Error for an unknown target, for
+// --objective instructions without a latency model, or with the paper cost model.
+LatencyChoice LatencyOption(const LatencyArgs& args, const std::string& cost_model);
 
 // The DAG the solvers minimise over: `dag`, or its predicted-instruction copy.
 search::FusionDag SolverDag(const search::FusionDag& dag, const LatencyChoice& latency);

@@ -11,26 +11,37 @@
 #include "base/error.h"
 
 namespace msf::cli {
+namespace {
 
-std::string CostModelOption(const Args& args) {
-  const std::string name = args.Get("cost-model").value_or("exact");
-  plan::ParseCostModel(name);  // throws for an unknown name
-  return name;
+int64_t ParseWorkLimit(const std::string& t) {
+  char* end = nullptr;
+  errno = 0;
+  const double v = t == "inf" ? INFINITY : std::strtod(t.c_str(), &end);
+  if (t != "inf" && (t.empty() || end != t.c_str() + t.size() || errno == ERANGE || !std::isfinite(v))) {
+    throw Error("invalid work limit '" + t + "': not a number (expected work units such as 2e9, or inf)");
+  }
+  if (!(v >= 1)) throw Error("invalid work limit '" + t + "': must be at least 1 (or inf for no limit)");
+  return v >= 9.2e18 ? 0 : static_cast<int64_t>(v);  // 0: no limit
 }
 
-search::ExactOptions ExactOptionsFrom(const Args& args) {
+}  // namespace
+
+void AddPlannerOptions(CLI::App* app, PlannerArgs* args) {
+  AddValue(app, "--cost-model", "exact|paper",
+           "exact: msf's buffers and work (default); paper: the paper's analytic chain model",
+           [args](const std::string& v) {
+             plan::ParseCostModel(v);  // throws for an unknown name
+             args->cost_model = v;
+           });
+  AddValue(app, "--work-limit", "UNITS|inf",
+           "bound on the work of the exact DAG build (default 2e9: shorter fused blocks above it, refused if "
+           "still over)",
+           [args](const std::string& v) { args->work_limit = ParseWorkLimit(v); });
+}
+
+search::ExactOptions ExactOptionsFrom(const PlannerArgs& args) {
   search::ExactOptions options;
-  if (auto text = args.Get("work-limit")) {
-    const std::string& t = *text;
-    char* end = nullptr;
-    errno = 0;
-    const double v = t == "inf" ? INFINITY : std::strtod(t.c_str(), &end);
-    if (t != "inf" && (t.empty() || end != t.c_str() + t.size() || errno == ERANGE || !std::isfinite(v))) {
-      throw Error("invalid work limit '" + t + "': not a number (expected work units such as 2e9, or inf)");
-    }
-    if (!(v >= 1)) throw Error("invalid work limit '" + t + "': must be at least 1 (or inf for no limit)");
-    options.work_limit = v >= 9.2e18 ? 0 : static_cast<int64_t>(v);  // 0: no limit
-  }
+  if (args.work_limit) options.work_limit = *args.work_limit;
   // Progress: silent for two seconds, then one line every five.
   struct State {
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now(), last = start;
@@ -48,9 +59,9 @@ search::ExactOptions ExactOptionsFrom(const Args& args) {
   return options;
 }
 
-plan::PlannerOptions PlannerOptionsFrom(const Args& args, const std::string& cost_model) {
+plan::PlannerOptions PlannerOptionsFrom(const PlannerArgs& args) {
   plan::PlannerOptions o;
-  o.cost_model = plan::ParseCostModel(cost_model);
+  o.cost_model = plan::ParseCostModel(args.cost_model);
   o.exact = ExactOptionsFrom(args);
   o.note = [](const std::string& note) { std::fprintf(stderr, "msf: note: %s\n", note.c_str()); };
   return o;

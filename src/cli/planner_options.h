@@ -2,26 +2,30 @@
 // Options shared by `msf plan` and `msf pareto`: which cost model builds the
 // fusion DAG, and the exact model's work limit.
 #pragma once
+#include <optional>
 #include <string>
 
-#include "cli/args.h"
+#include "cli/command_line.h"
 #include "plan/planner.h"
 #include "search/exact_dag.h"
 
 namespace msf::cli {
 
-// "exact" (default) or "paper" from --cost-model; throws msf::Error otherwise.
-std::string CostModelOption(const Args& args);
+struct PlannerArgs {
+  std::string cost_model = "exact";     // --cost-model exact|paper
+  std::optional<int64_t> work_limit;    // --work-limit UNITS|inf (0: no limit)
+};
 
-inline constexpr const char* kWorkLimitUsage = "[--work-limit UNITS|inf]";
+// Declares --cost-model and --work-limit on `app`, checked as they are parsed.
+void AddPlannerOptions(CLI::App* app, PlannerArgs* args);
 
-// The exact cost model's options from --work-limit (work units such as 2e9,
-// or inf; default search::kDefaultWorkLimit), with a progress line on stderr
-// every few seconds once building the DAG has taken more than two.
-search::ExactOptions ExactOptionsFrom(const Args& args);
+// The exact cost model's options: the work limit (default
+// search::kDefaultWorkLimit), with a progress line on stderr every few seconds
+// once building the DAG has taken more than two.
+search::ExactOptions ExactOptionsFrom(const PlannerArgs& args);
 
 // The planner's options: the cost model, ExactOptionsFrom(args), and a note
 // on stderr when the work limit made the exact model consider shorter blocks.
-plan::PlannerOptions PlannerOptionsFrom(const Args& args, const std::string& cost_model);
+plan::PlannerOptions PlannerOptionsFrom(const PlannerArgs& args);
 
 }  // namespace msf::cli

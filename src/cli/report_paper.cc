@@ -5,9 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <sstream>
 
-#include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "report/paper_pages.h"
@@ -30,36 +30,18 @@ std::vector<std::string> SplitComma(const std::string& s) {
   return out;
 }
 
-}  // namespace
+struct PaperArgs {
+  std::string out;
+  PaperReportOptions options;
+};
 
-int RunReportPaper(const std::vector<std::string>& argv) {
-  Args args(argv, {"out", "models", "jobs", "only"}, {});
-  if (args.positional().size() != 1 || !args.Get("out")) {
-    throw Error("usage: msf report paper --out DIR [--models DIR] [--jobs N] [--only SLUG,...]");
-  }
-  PaperReportOptions o;
-  o.models_dir = args.Get("models").value_or("../shared/models");
+int RunReportPaper(PaperArgs a) {
+  PaperReportOptions& o = a.options;
   if (!std::filesystem::exists(o.models_dir + "/README.md")) {
     throw Error(o.models_dir + ": shared models not found (give --models DIR)");
   }
-  if (auto jobs = args.Get("jobs")) {
-    try {
-      o.jobs = std::stoi(*jobs);
-    } catch (const std::exception&) {
-      o.jobs = 0;
-    }
-    if (o.jobs < 1 || o.jobs > 64) throw Error("--jobs must be a number from 1 to 64, got '" + *jobs + "'");
-  }
-  if (auto only = args.Get("only")) {
-    o.only = SplitComma(*only);
-    for (const std::string& slug : o.only) {
-      bool known = false;
-      for (const ReportModel& m : ReportModels()) known = known || m.slug == slug;
-      if (!known) throw Error("unknown report model '" + slug + "'");
-    }
-  }
   o.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
-  const std::string out = *args.Get("out");
+  const std::string& out = a.out;
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   if (ec) throw Error(out + ": cannot create directory (" + ec.message() + ")");
@@ -76,6 +58,29 @@ int RunReportPaper(const std::vector<std::string>& argv) {
   WriteTextFile(out + "/README.md", Summary(report));
   std::printf("wrote %zu model pages, their charts and README.md to %s\n", report.models.size(), out.c_str());
   return 0;
+}
+
+}  // namespace
+
+void AddReportPaper(CLI::App& report, std::vector<Command>* commands) {
+  auto a = std::make_shared<PaperArgs>();
+  a->options.models_dir = "../shared/models";
+  CLI::App* app = report.add_subcommand(
+      "paper", "docs/report: every strategy at the paper's constraints, measured on the host and Cortex-M4");
+  AddValue(app, "--out", "DIR", "the report directory", [a](const std::string& v) { a->out = v; })->required();
+  AddValue(app, "--models", "DIR", "the shared models (default ../shared/models)",
+           [a](const std::string& v) { a->options.models_dir = v; });
+  AddValue(app, "--jobs", "N", "runs at a time (1 to 64)",
+           [a](const std::string& v) { a->options.jobs = ParseJobs(v); });
+  AddValue(app, "--only", "SLUG,...", "only these report models", [a](const std::string& v) {
+    a->options.only = SplitComma(v);
+    for (const std::string& slug : a->options.only) {
+      bool known = false;
+      for (const ReportModel& m : ReportModels()) known = known || m.slug == slug;
+      if (!known) throw Error("unknown report model '" + slug + "'");
+    }
+  });
+  commands->push_back({app, [a] { return RunReportPaper(*a); }});
 }
 
 }  // namespace msf::cli

@@ -2,8 +2,6 @@
 #include "ir/analysis.h"
 
 #include <algorithm>
-#include <climits>
-#include <set>
 
 namespace msf::ir {
 
@@ -60,60 +58,6 @@ std::vector<int32_t> LastUse(const Graph& g) {
   }
   for (TensorId t : g.outputs) last[static_cast<size_t>(t)] = static_cast<int32_t>(g.ops.size());
   return last;
-}
-
-std::vector<OpFootprint> LayerFootprints(const Graph& g) {
-  const std::vector<TensorId> storage = StorageIds(g);
-  const std::vector<int32_t> last_use = LastUse(g);
-  // Lifetime per storage: [first op that produces it (or -1 for inputs), last op that reads any alias].
-  const size_t n = g.tensors.size();
-  std::vector<int32_t> born(n, INT32_MAX), dies(n, -1);
-  std::vector<int64_t> bytes(n, 0);
-  for (TensorId t : g.inputs) born[static_cast<size_t>(storage[static_cast<size_t>(t)])] = -1;
-  for (size_t i = 0; i < g.ops.size(); ++i) {
-    const size_t s = static_cast<size_t>(storage[static_cast<size_t>(g.ops[i].output())]);
-    born[s] = std::min(born[s], static_cast<int32_t>(i));
-  }
-  for (size_t t = 0; t < n; ++t) {
-    if (g.tensors[t].IsConstant()) continue;
-    const size_t s = static_cast<size_t>(storage[t]);
-    dies[s] = std::max(dies[s], last_use[t]);
-    bytes[s] = std::max(bytes[s], g.tensors[t].Bytes());
-  }
-  for (size_t s = 0; s < n; ++s) {
-    if (born[s] != INT32_MAX) dies[s] = std::max(dies[s], born[s]);  // written even if never read
-  }
-  std::set<TensorId> graph_inputs, graph_outputs;
-  for (TensorId t : g.inputs) graph_inputs.insert(storage[static_cast<size_t>(t)]);
-  for (TensorId t : g.outputs) graph_outputs.insert(storage[static_cast<size_t>(t)]);
-
-  const int32_t last_op = static_cast<int32_t>(g.ops.size()) - 1;
-  std::vector<OpFootprint> result(g.ops.size());
-  for (int32_t i = 0; i <= last_op; ++i) {
-    OpFootprint& f = result[static_cast<size_t>(i)];
-    for (size_t s = 0; s < n; ++s) {
-      if (g.tensors[s].IsConstant() || storage[s] != static_cast<TensorId>(s)) continue;
-      if (born[s] > i || dies[s] < i) continue;
-      f.bytes_with_io += bytes[s];
-      const bool skip_input = i == 0 && graph_inputs.count(static_cast<TensorId>(s));
-      const bool skip_output = i == last_op && graph_outputs.count(static_cast<TensorId>(s));
-      if (!skip_input && !skip_output) f.bytes += bytes[s];
-    }
-  }
-  return result;
-}
-
-VanillaPeak ComputeVanillaPeak(const Graph& g) {
-  VanillaPeak peak;
-  const std::vector<OpFootprint> fp = LayerFootprints(g);
-  for (size_t i = 0; i < fp.size(); ++i) {
-    if (fp[i].bytes > peak.bytes) {
-      peak.bytes = fp[i].bytes;
-      peak.op = static_cast<int32_t>(i);
-    }
-    peak.bytes_with_io = std::max(peak.bytes_with_io, fp[i].bytes_with_io);
-  }
-  return peak;
 }
 
 }  // namespace msf::ir

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Whole-graph analyses: MACs, tensor lifetimes and layer-by-layer peak RAM.
+// Whole-graph analyses: MACs and tensor lifetimes (layer-by-layer RAM is
+// step::LayerByLayerRam, the executor's own accounting).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -23,22 +24,5 @@ std::vector<TensorId> StorageIds(const Graph& g);
 // Index of the last op that reads each tensor (graph outputs read "after"
 // the last op: ops.size()); -1 if never read.
 std::vector<int32_t> LastUse(const Graph& g);
-
-struct OpFootprint {
-  int64_t bytes = 0;          // paper convention (see VanillaPeak)
-  int64_t bytes_with_io = 0;  // every live activation counted
-};
-
-// Bytes of activations live while each op runs, layer by layer: its inputs,
-// its output, and anything produced earlier and still needed later (skips).
-std::vector<OpFootprint> LayerFootprints(const Graph& g);
-
-struct VanillaPeak {
-  int64_t bytes = 0;          // without the network input during the first op
-                              // and the network output during the last op
-  int64_t bytes_with_io = 0;  // everything counted
-  int32_t op = -1;            // op index where `bytes` is reached
-};
-VanillaPeak ComputeVanillaPeak(const Graph& g);
 
 }  // namespace msf::ir

@@ -202,7 +202,7 @@ FusionDag BuildExactDag(const ir::Graph& g, const ExactOptions& requested, Exact
   dag.vanilla_macs = ir::TotalMacs(g);
   const step::GraphLiveness live = step::ComputeLiveness(g);
   for (int32_t from = 0; from < n; ++from) {
-    const step::StepSpec layer{from, from + 1, step::StepKind::kLayer, step::Variant::kNone, 0, 0};
+    const step::StepSpec layer = step::LayerStep(from);  // as step::LayerByLayerRam
     dag.edges.push_back(MakeEdge(g, live, *step::DescribeStep(g, live, layer), layer));
   }
   // Layer by layer reaches this peak at vanilla MACs, the fewest possible; a

@@ -177,6 +177,21 @@ std::optional<StepMemory> DescribeStep(const ir::Graph& g, const GraphLiveness& 
   return DescribeFusedStep(g, live, geometry::ScheduleBlock(g, *block, ReuseOf(step.variant), step.patch_h, step.patch_w));
 }
 
+LayerByLayer LayerByLayerRam(const ir::Graph& g, const GraphLiveness& live) {
+  LayerByLayer l;
+  for (int32_t i = 0; i < static_cast<int32_t>(g.ops.size()); ++i) {
+    const StepMemory m = *DescribeStep(g, live, LayerStep(i));
+    l.bytes.push_back(m.Bytes(false));
+    l.bytes_with_io.push_back(m.Bytes(true));
+    if (l.bytes.back() > l.peak || l.peak_op < 0) {
+      l.peak = l.bytes.back();
+      l.peak_op = i;
+    }
+    l.peak_with_io = std::max(l.peak_with_io, l.bytes_with_io.back());
+  }
+  return l;
+}
+
 int KernelKindOf(ir::OpKind kind) {
   switch (kind) {
     case ir::OpKind::kConv2D: return MSF_KERNEL_CONV;

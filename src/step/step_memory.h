@@ -72,6 +72,21 @@ int WorkKindOf(const ir::Op& op);
 // nullopt when a fused step cannot be formed (the ops cannot be fused).
 std::optional<StepMemory> DescribeStep(const ir::Graph& g, const GraphLiveness& live, const StepSpec& step);
 
+// Op `op` run alone (a layer step).
+inline StepSpec LayerStep(int32_t op) { return {op, op + 1, StepKind::kLayer, Variant::kNone, 0, 0}; }
+
+// Layer-by-layer execution: what each layer step holds (DescribeStep's
+// bytes, so the exact cost model's layer edges and the arena agree with it)
+// and the peak over the steps.
+struct LayerByLayer {
+  std::vector<int64_t> bytes;          // per op, network input/output not counted
+  std::vector<int64_t> bytes_with_io;  // per op, everything counted
+  int64_t peak = 0, peak_with_io = 0;
+  int32_t peak_op = -1;  // first op reaching `peak`
+};
+LayerByLayer LayerByLayerRam(const ir::Graph& g, const GraphLiveness& live);
+inline LayerByLayer LayerByLayerRam(const ir::Graph& g) { return LayerByLayerRam(g, ComputeLiveness(g)); }
+
 // Same as above for an already-analysed block (used by the DAG builder).
 StepMemory DescribeFusedStep(const ir::Graph& g, const GraphLiveness& live, geometry::BlockSchedule schedule);
 

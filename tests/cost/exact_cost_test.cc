@@ -36,12 +36,13 @@ TEST(ExactCost, HCacheTilesMatchThePapersColumnCache) {
 TEST(ExactCost, LayerEdgesAreTheLayerByLayerFootprint) {
   const ir::Graph g = frontend::LoadModel("zoo:mcunet-vww-5fps-r80");
   const search::FusionDag dag = search::BuildExactDag(g);
-  const std::vector<ir::OpFootprint> fp = ir::LayerFootprints(g);
+  const step::LayerByLayer layers = step::LayerByLayerRam(g);
   int layer_edges = 0;
   for (const search::Edge& e : dag.edges) {
     if (e.kind != step::StepKind::kLayer) continue;
     ++layer_edges;
-    EXPECT_EQ(e.ram_bytes_with_io, fp[static_cast<size_t>(e.from)].bytes_with_io);
+    EXPECT_EQ(e.ram_bytes, layers.bytes[static_cast<size_t>(e.from)]);
+    EXPECT_EQ(e.ram_bytes_with_io, layers.bytes_with_io[static_cast<size_t>(e.from)]);
     EXPECT_EQ(e.macs, ir::OpMacs(g, g.ops[static_cast<size_t>(e.from)]));
   }
   EXPECT_EQ(layer_edges, 45);

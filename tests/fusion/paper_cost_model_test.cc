@@ -13,6 +13,7 @@
 #include "search/paper_dag.h"
 #include "fusion/paper_fixtures.h"
 #include "ir/analysis.h"
+#include "step/step_memory.h"
 #include "frontend/paper_zoo.h"
 
 namespace msf {
@@ -167,7 +168,7 @@ TEST(PaperCostModel, VanillaNumbersOfSection5_2) {
     }
     EXPECT_EQ(peak, v.peak);
     EXPECT_EQ(peak_layer, v.peak_layer);
-    EXPECT_EQ(ir::ComputeVanillaPeak(g).bytes, v.peak);
+    EXPECT_EQ(step::LayerByLayerRam(g).peak, v.peak);
   }
 }
 

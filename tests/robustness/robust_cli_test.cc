@@ -51,6 +51,82 @@ TEST(RobustCli, UsageErrors) {
   ExpectRefused({"report", "nothing"}, "usage: msf report ram-table", {}, {});
 }
 
+// Every command answers --help and -h with its own usage on stdout, exit 0.
+TEST(RobustCli, EveryCommandHasHelp) {
+  const std::vector<std::vector<std::string>> commands = {{"info"}, {"run"}, {"plan"}, {"pareto"}, {"report"},
+                                                          {"report", "ram-table"}, {"report", "paper"},
+                                                          {"codegen"}, {"calibrate"}};
+  for (const std::vector<std::string>& command : commands) {
+    std::string name = "msf";
+    for (const std::string& c : command) name += " " + c;
+    for (const char* flag : {"--help", "-h"}) {
+      std::vector<std::string> args = command;
+      args.push_back(flag);
+      const test::CliResult r = test::RunCli(args);
+      EXPECT_EQ(r.exit_code, 0) << name << " " << flag << "\nstderr: " << r.err;
+      EXPECT_EQ(r.out.rfind("usage: " + name + " ", 0), 0u) << name << " " << flag << "\nstdout: " << r.out;
+      EXPECT_TRUE(r.err.empty()) << name << " " << flag << "\nstderr: " << r.err;
+    }
+  }
+  // --help wins over missing required options and is not an unknown option.
+  const test::CliResult run = test::RunCli({"run", "--help"});
+  EXPECT_NE(run.out.find("--input IN.bin"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("--ram-limit B"), std::string::npos) << run.out;
+  // `msf --help` lists every command.
+  for (const char* flag : {"--help", "-h", "help"}) {
+    const test::CliResult top = test::RunCli({flag});
+    EXPECT_EQ(top.exit_code, 0) << flag;
+    EXPECT_EQ(top.out.rfind("usage: msf <command>", 0), 0u) << top.out;
+    for (const char* command : {"info", "run", "plan", "pareto", "report", "codegen", "calibrate"}) {
+      EXPECT_NE(top.out.find(std::string("\n  ") + command + " "), std::string::npos) << command << "\n" << top.out;
+    }
+  }
+}
+
+// Unknown options, missing values and extra arguments: one line, exit 2, for
+// every command.
+TEST(RobustCli, EveryCommandRefusesBadOptions) {
+  const Files& f = SharedFiles();
+  const std::vector<std::vector<std::string>> commands = {
+      {"info", f.model},
+      {"run", f.model, "--input", f.input, "--output", f.output},
+      {"plan", f.model, "--min-ram"},
+      {"pareto", f.model},
+      {"report", "ram-table"},
+      {"report", "paper", "--out", test::TempPath("robust_cli_report")},
+      {"codegen", f.model, "--plan", f.plan, "--target", "host", "--out", test::TempPath("robust_cli_pkg")},
+      {"calibrate", "--target", "rv32imac"}};
+  for (const std::vector<std::string>& command : commands) {
+    std::vector<std::string> unknown = command;
+    unknown.insert(unknown.end(), {"--bogus", "1"});
+    ExpectRefused(unknown, "unknown option --bogus", {f.model, f.input, f.plan}, {f.output});
+    std::vector<std::string> short_unknown = command;
+    short_unknown.push_back("-q");
+    ExpectRefused(short_unknown, "unknown option -q", {f.model, f.input, f.plan}, {f.output});
+    std::vector<std::string> extra = command;
+    extra.push_back("stray");
+    ExpectRefused(extra, "unexpected argument 'stray' (usage: msf " + command[0], {f.model, f.input, f.plan},
+                  {f.output});
+  }
+  ExpectRefused({"run", f.model, "--input", f.input, "--output"}, "option --output needs a value", {f.model, f.input},
+                {});
+  ExpectRefused({"plan", f.model, "--ram-budget"}, "option --ram-budget needs a value", {f.model}, {});
+  ExpectRefused({"codegen", f.model, "--plan", f.plan, "--target"}, "option --target needs a value", {f.model}, {});
+  ExpectRefused({"calibrate", "--target"}, "option --target needs a value", {}, {});
+  ExpectRefused({"report", "paper", "--out"}, "option --out needs a value", {}, {});
+  ExpectRefused({"plan", f.model, "--min-ram=yes"}, "option --min-ram takes no value", {f.model}, {});
+  ExpectRefused({"codegen", f.model, "--plan", f.plan, "--out", "x"}, "missing required option --target", {f.model},
+                {});
+  ExpectRefused({"calibrate"}, "missing required option --target", {}, {});
+  ExpectRefused({"report", "paper"}, "missing required option --out", {}, {});
+  ExpectRefused({"report"}, "usage: msf report ram-table", {}, {});
+  ExpectRefused({"--bogus"}, "unknown option --bogus", {}, {});
+  // Values that look like options are still values, as before CLI11.
+  ExpectRefused({"plan", f.model, "--max-overhead", "--1"}, "invalid MAC overhead '--1'", {f.model}, {});
+  // The last of a repeated option wins.
+  EXPECT_EQ(test::RunCli({"plan", f.model, "--ram-budget", "1", "--ram-budget", "64k"}).exit_code, 0);
+}
+
 TEST(RobustCli, NumberParsersRefuseCleanly) {
   const Files& f = SharedFiles();
   for (const char* budget : {"", "abc", "-1", "0", "1.5k", "64 k", "64kb", "0x10", "9223372036854775808",

@@ -16,6 +16,7 @@
 #include "base/error.h"
 #include "exec/reference_executor.h"
 #include "ir/analysis.h"
+#include "step/step_memory.h"
 
 namespace msf::frontend {
 namespace {
@@ -284,7 +285,7 @@ TEST_P(ZooModelTest, TotalsAndVanillaPeak) {
   for (const Row& r : mc.rows) table_sum += r.mac;
   EXPECT_EQ(table_sum, mc.total_macs);
   EXPECT_EQ(ir::TotalMacs(g), mc.total_macs);
-  EXPECT_EQ(ir::ComputeVanillaPeak(g).bytes, mc.vanilla_peak);
+  EXPECT_EQ(step::LayerByLayerRam(g).peak, mc.vanilla_peak);
 }
 
 // ReLU6 on the first conv, DWs and expansions; projections (a PW not
