@@ -97,6 +97,65 @@ msf_status msf_softmax_s8_ref(const msf_softmax_params *p, const int8_t *in, int
 msf_status msf_requantize_s8(const msf_requantize_params *p, const int8_t *in, int8_t *out,
                              int32_t n);
 
+/* RESIZE_NEAREST_NEIGHBOR (msf_resize_nearest_s8.c): out_rect of the
+ * resized tensor; output cell (y, x) copies input cell (p->src_y[y],
+ * p->src_x[x]) and reads nothing else, so the input rows a rect needs are
+ * [min src_y, max src_y] over its rows (likewise columns). No requantisation
+ * (TFLM copies the bytes). */
+msf_status msf_resize_nearest_s8(const msf_resize_params *p, const msf_view *in,
+                                 const msf_rect *out_rect, msf_view *out);
+
+/* CONCATENATION (msf_concat_s8.c). TFLM refuses int8 inputs whose scale or
+ * zero point differ from the output's, so both kernels copy bytes.
+ * msf_concat_channels_s8: along channels, on views; copies all of in's
+ * channels of out_rect into out channels [channel_offset, channel_offset +
+ * in->c); called once per input. msf_concat_s8: whole tensors, any axis:
+ * the output is outer_size blocks, each the inputs' blocks of
+ * axis_sizes[i] * inner_size bytes one after another. */
+msf_status msf_concat_channels_s8(const msf_view *in, int32_t channel_offset,
+                                  const msf_rect *out_rect, msf_view *out);
+msf_status msf_concat_s8(int32_t num_inputs, const int8_t *const *inputs,
+                         const int32_t *axis_sizes, int32_t outer_size, int32_t inner_size,
+                         int8_t *out);
+
+/* MUL (msf_mul_s8.c). msf_mul_s8: over out_rect on views; in2 same shape as
+ * in1, or broadcast as p->in2_broadcast says (MSF_MUL_BCAST_HW: in2 is a 1x1
+ * view of a [1,1,1,C] tensor, e.g. squeeze-excite; MSF_MUL_BCAST_C: in2 has
+ * one channel). MUL is symmetric: put the broadcast operand second (and its
+ * offset in input2_offset). msf_mul_s8_broadcast4d: whole tensors, NHWC
+ * shapes where every input dimension equals the output's or is 1 (TFLite
+ * BroadcastMul4DSlow); ignores p->in2_broadcast. */
+msf_status msf_mul_s8(const msf_mul_params *p, const msf_view *in1, const msf_view *in2,
+                      const msf_rect *out_rect, msf_view *out);
+msf_status msf_mul_s8_broadcast4d(const msf_mul_params *p, const int32_t in1_shape[4],
+                                  const int8_t *in1, const int32_t in2_shape[4],
+                                  const int8_t *in2, const int32_t out_shape[4], int8_t *out);
+
+/* LOGISTIC (msf_logistic_s8.c) over out_rect; gemmlowp fixed-point logistic
+ * on a Q4.27 input, output scale 1/256 zero point -128. */
+msf_status msf_logistic_s8(const msf_logistic_params *p, const msf_view *in,
+                           const msf_rect *out_rect, msf_view *out);
+
+/* HARD_SWISH (msf_hard_swish_s8.c) over out_rect; TFLite's int16 fixed point. */
+msf_status msf_hard_swish_s8(const msf_hard_swish_params *p, const msf_view *in,
+                             const msf_rect *out_rect, msf_view *out);
+
+/* TRANSPOSE (msf_transpose_s8.c), whole tensors of up to 4 dimensions (pad
+ * lower ranks with leading 1s in in_shape and identity entries in perm):
+ * out dimension d is in dimension perm[d]. in and out must not overlap. */
+msf_status msf_transpose_s8(const int32_t in_shape[4], const int32_t perm[4], const int8_t *in,
+                            int8_t *out);
+
+/* QUANTIZE float32 -> int8 and DEQUANTIZE int8 -> float32
+ * (msf_quantize_f32.c, the only kernels with floating point; no libm).
+ * quantize: out = clamp(round_half_away(in / scale) + zero_point) with the
+ * division in float (TFLite AffineQuantize); NaN gives the zero point.
+ * dequantize: out = scale * (float)(in - zero_point) in float. */
+msf_status msf_quantize_f32_s8(float scale, int32_t zero_point, const float *in, int8_t *out,
+                               int32_t n);
+msf_status msf_dequantize_s8_f32(float scale, int32_t zero_point, const int8_t *in, float *out,
+                                 int32_t n);
+
 #ifdef __cplusplus
 }
 #endif

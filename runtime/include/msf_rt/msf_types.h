@@ -101,6 +101,50 @@ typedef struct {
   int32_t multiplier, shift;
 } msf_requantize_params;
 
+/* RESIZE_NEAREST_NEIGHBOR: output cell (y, x) is a copy of input cell
+ * (src_y[y], src_x[x]), exactly and only that cell. The tables come from the
+ * host (lower::ResizeNearestIndices, TFLite's float GetNearestNeighbor), so
+ * the device needs no floats; every entry must lie in [0, in_h) / [0, in_w). */
+typedef struct {
+  int32_t in_h, in_w, out_h, out_w, c;
+  const int32_t *src_y; /* [out_h] */
+  const int32_t *src_x; /* [out_w] */
+} msf_resize_params;
+
+/* MUL int8 (TFLite reference_integer_ops::Mul): out = clamp(output_offset +
+ * MBQM((in1 + input1_offset) * (in2 + input2_offset), multiplier, shift)).
+ * in2_broadcast (view kernel msf_mul_s8 only): a set of MSF_MUL_BCAST_* bits. */
+enum {
+  MSF_MUL_BCAST_NONE = 0,
+  MSF_MUL_BCAST_HW = 1, /* in2 is [1, 1, 1, C] (a 1x1 view): one pixel for all (y, x) */
+  MSF_MUL_BCAST_C = 2   /* in2 has one channel, broadcast over out->c */
+};
+typedef struct {
+  int32_t input1_offset, input2_offset, output_offset; /* -zp1, -zp2, zp_out */
+  int32_t output_multiplier, output_shift;
+  int32_t act_min, act_max;
+  int32_t in2_broadcast;
+} msf_mul_params;
+
+/* LOGISTIC int8 (TFLite reference_integer_ops::Logistic); the output is
+ * fixed at scale 1/256, zero point -128 (TFLite requires that zero point). */
+typedef struct {
+  int32_t input_zero_point;
+  int32_t input_range_radius;
+  int32_t input_multiplier, input_left_shift;
+} msf_logistic_params;
+
+/* HARD_SWISH int8 (TFLite reference_ops::HardSwish with HardSwishParams):
+ * 16-bit fixed-point multipliers and their exponents (TFLite convention:
+ * > 0 left shift). */
+typedef struct {
+  int32_t input_zero_point, output_zero_point;
+  int16_t reluish_multiplier_fixedpoint_int16;
+  int16_t output_multiplier_fixedpoint_int16;
+  int32_t reluish_multiplier_exponent; /* [-31, 31] */
+  int32_t output_multiplier_exponent;  /* [-31, 0] */
+} msf_hard_swish_params;
+
 #ifdef __cplusplus
 }
 #endif
