@@ -65,6 +65,14 @@ void QuantizeMultiplierSmallerThanOneExp(double real, int32_t* multiplier, int32
   if (*left_shift > 0) throw Error("QuantizeMultiplierSmallerThanOneExp: positive shift");
 }
 
+int16_t DownScaleInt32ToInt16Multiplier(int32_t multiplier) {
+  if (multiplier < 0) throw Error("DownScaleInt32ToInt16Multiplier: negative multiplier");
+  constexpr int32_t kRoundingOffset = 1 << 15;
+  if (multiplier >= std::numeric_limits<int32_t>::max() - kRoundingOffset)
+    return std::numeric_limits<int16_t>::max();
+  return static_cast<int16_t>((multiplier + kRoundingOffset) >> 16);
+}
+
 void PreprocessSoftmaxScaling(double beta, double input_scale, int input_integer_bits,
                               int32_t* multiplier, int32_t* left_shift) {
 #ifdef MSF_SINGLE_ROUNDING

@@ -24,6 +24,11 @@ void QuantizeMultiplierGreaterThanOne(double real, int32_t* multiplier, int32_t*
 // Requires 0 < real < 1; shift <= 0.
 void QuantizeMultiplierSmallerThanOneExp(double real, int32_t* multiplier, int32_t* left_shift);
 
+// TFLite DownScaleInt32ToInt16Multiplier (kernels/internal/common.h): the
+// Q0.31 multiplier rounded to Q0.15, (m + 2^15) >> 16, saturating at 32767
+// from m >= INT32_MAX - 2^15 on. Requires m >= 0.
+int16_t DownScaleInt32ToInt16Multiplier(int32_t multiplier);
+
 // SOFTMAX helpers (TFLite PreprocessSoftmaxScaling / CalculateInputRadius).
 void PreprocessSoftmaxScaling(double beta, double input_scale, int input_integer_bits,
                               int32_t* multiplier, int32_t* left_shift);

@@ -2,6 +2,8 @@
 #include "lower/runtime_params.h"
 
 #include <algorithm>
+#include <cmath>
+#include <string>
 
 #include "base/error.h"
 #include "lower/quantize_multiplier.h"
@@ -65,6 +67,91 @@ msf_requantize_params MakeRequantizeParams(float in_scale, int32_t in_zp, float 
   p.output_zero_point = out_zp;
   QuantizeMultiplier(static_cast<double>(in_scale) / static_cast<double>(out_scale),
                      &p.multiplier, &p.shift);
+  return p;
+}
+
+std::vector<int32_t> ResizeNearestIndices(int32_t in_size, int32_t out_size, bool align_corners,
+                                          bool half_pixel_centers) {
+  if (in_size < 1 || out_size < 1)
+    throw Error("ResizeNearestIndices: sizes must be positive (" + std::to_string(in_size) +
+                " -> " + std::to_string(out_size) + ")");
+  // Every operation below is on float, as in TFLite (x86-64 and Arm both
+  // evaluate float expressions in float).
+  const float scale = (align_corners && out_size > 1)
+                          ? static_cast<float>(in_size - 1) / static_cast<float>(out_size - 1)
+                          : static_cast<float>(in_size) / static_cast<float>(out_size);
+  const float offset = half_pixel_centers ? 0.5f : 0.0f;
+  std::vector<int32_t> src(static_cast<size_t>(out_size));
+  for (int32_t o = 0; o < out_size; ++o) {
+    const float v = (static_cast<float>(o) + offset) * scale;
+    int32_t s = align_corners ? static_cast<int32_t>(std::round(v))
+                              : static_cast<int32_t>(std::floor(v));
+    s = std::min(s, in_size - 1);
+    if (half_pixel_centers) s = std::max<int32_t>(0, s);
+    src[static_cast<size_t>(o)] = s;
+  }
+  return src;
+}
+
+msf_mul_params MakeMulParams(float in1_scale, int32_t in1_zp, float in2_scale, int32_t in2_zp,
+                             float out_scale, int32_t out_zp, int32_t act_min, int32_t act_max) {
+  msf_mul_params p{};
+  p.input1_offset = -in1_zp;
+  p.input2_offset = -in2_zp;
+  p.output_offset = out_zp;
+  const double real_multiplier = static_cast<double>(in1_scale) *
+                                 static_cast<double>(in2_scale) /
+                                 static_cast<double>(out_scale);
+  QuantizeMultiplier(real_multiplier, &p.output_multiplier, &p.output_shift);
+  p.act_min = act_min;
+  p.act_max = act_max;
+  p.in2_broadcast = MSF_MUL_BCAST_NONE;
+  return p;
+}
+
+msf_logistic_params MakeLogisticParams(float in_scale, int32_t in_zp) {
+  constexpr int kInputIntegerBits = 4;
+  msf_logistic_params p{};
+  p.input_zero_point = in_zp;
+  const double real = static_cast<double>(in_scale) *
+                      static_cast<double>(1 << (31 - kInputIntegerBits));
+  if (!(real > 0.0) || !std::isfinite(real))
+    throw Error("LOGISTIC: input scale " + std::to_string(in_scale) + " is not positive");
+  int shift = 0;
+  const double q = std::frexp(real, &shift);
+  const double m = std::round(q * static_cast<double>(1LL << 31));
+  // TFLite casts m to int32 without the 2^31 -> 2^30 fix QuantizeMultiplier
+  // has, and shifts by a negative amount below 2^-27: both undefined there.
+  if (m >= 2147483648.0)
+    throw Error("LOGISTIC: input scale " + std::to_string(in_scale) +
+                " has a multiplier TFLite cannot represent");
+  if (shift < 0)
+    throw Error("LOGISTIC: input scale " + std::to_string(in_scale) + " is below 2^-27");
+  p.input_multiplier = static_cast<int32_t>(m);
+  p.input_left_shift = shift;
+  p.input_range_radius = CalculateInputRadius(kInputIntegerBits, shift, 31);
+  return p;
+}
+
+msf_hard_swish_params MakeHardSwishParams(float in_scale, int32_t in_zp, float out_scale,
+                                          int32_t out_zp) {
+  msf_hard_swish_params p{};
+  p.input_zero_point = in_zp;
+  p.output_zero_point = out_zp;
+  // float arithmetic, then widened, as TFLite's Prepare writes it.
+  const float hires_input_scale = (1.0f / 128.0f) * in_scale;
+  const float reluish_scale = 3.0f / 32768.0f;
+  const double output_multiplier = static_cast<double>(hires_input_scale / out_scale);
+  int32_t m32 = 0;
+  QuantizeMultiplier(output_multiplier, &m32, &p.output_multiplier_exponent);
+  p.output_multiplier_fixedpoint_int16 = DownScaleInt32ToInt16Multiplier(m32);
+  if (p.output_multiplier_exponent > 0)
+    throw Error("HARD_SWISH: output scale " + std::to_string(out_scale) +
+                " is too small for input scale " + std::to_string(in_scale) +
+                " (TFLite needs in_scale / (128 * out_scale) < 1)");
+  const double reluish_multiplier = static_cast<double>(hires_input_scale / reluish_scale);
+  QuantizeMultiplier(reluish_multiplier, &m32, &p.reluish_multiplier_exponent);
+  p.reluish_multiplier_fixedpoint_int16 = DownScaleInt32ToInt16Multiplier(m32);
   return p;
 }
 

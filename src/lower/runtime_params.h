@@ -3,6 +3,7 @@
 // from scales and zero points, exactly as TFLM's Prepare() functions do.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 // msf_quant does not link msf_runtime; the types header is plain C structs.
 #include "msf_rt/msf_types.h"
@@ -25,5 +26,39 @@ msf_mean_params MakeMeanParams(float in_scale, int32_t in_zp, float out_scale, i
 // TFLM quantize_common.cc (int8 -> int8): multiplier of in/out scale.
 msf_requantize_params MakeRequantizeParams(float in_scale, int32_t in_zp, float out_scale,
                                            int32_t out_zp);
+
+// RESIZE_NEAREST_NEIGHBOR source index for every output index along one
+// axis: TFLite reference_ops::GetNearestNeighbor, in float as TFLite does it:
+//   scale  = align_corners && out_size > 1 ? float(in_size - 1) / float(out_size - 1)
+//                                          : float(in_size) / float(out_size)
+//   offset = half_pixel_centers ? 0.5f : 0.0f
+//   src[o] = min(align_corners ? roundf((o + offset) * scale)
+//                              : floorf((o + offset) * scale), in_size - 1),
+//            then max(0, .) when half_pixel_centers.
+// Output index o reads exactly input index src[o] (msf_resize_params). The
+// table is non-decreasing. Throws for sizes < 1.
+std::vector<int32_t> ResizeNearestIndices(int32_t in_size, int32_t out_size, bool align_corners,
+                                          bool half_pixel_centers);
+
+// TFLM mul_common.cc (int8): multiplier of double(s1) * double(s2) /
+// double(s_out) by QuantizeMultiplier; offsets -zp1, -zp2, zp_out; no
+// broadcast (the caller sets in2_broadcast).
+msf_mul_params MakeMulParams(float in1_scale, int32_t in1_zp, float in2_scale, int32_t in2_zp,
+                             float out_scale, int32_t out_zp, int32_t act_min, int32_t act_max);
+
+// TFLM logistic_common.cc (int8): input_multiplier and input_left_shift from
+// frexp(double(in_scale) * 2^27) with the mantissa rounded to Q0.31 (no
+// QuantizeMultiplier), radius CalculateInputRadius(4, left_shift, 31).
+// Throws where TFLite's arithmetic is undefined (left shift < 0, i.e.
+// in_scale < 2^-27; a mantissa rounding to 2^31). The output must be
+// scale 1/256, zero point -128 (the caller checks).
+msf_logistic_params MakeLogisticParams(float in_scale, int32_t in_zp);
+
+// TFLM hard_swish_common.cc (int8): hires_input_scale = in_scale / 128 and
+// the two ratios in float, each through QuantizeMultiplier and
+// DownScaleInt32ToInt16Multiplier. Throws if the output exponent is > 0
+// (TFLite's Prepare fails then).
+msf_hard_swish_params MakeHardSwishParams(float in_scale, int32_t in_zp, float out_scale,
+                                          int32_t out_zp);
 
 }  // namespace msf::lower
