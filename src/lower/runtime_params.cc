@@ -129,7 +129,9 @@ msf_logistic_params MakeLogisticParams(float in_scale, int32_t in_zp) {
     throw Error("LOGISTIC: input scale " + std::to_string(in_scale) + " is below 2^-27");
   p.input_multiplier = static_cast<int32_t>(m);
   p.input_left_shift = shift;
-  p.input_range_radius = CalculateInputRadius(kInputIntegerBits, shift, 31);
+  // From shift 31 on (in_scale >= 16) the radius floor(15 * 2^27 / 2^shift)
+  // is 0: every input saturates and the multiplier is never applied.
+  p.input_range_radius = shift > 31 ? 0 : CalculateInputRadius(kInputIntegerBits, shift, 31);
   return p;
 }
 

@@ -48,7 +48,8 @@ msf_mul_params MakeMulParams(float in1_scale, int32_t in1_zp, float in2_scale, i
 
 // TFLM logistic_common.cc (int8): input_multiplier and input_left_shift from
 // frexp(double(in_scale) * 2^27) with the mantissa rounded to Q0.31 (no
-// QuantizeMultiplier), radius CalculateInputRadius(4, left_shift, 31).
+// QuantizeMultiplier), radius CalculateInputRadius(4, left_shift, 31) (0 from
+// left shift 31 on, i.e. in_scale >= 16: every input saturates).
 // Throws where TFLite's arithmetic is undefined (left shift < 0, i.e.
 // in_scale < 2^-27; a mantissa rounding to 2^31). The output must be
 // scale 1/256, zero point -128 (the caller checks).

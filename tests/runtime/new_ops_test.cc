@@ -386,6 +386,15 @@ TEST(RuntimeMul, TilesAndRings) {
 
 // ---- LOGISTIC -----------------------------------------------------------------
 
+int8_t RunLogisticOne(const msf_logistic_params& p, int8_t v) {
+  Tensor in(1, 1, 1), out(1, 1, 1);
+  in.d[0] = v;
+  msf_view iv = WholeView(in), ov = WholeView(out);
+  msf_rect r{0, 0, 1, 1};
+  EXPECT_EQ(MSF_OK, msf_logistic_s8(&p, &iv, &r, &ov));
+  return out.d[0];
+}
+
 TEST(QuantParamsNewOps, LogisticParams) {
   // 0.1f = 13421773 * 2^-27, so real = 0.1f * 2^27 = 13421773 = 0.80000001 * 2^24:
   // multiplier = 13421773 * 2^7 = 1717986944, left shift 24,
@@ -404,17 +413,15 @@ TEST(QuantParamsNewOps, LogisticParams) {
   p = MakeLogisticParams(1.0f, 0);
   EXPECT_EQ(28, p.input_left_shift);
   EXPECT_EQ(7, p.input_range_radius);
+  // 32: real = 2^32 -> shift 33, radius 0 (all saturate); 1e30: no 1 << 130.
+  p = MakeLogisticParams(32.0f, 0);
+  EXPECT_EQ(33, p.input_left_shift);
+  EXPECT_EQ(0, p.input_range_radius);
+  EXPECT_EQ(0, MakeLogisticParams(1e30f, 0).input_range_radius);
+  EXPECT_EQ(127, RunLogisticOne(p, 1));
+  EXPECT_EQ(-128, RunLogisticOne(p, 0));
   EXPECT_THROW(MakeLogisticParams(0.0f, 0), msf::Error);
   EXPECT_THROW(MakeLogisticParams(1e-9f, 0), msf::Error);  // left shift < 0
-}
-
-int8_t RunLogisticOne(const msf_logistic_params& p, int8_t v) {
-  Tensor in(1, 1, 1), out(1, 1, 1);
-  in.d[0] = v;
-  msf_view iv = WholeView(in), ov = WholeView(out);
-  msf_rect r{0, 0, 1, 1};
-  EXPECT_EQ(MSF_OK, msf_logistic_s8(&p, &iv, &r, &ov));
-  return out.d[0];
 }
 
 TEST(RuntimeLogistic, HandChecked) {
