@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "calib/graph_builder.h"
+#include "calib/bench_graph.h"
 #include "plan/planner.h"
 #include "base/error.h"
 #include "ir/analysis.h"
@@ -21,8 +21,8 @@ std::vector<step::StepSpec> AllLayers(const ir::Graph& g) {
   return steps;
 }
 
-void AddLayerBench(std::vector<Bench>* out, std::string name, GraphBuilder& b) {
-  ir::Graph g = b.Take();
+void AddLayerBench(std::vector<Bench>* out, std::string name, ir::GraphBuilder& b) {
+  ir::Graph g = TakeBenchGraph(b);
   std::vector<step::StepSpec> steps = AllLayers(g);
   out->push_back({std::move(name), std::move(g), std::move(steps)});
 }
@@ -31,13 +31,13 @@ void AddLayerBench(std::vector<Bench>* out, std::string name, GraphBuilder& b) {
 void LayerBenches(std::vector<Bench>* out, bool tiny) {
   uint64_t seed = 1;
   const auto conv = [&](int h, int cin, int cout, int k, int s) {
-    GraphBuilder b("conv", {1, h, h, cin}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("conv", {1, h, h, cin}, seed++);
     b.Conv(cout, k, s);
     AddLayerBench(out, "conv" + std::to_string(k) + "x" + std::to_string(k) + "s" + std::to_string(s) + "_" +
                            std::to_string(h) + "x" + std::to_string(cin) + "to" + std::to_string(cout), b);
   };
   const auto dw = [&](int h, int c, int k, int s, int m) {
-    GraphBuilder b("dw", {1, h, h, c}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("dw", {1, h, h, c}, seed++);
     b.Depthwise(k, s, m);
     AddLayerBench(out, "dw" + std::to_string(k) + "x" + std::to_string(k) + "s" + std::to_string(s) + "m" +
                            std::to_string(m) + "_" + std::to_string(h) + "x" + std::to_string(c), b);
@@ -83,18 +83,18 @@ void LayerBenches(std::vector<Bench>* out, bool tiny) {
   dw(12, 66, 3, 1, 1);
   dw(10, 22, 5, 1, 1);
   {
-    GraphBuilder b("avgpool", {1, 5, 5, 160}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("avgpool", {1, 5, 5, 160}, seed++);
     b.GlobalAvgPool();
     AddLayerBench(out, "global_avgpool_5x5x160", b);
   }
   {
-    GraphBuilder b("avgpool", {1, 3, 3, 256}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("avgpool", {1, 3, 3, 256}, seed++);
     b.GlobalAvgPool();
     AddLayerBench(out, "global_avgpool_3x3x256", b);
   }
   const auto pool = [&](bool max, int h, int c, int k, int s) {
-    GraphBuilder b(max ? "maxpool" : "avgpool", {1, h, h, c}, seed++);
-    max ? b.MaxPool(k, s) : b.AvgPool(k, s);
+    ir::GraphBuilder b = BenchGraphBuilder(max ? "maxpool" : "avgpool", {1, h, h, c}, seed++);
+    b.Pool(max ? ir::OpKind::kMaxPool2D : ir::OpKind::kAveragePool2D, k, s);
     AddLayerBench(out, std::string(max ? "maxpool" : "avgpool") + std::to_string(k) + "x" + std::to_string(k) + "s" +
                            std::to_string(s) + "_" + std::to_string(h) + "x" + std::to_string(c), b);
   };
@@ -105,37 +105,37 @@ void LayerBenches(std::vector<Bench>* out, bool tiny) {
     pool(max, 6, 64, 3, 1);
   }
   for (int h : {10, 20}) {
-    GraphBuilder b("pad", {1, h, h, 16}, seed++);
-    b.Pad(1);
+    ir::GraphBuilder b = BenchGraphBuilder("pad", {1, h, h, 16}, seed++);
+    b.Pad({1, 1, 1, 1});
     AddLayerBench(out, "pad1_" + std::to_string(h) + "x16", b);
   }
   for (int h : {10, 16}) {
-    GraphBuilder b("requantize", {1, h, h, 24}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("requantize", {1, h, h, 24}, seed++);
     b.Requantize();
     AddLayerBench(out, "requantize_" + std::to_string(h) + "x24", b);
   }
   for (auto [cin, cout] : {std::pair{256, 10}, std::pair{64, 100}, std::pair{1024, 2}}) {
-    GraphBuilder b("fc", {1, cin}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("fc", {1, cin}, seed++);
     b.FullyConnected(cout);
     AddLayerBench(out, "fc_" + std::to_string(cin) + "to" + std::to_string(cout), b);
   }
   for (auto [h, c] : {std::pair{5, 64}, std::pair{3, 160}, std::pair{7, 16}, std::pair{2, 320}}) {
-    GraphBuilder b("mean", {1, h, h, c}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("mean", {1, h, h, c}, seed++);
     b.Mean();
     AddLayerBench(out, "mean_" + std::to_string(h) + "x" + std::to_string(c), b);
   }
   for (int n : {2, 100, 1000}) {
-    GraphBuilder b("softmax", {1, n}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("softmax", {1, n}, seed++);
     b.Softmax();
     AddLayerBench(out, "softmax_" + std::to_string(n), b);
   }
   for (int n : {2, 1000}) {  // a classifier and its RESHAPE, as in the shared models
-    GraphBuilder b("reshape", {1, 1, 1, 64}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("reshape", {1, 1, 1, 64}, seed++);
     b.Conv(n, 1, 1, Activation::kNone).Flatten();
     AddLayerBench(out, "classifier_reshape_" + std::to_string(n), b);
   }
   for (auto [h, c] : {std::pair{10, 16}, std::pair{20, 8}, std::pair{5, 96}}) {
-    GraphBuilder b("add", {1, h, h, c}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("add", {1, h, h, c}, seed++);
     const ir::TensorId skip = b.current();
     b.Depthwise(3, 1).AddFrom(skip);
     AddLayerBench(out, "add_" + std::to_string(h) + "x" + std::to_string(c), b);
@@ -152,51 +152,52 @@ std::vector<Block> FusedBlocks(bool tiny) {
   std::vector<Block> blocks;
   uint64_t seed = 100;
   {
-    GraphBuilder b("mbconv", {1, 16, 16, 8}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("mbconv", {1, 16, 16, 8}, seed++);
     b.Conv(48, 1, 1).Depthwise(3, 1).Conv(8, 1, 1, Activation::kNone);
-    blocks.push_back({"mbconv_k3_16x8", b.Take()});
+    blocks.push_back({"mbconv_k3_16x8", TakeBenchGraph(b)});
   }
   if (tiny) return blocks;
   {
-    GraphBuilder b("stem", {1, 40, 40, 3}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("stem", {1, 40, 40, 3}, seed++);
     b.Conv(16, 3, 2).Depthwise(3, 1).Conv(8, 1, 1, Activation::kNone);
-    blocks.push_back({"stem_40x3", b.Take()});
+    blocks.push_back({"stem_40x3", TakeBenchGraph(b)});
   }
   {
-    GraphBuilder b("mbconv_s2", {1, 20, 20, 16}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("mbconv_s2", {1, 20, 20, 16}, seed++);
     b.Conv(48, 1, 1).Depthwise(7, 2).Conv(24, 1, 1, Activation::kNone);
-    blocks.push_back({"mbconv_k7s2_20x16", b.Take()});
+    blocks.push_back({"mbconv_k7s2_20x16", TakeBenchGraph(b)});
   }
   {
-    GraphBuilder b("residual", {1, 12, 12, 16}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("residual", {1, 12, 12, 16}, seed++);
     const ir::TensorId skip = b.current();
     b.Conv(64, 1, 1).Depthwise(5, 1).Conv(16, 1, 1, Activation::kNone).AddFrom(skip);
-    blocks.push_back({"residual_k5_12x16", b.Take()});
+    blocks.push_back({"residual_k5_12x16", TakeBenchGraph(b)});
   }
   {
-    GraphBuilder b("two_blocks", {1, 24, 24, 8}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("two_blocks", {1, 24, 24, 8}, seed++);
     b.Conv(24, 1, 1).Depthwise(3, 2).Conv(16, 1, 1, Activation::kNone).Conv(48, 1, 1).Depthwise(5, 1);
-    blocks.push_back({"two_mbconv_24x8", b.Take()});
+    blocks.push_back({"two_mbconv_24x8", TakeBenchGraph(b)});
   }
   {
-    GraphBuilder b("person", {1, 24, 24, 1}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("person", {1, 24, 24, 1}, seed++);
     b.Depthwise(3, 2, 8).Conv(16, 1, 1).Depthwise(3, 1).Conv(32, 1, 1);
-    blocks.push_back({"dw_stem_24x1", b.Take()});
+    blocks.push_back({"dw_stem_24x1", TakeBenchGraph(b)});
   }
   {
-    GraphBuilder b("classic", {1, 16, 16, 4}, seed++);
-    b.Conv(16, 3, 1).MaxPool(2, 2).Conv(24, 3, 1).AvgPool(2, 2).Conv(32, 1, 1);
-    blocks.push_back({"conv_pool_16x4", b.Take()});
+    ir::GraphBuilder b = BenchGraphBuilder("classic", {1, 16, 16, 4}, seed++);
+    b.Conv(16, 3, 1).Pool(ir::OpKind::kMaxPool2D, 2, 2).Conv(24, 3, 1);
+    b.Pool(ir::OpKind::kAveragePool2D, 2, 2).Conv(32, 1, 1);
+    blocks.push_back({"conv_pool_16x4", TakeBenchGraph(b)});
   }
   {
-    GraphBuilder b("padded_pool", {1, 12, 12, 8}, seed++);
-    b.Conv(16, 1, 1).Pad(1).MaxPool(3, 1).Requantize().Conv(8, 1, 1, Activation::kNone);
-    blocks.push_back({"pad_pool_requant_12x8", b.Take()});
+    ir::GraphBuilder b = BenchGraphBuilder("padded_pool", {1, 12, 12, 8}, seed++);
+    b.Conv(16, 1, 1).Pad({1, 1, 1, 1}).Pool(ir::OpKind::kMaxPool2D, 3, 1).Requantize().Conv(8, 1, 1, Activation::kNone);
+    blocks.push_back({"pad_pool_requant_12x8", TakeBenchGraph(b)});
   }
   {
-    GraphBuilder b("head", {1, 6, 6, 32}, seed++);
+    ir::GraphBuilder b = BenchGraphBuilder("head", {1, 6, 6, 32}, seed++);
     b.Conv(96, 1, 1).Depthwise(3, 1).GlobalAvgPool().Conv(100, 1, 1, Activation::kNone).Flatten();
-    blocks.push_back({"pooled_head_6x32", b.Take()});
+    blocks.push_back({"pooled_head_6x32", TakeBenchGraph(b)});
   }
   return blocks;
 }

@@ -2,7 +2,6 @@
 #include "cli/latency_options.h"
 
 #include "base/error.h"
-#include "search/instruction_dag.h"
 
 namespace msf::cli {
 
@@ -44,11 +43,6 @@ LatencyChoice LatencyOption(const LatencyArgs& args, const std::string& cost_mod
     }
   }
   return c;
-}
-
-search::FusionDag SolverDag(const search::FusionDag& dag, const LatencyChoice& latency) {
-  if (latency.metric == search::Metric::kMacs) return dag;
-  return search::InstructionDag(dag, *latency.model);
 }
 
 }  // namespace msf::cli

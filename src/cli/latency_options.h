@@ -8,7 +8,7 @@
 
 #include "cli/command_line.h"
 #include "cost/latency_model.h"
-#include "search/dag.h"
+#include "search/objective.h"
 #include "plan/plan_json.h"
 
 namespace msf::cli {
@@ -30,8 +30,5 @@ struct LatencyChoice {
 // Reads the latency model. Throws msf::Error for an unknown target, for
 // --objective instructions without a latency model, or with the paper cost model.
 LatencyChoice LatencyOption(const LatencyArgs& args, const std::string& cost_model);
-
-// The DAG the solvers minimise over: `dag`, or its predicted-instruction copy.
-search::FusionDag SolverDag(const search::FusionDag& dag, const LatencyChoice& latency);
 
 }  // namespace msf::cli

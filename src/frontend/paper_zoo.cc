@@ -2,17 +2,16 @@
 #include "frontend/paper_zoo.h"
 
 #include <cmath>
-#include <cstring>
-#include <functional>
+#include <memory>
 #include <utility>
 
 #include "base/error.h"
+#include "ir/graph_builder.h"
 
 namespace msf::frontend {
 namespace {
 
 using ir::Activation;
-using ir::TensorId;
 
 constexpr std::string_view kPrefix = "zoo:";
 
@@ -162,91 +161,90 @@ ActStats OutputStats(Activation act) {
 
 ir::Quant PerTensor(const ActStats& s) { return {{s.scale}, {s.zero_point}, 0}; }
 
-std::vector<uint8_t> Int32Bytes(const std::vector<int32_t>& v) {
-  std::vector<uint8_t> bytes(v.size() * sizeof(int32_t));
-  std::memcpy(bytes.data(), v.data(), bytes.size());
-  return bytes;
-}
+// The zoo's weights and quantisation for ir::GraphBuilder: per layer (op) i,
+// a splitmix64 seeded from the model name and i; filter scales normalise each
+// output channel, the bias cancels the input's expected mean (see above).
+class ZooPolicy : public ir::WeightPolicy {
+ public:
+  ZooPolicy(uint64_t seed, const ActStats& input) : seed_(seed), stats_(input) {}
 
-struct Weights {
-  TensorId filter;
-  TensorId bias;
+  // Filters are [cout][k][k][cin] (axis 0), depthwise [1][k][k][c] (axis 3).
+  ir::ConstantData Filter(const ir::Graph& g, const ir::Op& op, const std::vector<int32_t>& shape) override {
+    const size_t layer = g.ops.size();
+    rng_ = SplitMix64(seed_ ^ ((layer + 1) * 0xD1B54A32D192ED03ull));
+    const bool depthwise = op.kind == ir::OpKind::kDepthwiseConv2D;
+    const int k = op.conv().kernel_h;
+    const int cout = depthwise ? shape[3] : shape[0];
+    const int per_channel = k * k * (depthwise ? 1 : shape[3]);
+    std::vector<uint8_t> filter(static_cast<size_t>(cout) * per_channel);
+    std::vector<double> sum(cout, 0.0), sum_sq(cout, 0.0);
+    for (size_t i = 0; i < filter.size(); ++i) {
+      const int8_t w = rng_.Weight();
+      const int c = depthwise ? static_cast<int>(i % cout) : static_cast<int>(i / per_channel);
+      filter[i] = static_cast<uint8_t>(w);
+      sum[c] += w;
+      sum_sq[c] += double(w) * w;
+    }
+    ir::Quant fq{std::vector<float>(cout), std::vector<int64_t>(cout, 0), depthwise ? 3 : 0};
+    for (int c = 0; c < cout; ++c) {
+      const double norm = sum_sq[c] > 0 ? std::sqrt(sum_sq[c]) : 1.0;
+      fq.scale[c] = static_cast<float>(kPreActStd / (norm * stats_.std));
+    }
+    sum_ = std::move(sum);
+    filter_scale_ = fq.scale;
+    return {std::move(filter), std::move(fq)};
+  }
+
+  ir::ConstantData Bias(const ir::Graph&, const ir::Op&, int32_t cout) override {
+    ir::Quant bq{std::vector<float>(cout), std::vector<int64_t>(cout, 0), 0};
+    std::vector<int32_t> bias(cout);
+    for (int c = 0; c < cout; ++c) {
+      bq.scale[c] = stats_.scale * filter_scale_[c];
+      // Cancel the expected input mean, plus a small random offset (10% of std).
+      const double bias_real = -stats_.mean * sum_[c] * filter_scale_[c] + 0.1 * kPreActStd * rng_.Unit();
+      bias[c] = static_cast<int32_t>(std::lround(bias_real / bq.scale[c]));
+    }
+    return {ir::Int32Bytes(bias), std::move(bq)};
+  }
+
+  ir::Quant Output(const ir::Graph&, const ir::Op& op, const std::vector<int32_t>&) override {
+    stats_ = OutputStats(op.conv().act);
+    return PerTensor(stats_);
+  }
+
+  std::string Name(const ir::Graph& g, const ir::Op&, ir::TensorRole role) override {
+    const std::string prefix = "layer" + std::to_string(g.ops.size());
+    switch (role) {
+      case ir::TensorRole::kFilter: return prefix + "/filter";
+      case ir::TensorRole::kBias: return prefix + "/bias";
+      case ir::TensorRole::kOutput: break;
+    }
+    return prefix + "/out";
+  }
+
+ private:
+  uint64_t seed_;
+  ActStats stats_;  // of the current tensor
+  SplitMix64 rng_{0};
+  std::vector<double> sum_;  // per output channel of the last filter
+  std::vector<float> filter_scale_;
 };
 
-// Filter and bias of one layer. Conv filters are [cout][k][k][cin] (axis 0),
-// depthwise [1][k][k][c] (axis 3).
-Weights AddWeights(ir::Graph& g, const Layer& l, int cin, const ActStats& in, SplitMix64& rng,
-                   const std::string& prefix) {
-  const int cout = l.cout;
-  const int per_channel = l.k * l.k * (l.depthwise ? 1 : cin);
-  std::vector<uint8_t> filter(static_cast<size_t>(cout) * per_channel);
-  std::vector<double> sum(cout, 0.0), sum_sq(cout, 0.0);
-  for (size_t i = 0; i < filter.size(); ++i) {
-    const int8_t w = rng.Weight();
-    const int c = l.depthwise ? static_cast<int>(i % cout) : static_cast<int>(i / per_channel);
-    filter[i] = static_cast<uint8_t>(w);
-    sum[c] += w;
-    sum_sq[c] += double(w) * w;
-  }
-
-  ir::Quant fq{std::vector<float>(cout), std::vector<int64_t>(cout, 0), l.depthwise ? 3 : 0};
-  ir::Quant bq{std::vector<float>(cout), std::vector<int64_t>(cout, 0), 0};
-  std::vector<int32_t> bias(cout);
-  for (int c = 0; c < cout; ++c) {
-    const double norm = sum_sq[c] > 0 ? std::sqrt(sum_sq[c]) : 1.0;
-    fq.scale[c] = static_cast<float>(kPreActStd / (norm * in.std));
-    bq.scale[c] = in.scale * fq.scale[c];
-    // Cancel the expected input mean, plus a small random offset (10% of std).
-    const double bias_real = -in.mean * sum[c] * fq.scale[c] + 0.1 * kPreActStd * rng.Unit();
-    bias[c] = static_cast<int32_t>(std::lround(bias_real / bq.scale[c]));
-  }
-
-  const std::vector<int32_t> fshape = l.depthwise ? std::vector<int32_t>{1, l.k, l.k, cout}
-                                                  : std::vector<int32_t>{cout, l.k, l.k, cin};
-  Weights w;
-  w.filter = g.AddConstant(prefix + "/filter", ir::DType::kInt8, fshape, std::move(filter),
-                           std::move(fq));
-  w.bias = g.AddConstant(prefix + "/bias", ir::DType::kInt32, {cout}, Int32Bytes(bias),
-                         std::move(bq));
-  return w;
-}
-
-int OutSize(int in, const Layer& l) { return (in + 2 * l.p - l.k) / l.s + 1; }
-
 ir::Graph Build(const ModelDef& def) {
-  ir::Graph g;
-  g.name = std::string(def.name);
-  int h = def.resolution, c = 3;
-  ActStats stats{static_cast<float>(kInputScale), 0, 0.0, 1.0 / std::sqrt(3.0)};  // uniform int8
-  TensorId x = g.AddActivation("input", {1, h, h, c}, PerTensor(stats));
-  g.inputs = {x};
-
-  const uint64_t seed = Fnv1a(def.name);
-  const std::vector<Layer> layers = def.layers();
-  for (size_t i = 0; i < layers.size(); ++i) {
-    const Layer& l = layers[i];
-    if (l.depthwise && l.cout != c) throw Error("zoo: depthwise layer changes channel count");
-    SplitMix64 rng(seed ^ ((i + 1) * 0xD1B54A32D192ED03ull));
-    const std::string prefix = "layer" + std::to_string(i);
-    const Weights w = AddWeights(g, l, c, stats, rng, prefix);
-
-    stats = OutputStats(l.act);
-    h = OutSize(h, l);
-    c = l.cout;
-    const TensorId y = g.AddActivation(prefix + "/out", {1, h, h, c}, PerTensor(stats));
-
-    ir::ConvAttrs a;
-    a.kernel_h = a.kernel_w = l.k;
-    a.stride_h = a.stride_w = l.s;
-    a.pad = {l.p, l.p, l.p, l.p};
-    a.act = l.act;
-    ir::Op op{l.depthwise ? ir::OpKind::kDepthwiseConv2D : ir::OpKind::kConv2D,
-              {x, w.filter, w.bias}, {y}, a, static_cast<int32_t>(i)};
-    g.ops.push_back(std::move(op));
-    x = y;
+  const ActStats input{static_cast<float>(kInputScale), 0, 0.0, 1.0 / std::sqrt(3.0)};  // uniform int8
+  ir::GraphBuilder b(std::string(def.name), std::make_unique<ZooPolicy>(Fnv1a(def.name), input));
+  b.Input({1, def.resolution, def.resolution, 3}, PerTensor(input), "input");
+  for (const Layer& l : def.layers()) {
+    const ir::Pad2D pad{l.p, l.p, l.p, l.p};
+    if (!l.depthwise) {
+      b.Conv(l.cout, l.k, l.s, l.act, pad);
+    } else if (l.cout == b.Current().C()) {
+      b.Depthwise(l.k, l.s, 1, l.act, pad);
+    } else {
+      throw Error("zoo: depthwise layer changes channel count");
+    }
   }
-  g.outputs = {x};
-  return g;
+  return b.Take();
 }
 
 std::string AvailableList() {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "plan/planner.h"
 
+#include <cmath>
 #include <cstdio>
 #include <optional>
 
@@ -30,6 +31,15 @@ search::FusionDag BuildDag(const ir::Graph& g, const PlannerOptions& o) {
     o.note(buf);
   }
   return dag;
+}
+
+// The checks of a request solved on predicted instructions.
+void CheckMetric(search::Metric metric, const cost::LatencyModel* latency, CostModel cost_model) {
+  if (metric != search::Metric::kInstructions) return;
+  if (!latency) throw Error("solving for instructions needs a latency model (--target)");
+  if (cost_model != CostModel::kExact) {
+    throw Error("--objective instructions needs the exact cost model (the paper's edges carry no kernel work)");
+  }
 }
 
 }  // namespace
@@ -92,6 +102,63 @@ Plan Planner::Solve(const PlanRequest& r) const {
 
 int64_t Planner::VanillaInstructions(const cost::LatencyModel& m) const {
   return cost::RoundPrediction(cost::PredictVanilla(g_, m));
+}
+
+TradeOff Planner::TradeOffOf(const search::FusionDag& dag, const search::FusionDag* instructions,
+                             const cost::LatencyModel* latency, search::Metric metric,
+                             const std::vector<int32_t>& edges) const {
+  TradeOff t;
+  t.plan = MakePlan(dag, search::SettingOf(dag, edges));
+  t.plan.model = g_.name;
+  t.plan.cost_model = CostModelName(options_.cost_model);
+  t.plan.metric = metric;
+  if (instructions && latency) {
+    const search::Setting predicted = search::SettingOf(*instructions, edges);
+    for (size_t i = 0; i < edges.size(); ++i) {
+      t.plan.steps[i].predicted_instructions = instructions->edges[static_cast<size_t>(edges[i])].macs;
+    }
+    t.instructions = predicted.macs;
+    t.instruction_overhead = predicted.MacOverhead(*instructions);
+    t.plan.predicted_instructions = predicted.macs + std::llround(latency->per_invoke);
+    t.plan.predicted_target = latency->target;
+    if (metric == search::Metric::kInstructions) t.plan.metric_target = latency->target;
+  }
+  const bool by_instructions = metric == search::Metric::kInstructions;
+  t.cost = by_instructions ? t.instructions : t.plan.macs;
+  t.overhead = by_instructions ? t.instruction_overhead : t.plan.mac_overhead;
+  return t;
+}
+
+std::vector<TradeOff> Planner::Front(search::Metric metric, const cost::LatencyModel* latency) const {
+  CheckMetric(metric, latency, options_.cost_model);
+  const std::optional<search::FusionDag> instructions =
+      latency ? std::optional(search::InstructionDag(dag_, *latency)) : std::nullopt;
+  const search::FusionDag& solver = metric == search::Metric::kInstructions ? *instructions : dag_;
+  std::vector<TradeOff> front;
+  for (const search::Setting& s : search::ParetoFront(solver)) {
+    front.push_back(TradeOffOf(dag_, instructions ? &*instructions : nullptr, latency, metric, s.edges));
+    front.back().plan.strategy = search::StrategyName(search::Strategy::kMsf);
+  }
+  return front;
+}
+
+TradeOff Planner::SolvePoint(const PlanRequest& r) const {
+  CheckMetric(r.metric, r.latency, options_.cost_model);
+  const search::FusionDag dag = DagFor(r.strategy);
+  const std::optional<search::FusionDag> instructions =
+      r.latency ? std::optional(search::InstructionDag(dag, *r.latency)) : std::nullopt;
+  const search::FusionDag& solver = r.metric == search::Metric::kInstructions ? *instructions : dag;
+  const search::Setting s = search::SolveObjective(solver, r.objective);
+  TradeOff t = TradeOffOf(dag, instructions ? &*instructions : nullptr, r.latency, r.metric, s.edges);
+  t.plan.strategy = search::StrategyName(r.strategy);
+  t.plan.objective = r.objective;
+  return t;
+}
+
+int64_t Planner::VanillaCost(search::Metric metric, const cost::LatencyModel* latency) const {
+  CheckMetric(metric, latency, options_.cost_model);
+  if (metric == search::Metric::kMacs) return dag_.vanilla_macs;
+  return search::InstructionDag(dag_, *latency).vanilla_macs;
 }
 
 Plan PlanOfSteps(const ir::Graph& g, const std::vector<step::StepSpec>& steps, std::vector<step::StepWork>* work) {

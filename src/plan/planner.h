@@ -40,6 +40,19 @@ struct PlanRequest {
   const cost::LatencyModel* latency = nullptr;
 };
 
+// A point of a RAM/cost trade-off (Front, and the solutions msf pareto
+// compares with it): solved on the DAG's peak RAM, not laid out (arena_bytes 0).
+struct TradeOff {
+  // Steps, peak RAM and real MACs. With a latency model, each step's predicted
+  // instructions as the solvers count them (rounded per step, see
+  // search::InstructionDag) and the total: their sum plus per_invoke rounded.
+  Plan plan;
+  int64_t cost = 0;       // what the solver minimised: MACs, or the steps' predicted instructions
+  double overhead = 0.0;  // cost over layer-by-layer execution's
+  int64_t instructions = -1;         // the steps' predicted instructions (per_invoke excluded); -1: no model
+  double instruction_overhead = 0.0;  // over layer-by-layer execution's, counted the same way
+};
+
 class Planner {
  public:
   // Builds the fusion DAG of `g` (which must outlive the planner).
@@ -68,7 +81,29 @@ class Planner {
   // Predicted instructions of layer-by-layer execution.
   int64_t VanillaInstructions(const cost::LatencyModel& m) const;
 
+  // Every non-dominated (peak RAM, cost) setting of the whole DAG, by
+  // decreasing peak RAM, where cost is MACs or (Metric::kInstructions) the
+  // instructions `latency` predicts. With a latency model every point carries
+  // its predicted instructions. Throws msf::Error for kInstructions without a
+  // latency model or with the paper cost model.
+  std::vector<TradeOff> Front(search::Metric metric, const cost::LatencyModel* latency) const;
+
+  // The request solved like Front's points, on the DAG's peak RAM (not the
+  // arena): e.g. a baseline strategy's min-RAM point beside the front. Throws
+  // msf::Error as Solve does, and when the strategy has no edge (DagFor).
+  TradeOff SolvePoint(const PlanRequest& request) const;
+
+  // Layer-by-layer execution's cost as the solvers count it: vanilla MACs, or
+  // the sum of each layer's rounded predicted instructions (per_invoke excluded).
+  int64_t VanillaCost(search::Metric metric, const cost::LatencyModel* latency) const;
+
  private:
+  // The trade-off point of the path `edges` of `dag`; `instructions` is
+  // InstructionDag(dag) when a latency model is given.
+  TradeOff TradeOffOf(const search::FusionDag& dag, const search::FusionDag* instructions,
+                      const cost::LatencyModel* latency, search::Metric metric,
+                      const std::vector<int32_t>& edges) const;
+
   const ir::Graph& g_;
   PlannerOptions options_;
   search::FusionDag dag_;

@@ -11,7 +11,7 @@
 #include <numeric>
 #include <string>
 
-#include "calib/graph_builder.h"
+#include "calib/bench_graph.h"
 #include "calib/nnls.h"
 #include "base/error.h"
 #include "search/exact_dag.h"
@@ -127,9 +127,9 @@ BruteWindow CountWindow(int in, int out, int k, int s, int pad, int64_t channels
 }
 
 TEST(LatencyWork, LayerWindowCountsSkipPadding) {
-  calib::GraphBuilder b("window", {1, 7, 7, 3}, 1);
+  ir::GraphBuilder b = calib::BenchGraphBuilder("window", {1, 7, 7, 3}, 1);
   b.Conv(5, 3, 2).Depthwise(5, 1);
-  const ir::Graph g = b.Take();
+  const ir::Graph g = calib::TakeBenchGraph(b);
   const step::GraphLiveness live = step::ComputeLiveness(g);
   for (int32_t op = 0; op < 2; ++op) {
     const step::StepSpec spec{op, op + 1, step::StepKind::kLayer, step::Variant::kNone, 0, 0};
@@ -151,9 +151,9 @@ TEST(LatencyWork, LayerWindowCountsSkipPadding) {
 }
 
 TEST(LatencyWork, FusedWindowCountsCoverRecomputation) {
-  calib::GraphBuilder b("fused", {1, 12, 12, 4}, 2);
+  ir::GraphBuilder b = calib::BenchGraphBuilder("fused", {1, 12, 12, 4}, 2);
   b.Conv(8, 1, 1).Depthwise(3, 1).Conv(4, 1, 1, ir::Activation::kNone);
-  const ir::Graph g = b.Take();
+  const ir::Graph g = calib::TakeBenchGraph(b);
   const step::GraphLiveness live = step::ComputeLiveness(g);
   const step::StepSpec layer{1, 2, step::StepKind::kLayer, step::Variant::kNone, 0, 0};
   const step::StepWork lw = step::StepWorkOf(g, live, *step::DescribeStep(g, live, layer), layer);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "support/random_graph.h"
 
-#include <algorithm>
 #include <cmath>
-#include <cstring>
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "ir/graph_builder.h"
 
 namespace msf::test {
 namespace {
@@ -27,15 +29,85 @@ class Rng {
   uint64_t s_;
 };
 
+// Scales and zero points drawn from the graph's generator, in the order the
+// builder asks for them (filter, bias, output).
+class RandomPolicy : public ir::WeightPolicy {
+ public:
+  explicit RandomPolicy(Rng& rng) : rng_(rng) {}
+
+  ir::ConstantData Filter(const ir::Graph&, const ir::Op& op, const std::vector<int32_t>& shape) override {
+    ir::ConstantData d;
+    int64_t n = 1;
+    for (int32_t x : shape) n *= x;
+    if (op.kind == ir::OpKind::kFullyConnected) {
+      d.quant = ir::PerTensor(0.01f, 0);
+    } else {
+      const int cout = op.kind == ir::OpKind::kDepthwiseConv2D ? shape[3] : shape[0];
+      for (int c = 0; c < cout; ++c) {
+        d.quant.scale.push_back(0.005f + 0.0005f * rng_.Int(0, 20));
+        d.quant.zero_point.push_back(0);
+      }
+    }
+    d.bytes = RandomBytes(static_cast<size_t>(n), -127, 127);
+    return d;
+  }
+
+  ir::ConstantData Bias(const ir::Graph&, const ir::Op&, int32_t cout) override {
+    std::vector<int32_t> bias(static_cast<size_t>(cout));
+    for (auto& b : bias) b = rng_.Int(-2000, 2000);
+    return {ir::Int32Bytes(bias), {}};
+  }
+
+  ir::Quant Output(const ir::Graph& g, const ir::Op& op, const std::vector<int32_t>& shape) override {
+    const ir::Tensor& in = g.tensor(op.input());
+    switch (op.kind) {
+      case ir::OpKind::kConv2D:
+      case ir::OpKind::kDepthwiseConv2D: {
+        const ir::Tensor& w = g.tensor(op.input(1));
+        const int taps = static_cast<int>(w.NumElements() / shape[3]);
+        const float scale = OutScale(in.quant.Scale(), w.quant.scale[0], taps);
+        return ir::PerTensor(scale, op.conv().act == ir::Activation::kNone ? rng_.Int(-5, 5) : -128);
+      }
+      case ir::OpKind::kFullyConnected:
+        return ir::PerTensor(OutScale(in.quant.Scale(), 0.01f, in.C()), rng_.Int(-5, 5));
+      case ir::OpKind::kSoftmax: return ir::PerTensor(1.0f / 256, -128);
+      default: return ir::PerTensor(in.quant.Scale(), in.quant.ZeroPoint());  // pools, PAD, RESHAPE
+    }
+  }
+
+  std::string Name(const ir::Graph& g, const ir::Op& op, ir::TensorRole role) override {
+    switch (role) {
+      case ir::TensorRole::kFilter: return op.kind == ir::OpKind::kFullyConnected ? "fc_w" : "w";
+      case ir::TensorRole::kBias: return "b";
+      case ir::TensorRole::kOutput: break;
+    }
+    return WeightPolicy::Name(g, op, role);
+  }
+
+ private:
+  std::vector<uint8_t> RandomBytes(size_t n, int lo, int hi) {
+    std::vector<uint8_t> b(n);
+    for (auto& x : b) x = static_cast<uint8_t>(static_cast<int8_t>(rng_.Int(lo, hi)));
+    return b;
+  }
+
+  // Output scale that keeps a k-tap accumulation of this input in range.
+  static float OutScale(float in_scale, float w_scale, int taps) {
+    return in_scale * w_scale * 70.0f * std::sqrt(static_cast<float>(taps));
+  }
+
+  Rng& rng_;
+};
+
 class Builder {
  public:
-  explicit Builder(uint64_t seed) : rng_(seed) {}
+  explicit Builder(uint64_t seed) : rng_(seed), b_("random", std::make_unique<RandomPolicy>(rng_)) {}
 
   ir::Graph Build() {
-    g_.name = "random";
     const int h = rng_.Int(5, 18), w = rng_.Int(5, 18), c = rng_.Int(1, 6);
-    cur_ = Activation({1, h, w, c}, 0.02f + 0.001f * rng_.Int(0, 20), rng_.Int(-10, 10));
-    g_.inputs = {cur_};
+    const int32_t zero_point = rng_.Int(-10, 10);
+    const float scale = 0.02f + 0.001f * rng_.Int(0, 20);
+    b_.Input({1, h, w, c}, ir::PerTensor(scale, zero_point));
     const int units = rng_.Int(2, 7);
     for (int u = 0; u < units; ++u) {
       const int choice = rng_.Int(0, 9);
@@ -45,30 +117,11 @@ class Builder {
       else Residual();
     }
     if (rng_.Coin(50)) Head();
-    g_.outputs = {cur_};
-    return std::move(g_);
+    return b_.Take();
   }
 
  private:
-  const ir::Tensor& Cur() const { return g_.tensor(cur_); }
-
-  ir::TensorId Activation(std::vector<int32_t> shape, float scale, int32_t zp) {
-    ir::Quant q;
-    q.scale = {scale};
-    q.zero_point = {zp};
-    return g_.AddActivation("t" + std::to_string(g_.tensors.size()), std::move(shape), q);
-  }
-
-  std::vector<uint8_t> RandomBytes(size_t n, int lo, int hi) {
-    std::vector<uint8_t> b(n);
-    for (auto& x : b) x = static_cast<uint8_t>(static_cast<int8_t>(rng_.Int(lo, hi)));
-    return b;
-  }
-
-  // Output scale that keeps a k-tap accumulation of this input in range.
-  float OutScale(float in_scale, float w_scale, int taps) const {
-    return in_scale * w_scale * 70.0f * std::sqrt(static_cast<float>(taps));
-  }
+  const ir::Tensor& Cur() const { return b_.Current(); }
 
   ir::Activation RandomAct() { return rng_.Pick({ir::Activation::kNone, ir::Activation::kRelu, ir::Activation::kRelu6}); }
 
@@ -81,42 +134,12 @@ class Builder {
     return in_h + pad->top + pad->bottom >= *k && in_w + pad->left + pad->right >= *k;
   }
 
-  void AddConvOp(ir::OpKind kind, int k, int s, ir::Pad2D pad, int cout, int multiplier, ir::Activation act) {
-    const ir::Tensor in = Cur();
-    const int oh = (in.H() + pad.top + pad.bottom - k) / s + 1, ow = (in.W() + pad.left + pad.right - k) / s + 1;
-    const bool dw = kind == ir::OpKind::kDepthwiseConv2D;
-    const int cin = in.C();
-    const int taps = dw ? k * k : k * k * cin;
-    ir::Quant wq;
-    wq.axis = dw ? 3 : 0;
-    for (int c = 0; c < cout; ++c) {
-      wq.scale.push_back(0.005f + 0.0005f * rng_.Int(0, 20));
-      wq.zero_point.push_back(0);
-    }
-    const std::vector<int32_t> wshape = dw ? std::vector<int32_t>{1, k, k, cout} : std::vector<int32_t>{cout, k, k, cin};
-    const ir::TensorId wt = g_.AddConstant("w", ir::DType::kInt8, wshape, RandomBytes(static_cast<size_t>(k * k * cout * (dw ? 1 : cin)), -127, 127), wq);
-    std::vector<int32_t> bias(static_cast<size_t>(cout));
-    for (auto& b : bias) b = rng_.Int(-2000, 2000);
-    std::vector<uint8_t> bias_bytes(bias.size() * 4);
-    std::memcpy(bias_bytes.data(), bias.data(), bias_bytes.size());
-    ir::Quant bq;
-    const ir::TensorId bt = g_.AddConstant("b", ir::DType::kInt32, {cout}, bias_bytes, bq);
-    const ir::TensorId out = Activation({1, oh, ow, cout}, OutScale(in.quant.Scale(), wq.scale[0], taps), act == ir::Activation::kNone ? rng_.Int(-5, 5) : -128);
-    ir::ConvAttrs a;
-    a.kernel_h = a.kernel_w = k;
-    a.stride_h = a.stride_w = s;
-    a.pad = pad;
-    a.depth_multiplier = multiplier;
-    a.act = act;
-    g_.ops.push_back({kind, {cur_, wt, bt}, {out}, a, static_cast<int32_t>(g_.ops.size())});
-    cur_ = out;
-  }
-
   void Conv() {
     int k, s;
     ir::Pad2D pad;
     if (!Window(Cur().H(), Cur().W(), &k, &s, &pad)) return;
-    AddConvOp(ir::OpKind::kConv2D, k, s, pad, rng_.Int(1, 8), 1, RandomAct());
+    const ir::Activation act = RandomAct();
+    b_.Conv(rng_.Int(1, 8), k, s, act, pad);
   }
 
   void Depthwise() {
@@ -124,99 +147,57 @@ class Builder {
     ir::Pad2D pad;
     if (!Window(Cur().H(), Cur().W(), &k, &s, &pad)) return;
     const int m = rng_.Pick({1, 1, 2});
-    AddConvOp(ir::OpKind::kDepthwiseConv2D, k, s, pad, Cur().C() * m, m, RandomAct());
+    b_.Depthwise(k, s, m, RandomAct(), pad);
   }
 
   void Pool() {
-    const ir::Tensor in = Cur();
-    ir::PoolAttrs a;
-    a.filter_h = a.filter_w = rng_.Pick({2, 3});
-    a.stride_h = a.stride_w = rng_.Pick({1, 2});
+    const int k = rng_.Pick({2, 3});
+    const int s = rng_.Pick({1, 2});
+    ir::Pad2D pad;
     if (rng_.Coin(50)) {  // an explicit PAD (kept: it does not fold into a pool)
-      ir::PadAttrs p;
-      p.pad = {rng_.Int(0, 1), rng_.Int(0, 1), rng_.Int(0, 1), rng_.Int(0, 1)};
-      if (!p.pad.IsZero()) {
-        const ir::TensorId out = Activation({1, in.H() + p.pad.top + p.pad.bottom, in.W() + p.pad.left + p.pad.right, in.C()}, in.quant.Scale(), in.quant.ZeroPoint());
-        g_.ops.push_back({ir::OpKind::kPad, {cur_}, {out}, p, static_cast<int32_t>(g_.ops.size())});
-        cur_ = out;
-      }
+      const ir::Pad2D p{rng_.Int(0, 1), rng_.Int(0, 1), rng_.Int(0, 1), rng_.Int(0, 1)};
+      if (!p.IsZero()) b_.Pad(p);
     } else if (rng_.Coin(50)) {
-      a.pad = {1, 1, 1, 1};
+      pad = {1, 1, 1, 1};
     }
-    const ir::Tensor src = Cur();
-    if (src.H() + a.pad.top + a.pad.bottom < a.filter_h || src.W() + a.pad.left + a.pad.right < a.filter_w) return;
-    const int oh = (src.H() + a.pad.top + a.pad.bottom - a.filter_h) / a.stride_h + 1;
-    const int ow = (src.W() + a.pad.left + a.pad.right - a.filter_w) / a.stride_w + 1;
-    const ir::TensorId out = Activation({1, oh, ow, src.C()}, src.quant.Scale(), src.quant.ZeroPoint());
-    const ir::OpKind kind = rng_.Coin(50) ? ir::OpKind::kAveragePool2D : ir::OpKind::kMaxPool2D;
-    g_.ops.push_back({kind, {cur_}, {out}, a, static_cast<int32_t>(g_.ops.size())});
-    cur_ = out;
+    if (Cur().H() + pad.top + pad.bottom < k || Cur().W() + pad.left + pad.right < k) return;
+    b_.Pool(rng_.Coin(50) ? ir::OpKind::kAveragePool2D : ir::OpKind::kMaxPool2D, k, s, pad);
   }
 
   void Residual() {
-    const ir::TensorId skip = cur_;
-    const ir::Tensor in = Cur();
-    AddConvOp(ir::OpKind::kConv2D, 1, 1, {}, in.C() * rng_.Int(1, 3), 1, ir::Activation::kRelu6);
+    const ir::TensorId skip = b_.current();
+    const int c = Cur().C();
+    b_.Conv(c * rng_.Int(1, 3), 1, 1, ir::Activation::kRelu6, ir::Pad2D{});
     const int k = rng_.Pick({3, 5});
-    AddConvOp(ir::OpKind::kDepthwiseConv2D, k, 1, {k / 2, k / 2, k / 2, k / 2}, Cur().C(), 1, ir::Activation::kRelu6);
-    AddConvOp(ir::OpKind::kConv2D, 1, 1, {}, in.C(), 1, ir::Activation::kNone);
-    const ir::TensorId out = Activation(in.shape, Cur().quant.Scale() * 1.3f, rng_.Int(-5, 5));
-    ir::AddAttrs a;
-    a.act = rng_.Coin(30) ? ir::Activation::kRelu : ir::Activation::kNone;
+    b_.Depthwise(k, 1, 1, ir::Activation::kRelu6, ir::Pad2D{k / 2, k / 2, k / 2, k / 2});
+    b_.Conv(c, 1, 1, ir::Activation::kNone, ir::Pad2D{});
+    const float scale = Cur().quant.Scale() * 1.3f;
+    const ir::Quant out = ir::PerTensor(scale, rng_.Int(-5, 5));
+    const ir::Activation act = rng_.Coin(30) ? ir::Activation::kRelu : ir::Activation::kNone;
     const bool swap = rng_.Coin(50);
-    g_.ops.push_back({ir::OpKind::kAdd, swap ? std::vector<ir::TensorId>{cur_, skip} : std::vector<ir::TensorId>{skip, cur_}, {out}, a, static_cast<int32_t>(g_.ops.size())});
-    cur_ = out;
+    b_.AddFrom(skip, act, !swap, out);
   }
 
   void Head() {
-    const ir::Tensor in = Cur();
-    const bool mean = rng_.Coin(40);
-    if (mean) {
-      ir::MeanAttrs a;
-      a.keep_dims = true;
+    if (rng_.Coin(40)) {
+      const ir::Tensor& in = Cur();
       const bool same = rng_.Coin(50);
-      const ir::TensorId out = Activation({1, 1, 1, in.C()}, same ? in.quant.Scale() : in.quant.Scale() * 0.7f, same ? in.quant.ZeroPoint() : 3);
-      g_.ops.push_back({ir::OpKind::kMean, {cur_}, {out}, a, static_cast<int32_t>(g_.ops.size())});
-      cur_ = out;
+      b_.Mean(ir::PerTensor(same ? in.quant.Scale() : in.quant.Scale() * 0.7f, same ? in.quant.ZeroPoint() : 3));
     } else {
-      ir::PoolAttrs a;
-      a.filter_h = in.H(), a.filter_w = in.W();
-      a.stride_h = a.stride_w = 1;
-      const ir::TensorId out = Activation({1, 1, 1, in.C()}, in.quant.Scale(), in.quant.ZeroPoint());
-      g_.ops.push_back({ir::OpKind::kAveragePool2D, {cur_}, {out}, a, static_cast<int32_t>(g_.ops.size())});
-      cur_ = out;
+      b_.GlobalAvgPool();
     }
     const int classes = rng_.Int(2, 10);
     if (rng_.Coin(50)) {
-      AddConvOp(ir::OpKind::kConv2D, 1, 1, {}, classes, 1, ir::Activation::kNone);
+      b_.Conv(classes, 1, 1, ir::Activation::kNone, ir::Pad2D{});
     } else {
-      const ir::Tensor x = Cur();
-      ir::Quant wq;
-      wq.scale = {0.01f};
-      wq.zero_point = {0};
-      const ir::TensorId wt = g_.AddConstant("fc_w", ir::DType::kInt8, {classes, x.C()}, RandomBytes(static_cast<size_t>(classes * x.C()), -127, 127), wq);
-      const ir::TensorId out = Activation({1, classes}, OutScale(x.quant.Scale(), 0.01f, x.C()), rng_.Int(-5, 5));
-      g_.ops.push_back({ir::OpKind::kFullyConnected, {cur_, wt, ir::kNoTensor}, {out}, ir::FullyConnectedAttrs{}, static_cast<int32_t>(g_.ops.size())});
-      cur_ = out;
+      b_.FullyConnected(classes);
     }
-    const ir::Tensor logits = Cur();
-    if (logits.shape.size() == 4) {
-      const ir::TensorId flat = Activation({1, logits.C()}, logits.quant.Scale(), logits.quant.ZeroPoint());
-      g_.ops.push_back({ir::OpKind::kReshape, {cur_}, {flat}, {}, static_cast<int32_t>(g_.ops.size())});
-      cur_ = flat;
-    }
-    if (rng_.Coin(50)) {
-      const ir::TensorId probs = Activation(Cur().shape, 1.0f / 256, -128);
-      ir::SoftmaxAttrs a;
-      a.beta = 1.0f;
-      g_.ops.push_back({ir::OpKind::kSoftmax, {cur_}, {probs}, a, static_cast<int32_t>(g_.ops.size())});
-      cur_ = probs;
-    }
+    if (Cur().shape.size() == 4) b_.Flatten();
+    if (rng_.Coin(50)) b_.Softmax();
   }
 
   Rng rng_;
-  ir::Graph g_;
-  ir::TensorId cur_ = ir::kNoTensor;
+  ir::GraphBuilder b_;
 };
 
 }  // namespace
