@@ -52,3 +52,16 @@ msf_status msf_concat_s8(int32_t num_inputs, const int8_t *const *inputs,
   }
   return MSF_OK;
 }
+
+msf_status msf_concat_part_s8(const msf_concat_part_params *p, const int8_t *in, int8_t *out) {
+  int32_t k;
+  if (p == 0 || p->outer_size < 0 || p->in_block < 0 || p->out_offset < 0 ||
+      (int64_t)p->out_offset + p->in_block > p->out_stride)
+    return MSF_ARG_ERROR;
+  if ((int64_t)p->outer_size * p->in_block == 0) return MSF_OK;
+  if (in == 0 || out == 0 || (int64_t)p->outer_size * p->out_stride > INT32_MAX) return MSF_ARG_ERROR;
+  for (k = 0; k < p->outer_size; ++k) {
+    memcpy(out + k * p->out_stride + p->out_offset, in + k * p->in_block, (size_t)p->in_block);
+  }
+  return MSF_OK;
+}

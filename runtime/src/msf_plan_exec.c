@@ -10,10 +10,38 @@
 
 #include "msf_view_internal.h"
 
-static int8_t *slot_base(const msf_slot *s, const int8_t *input, int8_t *output, uint8_t *arena) {
-  if (s->offset == MSF_SLOT_INPUT) return (int8_t *)input;
-  if (s->offset == MSF_SLOT_OUTPUT) return output;
-  return (int8_t *)(arena + s->offset);
+typedef struct {
+  const void *const *inputs;
+  void *const *outputs;
+  uint8_t *arena;
+} msf_memory;
+
+/* A slot's first byte (the caller's tensor for negative offsets; ranges are
+ * checked once per run by plan_slots_valid). */
+static int8_t *slot_base(const msf_slot *s, const msf_memory *mem) {
+  if (s->offset >= 0) return (int8_t *)(mem->arena + s->offset);
+  {
+    const int32_t k = -s->offset - 1;
+    return (k % 2 == 0) ? (int8_t *)mem->inputs[k / 2] : (int8_t *)mem->outputs[k / 2];
+  }
+}
+
+static int slot_valid(const msf_slot *s, const msf_plan *plan) {
+  int32_t k;
+  if (s->offset >= 0) return 1;
+  k = -s->offset - 1;
+  return (k % 2 == 0) ? k / 2 < plan->num_inputs : k / 2 < plan->num_outputs;
+}
+
+static int plan_slots_valid(const msf_plan *plan) {
+  int32_t s, i;
+  for (s = 0; s < plan->num_steps; ++s) {
+    const msf_step *st = &plan->steps[s];
+    for (i = 0; i < st->num_slots; ++i) {
+      if (!slot_valid(&st->slots[i], plan)) return 0;
+    }
+  }
+  return 1;
 }
 
 static msf_view make_view(const msf_slot *s, int8_t *base, int32_t y0, int32_t x0) {
@@ -67,6 +95,48 @@ static msf_status run_kernel(const msf_kernel *k, const msf_view *in0, const msf
     case MSF_KERNEL_COPY:
       if (out->data != in0->data) memmove(out->data, in0->data, (size_t)k->count);
       return MSF_OK;
+    case MSF_KERNEL_QUANTIZE_F32:
+    case MSF_KERNEL_DEQUANTIZE_F32: {
+      /* Pixel by pixel over the rect, so a fused block can quantise the float
+       * model input tile by tile. A float32 slot's c counts bytes (4 per
+       * channel), so its pixels stay 4-aligned. */
+      const msf_float_io_params *p = (const msf_float_io_params *)k->params;
+      const int quantize = k->kind == MSF_KERNEL_QUANTIZE_F32;
+      const int32_t channels = quantize ? out->c : in0->c;
+      int32_t y, x;
+      msf_status status = MSF_OK;
+      if ((quantize ? in0->c : out->c) != 4 * channels || !msf_rect_fits(r, out) || !msf_rect_fits(r, in0))
+        return MSF_ARG_ERROR;
+      for (y = r->y0; status == MSF_OK && y < r->y0 + r->h; ++y)
+        for (x = r->x0; status == MSF_OK && x < r->x0 + r->w; ++x)
+          status = quantize ? msf_quantize_f32_s8(p->scale, p->zero_point,
+                                                  (const float *)(const void *)msf_view_pixel(in0, y, x),
+                                                  msf_view_pixel(out, y, x), channels)
+                            : msf_dequantize_s8_f32(p->scale, p->zero_point, msf_view_pixel(in0, y, x),
+                                                    (float *)(void *)msf_view_pixel(out, y, x), channels);
+      return status;
+    }
+    case MSF_KERNEL_RESIZE_NEAREST:
+      return msf_resize_nearest_s8((const msf_resize_params *)k->params, in0, r, out);
+    case MSF_KERNEL_CONCAT_PART:
+      return msf_concat_part_s8((const msf_concat_part_params *)k->params, in0->data, out->data);
+    case MSF_KERNEL_MUL:
+      if (in1 == 0) return MSF_ARG_ERROR;
+      return msf_mul_s8((const msf_mul_params *)k->params, in0, in1, r, out);
+    case MSF_KERNEL_MUL_4D: {
+      const msf_mul_4d_params *p = (const msf_mul_4d_params *)k->params;
+      if (in1 == 0) return MSF_ARG_ERROR;
+      return msf_mul_s8_broadcast4d(&p->mul, p->in1_shape, in0->data, p->in2_shape, in1->data, p->out_shape,
+                                    out->data);
+    }
+    case MSF_KERNEL_LOGISTIC:
+      return msf_logistic_s8((const msf_logistic_params *)k->params, in0, r, out);
+    case MSF_KERNEL_HARD_SWISH:
+      return msf_hard_swish_s8((const msf_hard_swish_params *)k->params, in0, r, out);
+    case MSF_KERNEL_TRANSPOSE: {
+      const msf_transpose_params *p = (const msf_transpose_params *)k->params;
+      return msf_transpose_s8(p->in_shape, p->perm, in0->data, out->data);
+    }
     default:
       return MSF_ARG_ERROR;
   }
@@ -74,9 +144,7 @@ static msf_status run_kernel(const msf_kernel *k, const msf_view *in0, const msf
 
 typedef struct {
   const msf_step *st;
-  const int8_t *input;
-  int8_t *output;
-  uint8_t *arena;
+  const msf_memory *mem;
   int32_t *sums;
   int32_t *scratch;
 } msf_run_ctx;
@@ -102,14 +170,14 @@ static msf_status run_cells(const msf_run_ctx *ctx, int32_t i, msf_interval rows
     if (op->in[k] < 0) continue;
     {
       const msf_slot *s = &st->slots[op->in[k]];
-      in[k] = make_view(s, slot_base(s, ctx->input, ctx->output, ctx->arena),
+      in[k] = make_view(s, slot_base(s, ctx->mem),
                         tile_origin(st->row_need, st->row_patches, op->in[k], r),
                         tile_origin(st->col_need, st->col_patches, op->in[k], c));
     }
   }
   {
     const msf_slot *s = &st->slots[op->out];
-    out = make_view(s, slot_base(s, ctx->input, ctx->output, ctx->arena),
+    out = make_view(s, slot_base(s, ctx->mem),
                     tile_origin(st->row_need, st->row_patches, op->out, r),
                     tile_origin(st->col_need, st->col_patches, op->out, c));
   }
@@ -162,9 +230,9 @@ static msf_status run_whole(const msf_run_ctx *ctx, const msf_step_op *op) {
   for (k = 0; k < 2; ++k) {
     if (op->in[k] < 0) continue;
     in[k] = make_view(&st->slots[op->in[k]],
-                      slot_base(&st->slots[op->in[k]], ctx->input, ctx->output, ctx->arena), 0, 0);
+                      slot_base(&st->slots[op->in[k]], ctx->mem), 0, 0);
   }
-  out = make_view(&st->slots[op->out], slot_base(&st->slots[op->out], ctx->input, ctx->output, ctx->arena),
+  out = make_view(&st->slots[op->out], slot_base(&st->slots[op->out], ctx->mem),
                   0, 0);
   rect.y0 = 0, rect.x0 = 0, rect.h = out.h, rect.w = out.w;
   return run_kernel(op->kernel, &in[0], op->in[1] >= 0 ? &in[1] : 0, &rect, &out, ctx->scratch);
@@ -173,7 +241,7 @@ static msf_status run_whole(const msf_run_ctx *ctx, const msf_step_op *op) {
 static msf_status run_head(const msf_run_ctx *ctx) {
   const msf_step *st = ctx->st;
   const msf_slot *pooled = &st->slots[st->pooled_slot];
-  int8_t *dst = slot_base(pooled, ctx->input, ctx->output, ctx->arena);
+  int8_t *dst = slot_base(pooled, ctx->mem);
   msf_status status;
   int16_t i;
   if (st->head_kind == MSF_HEAD_AVGPOOL) {
@@ -186,18 +254,29 @@ static msf_status run_head(const msf_run_ctx *ctx) {
   return status;
 }
 
-msf_status msf_run_plan(const msf_plan *plan, const int8_t *input, int8_t *output, uint8_t *arena) {
-  int32_t s;
-  if (plan == 0 || input == 0 || output == 0 || (arena == 0 && plan->arena_bytes > 0)) return MSF_ARG_ERROR;
+msf_status msf_run_plan_io(const msf_plan *plan, const void *const *inputs, void *const *outputs,
+                           uint8_t *arena) {
+  int32_t s, i;
+  msf_memory mem;
+  if (plan == 0 || (arena == 0 && plan->arena_bytes > 0)) return MSF_ARG_ERROR;
+  if ((plan->num_inputs > 0 && inputs == 0) || (plan->num_outputs > 0 && outputs == 0)) return MSF_ARG_ERROR;
+  for (i = 0; i < plan->num_inputs; ++i) {
+    if (inputs[i] == 0) return MSF_ARG_ERROR;
+  }
+  for (i = 0; i < plan->num_outputs; ++i) {
+    if (outputs[i] == 0) return MSF_ARG_ERROR;
+  }
+  if (!plan_slots_valid(plan)) return MSF_ARG_ERROR;
+  mem.inputs = inputs, mem.outputs = outputs, mem.arena = arena;
   for (s = 0; s < plan->num_steps; ++s) {
     const msf_step *st = &plan->steps[s];
     msf_run_ctx ctx;
     msf_status status;
-    ctx.st = st, ctx.input = input, ctx.output = output, ctx.arena = arena;
+    ctx.st = st, ctx.mem = &mem;
     ctx.sums = st->head_kind != MSF_HEAD_NONE ? (int32_t *)(void *)(arena + st->sums_offset) : 0;
     ctx.scratch = st->scratch_offset >= 0 ? (int32_t *)(void *)(arena + st->scratch_offset) : 0;
     if (!st->fused) {
-      status = run_whole(&ctx, &st->ops[0]);
+      for (i = 0, status = MSF_OK; status == MSF_OK && i < st->num_ops; ++i) status = run_whole(&ctx, &st->ops[i]);
     } else {
       if (ctx.sums != 0) memset(ctx.sums, 0, (size_t)st->slots[st->pooled_slot].c * sizeof(int32_t));
       status = run_fused(&ctx);
@@ -206,4 +285,14 @@ msf_status msf_run_plan(const msf_plan *plan, const int8_t *input, int8_t *outpu
     if (status != MSF_OK) return status;
   }
   return MSF_OK;
+}
+
+msf_status msf_run_plan(const msf_plan *plan, const int8_t *input, int8_t *output, uint8_t *arena) {
+  const void *inputs[1];
+  void *outputs[1];
+  if (plan == 0 || input == 0 || output == 0) return MSF_ARG_ERROR;
+  if (plan->num_inputs > 1 || plan->num_outputs > 1) return MSF_ARG_ERROR;
+  inputs[0] = input;
+  outputs[0] = output;
+  return msf_run_plan_io(plan, inputs, outputs, arena);
 }

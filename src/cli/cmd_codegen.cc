@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/read_file.h"
 #include "plan/plan_json.h"
+#include "frontend/model_input.h"
 #include "frontend/model_loader.h"
 
 namespace msf::cli {
@@ -35,15 +36,7 @@ int RunCodegen(CodegenArgs a) {
   options.plan_label = std::filesystem::path(plan_path).filename().string();
 
   const ir::Graph g = frontend::LoadModel(model);
-  if (const auto& input = a.embed_input) {
-    const int64_t n = g.tensor(g.input()).NumElements();
-    const std::string needs = ", the model input " + ShapeString(g.tensor(g.input()).shape) + " needs " +
-                              std::to_string(n);
-    options.input = ReadWholeFile<int8_t>(*input, "input file", n, needs);
-    if (static_cast<int64_t>(options.input->size()) != n) {
-      throw Error(*input + ": has " + std::to_string(options.input->size()) + " bytes" + needs);
-    }
-  }
+  if (const auto& input = a.embed_input) options.input = frontend::ReadModelInput(g, *input);
   const plan::Plan plan = plan::ReadPlanFile(plan_path);
   const codegen::Package package = codegen::Generate(g, plan, options);
   codegen::WritePackage(package, dir, inputs);

@@ -36,6 +36,15 @@ std::string Geometry(const ir::Op& op) {
   return "";
 }
 
+// "1x96x96x1 int8 (scale 0.0039, zero point -128)", or "... float32".
+std::string IoText(const ir::Tensor& t) {
+  std::string s = ShapeString(t.shape) + " " + ir::DTypeName(t.type);
+  if (t.type != ir::DType::kInt8) return s;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, " (scale %.8g, zero point %d)", t.quant.Scale(), t.quant.ZeroPoint());
+  return s + buf;
+}
+
 json TensorJson(const ir::Tensor& t) {
   return {{"name", t.name}, {"shape", t.shape}, {"type", ir::DTypeName(t.type)},
           {"scale", t.quant.scale.empty() ? 0.0 : t.quant.Scale()}, {"zero_point", t.quant.ZeroPoint()}};
@@ -56,11 +65,8 @@ int RunInfo(const InfoArgs& a) {
 
   const ir::Tensor& in = g.tensor(g.input());
   std::printf("model: %s\n", g.name.c_str());
-  std::printf("input: %s int8 (scale %.8g, zero point %d)\n", ShapeString(in.shape).c_str(), in.quant.Scale(), in.quant.ZeroPoint());
-  for (ir::TensorId o : g.outputs) {
-    const ir::Tensor& t = g.tensor(o);
-    std::printf("output: %s int8 (scale %.8g, zero point %d)\n", ShapeString(t.shape).c_str(), t.quant.Scale(), t.quant.ZeroPoint());
-  }
+  std::printf("input: %s\n", IoText(in).c_str());
+  for (ir::TensorId o : g.outputs) std::printf("output: %s\n", IoText(g.tensor(o)).c_str());
   std::printf("%4s %6s  %-18s %-14s %-14s %-26s %12s %10s\n", "#", "tflite", "op", "input", "output",
               "geometry", "MACs", "RAM bytes");
   json ops = json::array();

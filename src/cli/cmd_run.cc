@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
-// `msf run`: raw int8 input file in, raw int8 output file out.
+// `msf run`: raw input file in, raw output file out: the model's input and
+// output tensors concatenated in graph order (int8, or float32 little-endian
+// at a float boundary), the shared models' golden-file layout.
 #include <algorithm>
+#include <cstring>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -8,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "frontend/model_input.h"
 #include "frontend/model_loader.h"
 #include "base/atomic_write.h"
 #include "base/error.h"
@@ -25,13 +29,30 @@ void WriteRaw(const std::string& path, const std::vector<int8_t>& data) {
   WriteFileAtomically(path, std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
 }
 
+// Each output's first values; the top-1 class of a single int8 output.
 void PrintOutput(const ir::Graph& g, const std::vector<int8_t>& output) {
-  const size_t shown = std::min<size_t>(output.size(), 10);
-  std::printf("output %s:", ShapeString(g.tensor(g.output()).shape).c_str());
-  for (size_t i = 0; i < shown; ++i) std::printf(" %d", output[i]);
-  std::printf("%s\n", output.size() > shown ? " ..." : "");
-  const auto top = std::max_element(output.begin(), output.end());
-  std::printf("top-1: index %td (value %d)\n", top - output.begin(), *top);
+  size_t at = 0;
+  for (ir::TensorId id : g.outputs) {
+    const ir::Tensor& t = g.tensor(id);
+    const size_t n = static_cast<size_t>(t.NumElements());
+    const size_t shown = std::min<size_t>(n, 10);
+    std::printf("output %s %s:", ShapeString(t.shape).c_str(), ir::DTypeName(t.type));
+    for (size_t i = 0; i < shown; ++i) {
+      if (t.type == ir::DType::kFloat32) {
+        float v;
+        std::memcpy(&v, output.data() + at + 4 * i, 4);
+        std::printf(" %g", static_cast<double>(v));
+      } else {
+        std::printf(" %d", output[at + i]);
+      }
+    }
+    std::printf("%s\n", n > shown ? " ..." : "");
+    at += static_cast<size_t>(t.Bytes());
+  }
+  if (g.outputs.size() == 1 && g.tensor(g.output()).type == ir::DType::kInt8) {
+    const auto top = std::max_element(output.begin(), output.end());
+    std::printf("top-1: index %td (value %d)\n", top - output.begin(), *top);
+  }
 }
 
 struct RunArgs {
@@ -51,14 +72,7 @@ int RunRun(const RunArgs& a) {
   }
   const ir::Graph g = frontend::LoadModel(a.model);
   const std::string& out_path = a.output;
-  const int64_t expected = g.tensor(g.input()).NumElements();
-  const std::string needs = ", the model input " + ShapeString(g.tensor(g.input()).shape) + " needs " +
-                            std::to_string(expected);
-  // Never more than the tensor needs (+1 to see that there is more).
-  const std::vector<int8_t> input = ReadWholeFile<int8_t>(a.input, "input file", expected, needs);
-  if (static_cast<int64_t>(input.size()) != expected) {
-    throw Error(a.input + ": has " + std::to_string(input.size()) + " bytes" + needs);
-  }
+  const std::vector<int8_t> input = frontend::ReadModelInput(g, a.input);
   if (!a.plan) {
     if (a.check || a.json || a.ram_limit) {
       throw Error("--check, --json and --ram-limit need --plan");

@@ -104,6 +104,16 @@ std::string WeightsSourceFile(const CFileContext& c) {
   return FileHeader(c, "Constant kernel data (flash).") + w.text();
 }
 
+// "1x96x96x1 int8" or, for several tensors, "1x4x5x18 float32 + 1x8x10x18 float32".
+std::string TensorsText(const ir::Graph& g, const std::vector<ir::TensorId>& tensors) {
+  std::string s;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const ir::Tensor& t = g.tensor(tensors[i]);
+    s += (i ? " + " : "") + ShapeString(t.shape) + " " + ir::DTypeName(t.type);
+  }
+  return s;
+}
+
 std::string ModelHeaderFile(const CFileContext& c, int64_t input_bytes, int64_t output_bytes) {
   const ir::Graph& g = c.graph;
   CWriter w;
@@ -111,14 +121,13 @@ std::string ModelHeaderFile(const CFileContext& c, int64_t input_bytes, int64_t 
   w.Line("#define MSF_MODEL_H");
   w.Line("#include <stdint.h>");
   w.Line();
-  w.Line("#define MSF_MODEL_INPUT_BYTES " + CInt(input_bytes) + " /* " + ShapeString(g.tensor(g.input()).shape) +
-         " int8 */");
-  w.Line("#define MSF_MODEL_OUTPUT_BYTES " + CInt(output_bytes) + " /* " + ShapeString(g.tensor(g.output()).shape) +
-         " int8 */");
+  w.Line("#define MSF_MODEL_INPUT_BYTES " + CInt(input_bytes) + " /* " + TensorsText(g, g.inputs) + " */");
+  w.Line("#define MSF_MODEL_OUTPUT_BYTES " + CInt(output_bytes) + " /* " + TensorsText(g, g.outputs) + " */");
   w.Line("#define MSF_MODEL_ARENA_BYTES " + CInt(c.plan.runtime_plan().arena_bytes) +
          " /* the planned arena (static RAM, model.c) */");
   w.Line();
-  w.Comment("Runs the model: in and out are the caller's buffers (never in the arena).");
+  w.Comment("Runs the model: in and out are the caller's buffers (never in the arena), 4-aligned,");
+  w.Comment("holding the tensors above concatenated in order (float32 ones little-endian).");
   w.Comment("Returns 0 on success, a nonzero msf_status if the runtime rejected an argument.");
   w.Line("int msf_model_invoke(const int8_t *in, int8_t *out);");
   w.Line();
@@ -135,9 +144,9 @@ std::string ModelInputFile(const CFileContext& c) {
   w.Line("#include \"model.h\"");
   w.Line();
   if (c.options.input) {
-    w.IntArray("const int8_t msf_model_input[MSF_MODEL_INPUT_BYTES] =", *c.options.input);
+    w.IntArray("const int8_t msf_model_input[MSF_MODEL_INPUT_BYTES] __attribute__((aligned(4))) =", *c.options.input);
   } else {
-    w.Line("const int8_t msf_model_input[MSF_MODEL_INPUT_BYTES] = {0};");
+    w.Line("const int8_t msf_model_input[MSF_MODEL_INPUT_BYTES] __attribute__((aligned(4))) = {0};");
   }
   return FileHeader(c, "The input tensor.") + w.text();
 }

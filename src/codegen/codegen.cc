@@ -17,18 +17,27 @@ namespace msf::codegen {
 
 Package Generate(const ir::Graph& g, const plan::Plan& plan, const Options& options) {
   const plan::DevicePlan dp(g, plan);
-  const ir::Tensor& in = g.tensor(g.input());
-  const ir::Tensor& out = g.tensor(g.output());
-  if (in.type != ir::DType::kInt8 || out.type != ir::DType::kInt8) {
-    throw Error("codegen needs an int8 model input and output");
-  }
   Package pkg;
   pkg.arena_bytes = dp.runtime_plan().arena_bytes;
-  pkg.input_bytes = in.NumElements();
-  pkg.output_bytes = out.NumElements();
+  // The caller's tensors are byte strings cut at each tensor's offset: a
+  // float32 tensor must start 4-aligned in them (its loads and stores).
+  const auto total_bytes = [&g](const std::vector<ir::TensorId>& tensors, const char* what) {
+    int64_t at = 0;
+    for (ir::TensorId t : tensors) {
+      const ir::Tensor& x = g.tensor(t);
+      if (x.type == ir::DType::kFloat32 && at % 4 != 0) {
+        throw Error(std::string("codegen: the float32 model ") + what + " '" + x.name + "' would start at byte " +
+                    std::to_string(at) + " of the " + what + "s, not a multiple of 4");
+      }
+      at += x.Bytes();
+    }
+    return at;
+  };
+  pkg.input_bytes = total_bytes(g.inputs, "input");
+  pkg.output_bytes = total_bytes(g.outputs, "output");
   if (options.input && static_cast<int64_t>(options.input->size()) != pkg.input_bytes) {
     throw Error("the embedded input has " + std::to_string(options.input->size()) + " bytes, the model input " +
-                ShapeString(in.shape) + " needs " + std::to_string(pkg.input_bytes));
+                ShapeString(g.tensor(g.input()).shape) + " needs " + std::to_string(pkg.input_bytes));
   }
   const CFileContext c{g, dp, options};
   pkg.files.push_back({"model_weights.h", WeightsHeaderFile(c)});

@@ -3,6 +3,7 @@
 // actions, steps, the msf_plan) and the static arena. msf_run_plan() runs them;
 // codegen emits data, never loops.
 #include <algorithm>
+#include <cstdio>
 
 #include "codegen/c_files.h"
 #include "codegen/c_writer.h"
@@ -20,7 +21,7 @@ namespace {
   [[maybe_unused]] auto [o0, o1, o2] = msf_step_op{};
   [[maybe_unused]] auto [i0, i1] = msf_interval{};
   [[maybe_unused]] auto [a0, a1] = msf_action{};
-  [[maybe_unused]] auto [p0, p1, p2] = msf_plan{};
+  [[maybe_unused]] auto [p0, p1, p2, p3, p4] = msf_plan{};
   [[maybe_unused]] auto [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15, t16, t17, t18,
                          t19, t20, t21, t22, t23] = msf_step{};
   [[maybe_unused]] auto [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16] =
@@ -32,6 +33,14 @@ namespace {
   [[maybe_unused]] auto [m0, m1, m2, m3, m4, m5, m6, m7] = msf_mean_params{};
   [[maybe_unused]] auto [x0, x1, x2, x3, x4] = msf_softmax_params{};
   [[maybe_unused]] auto [r0, r1, r2, r3] = msf_requantize_params{};
+  [[maybe_unused]] auto [fi0, fi1] = msf_float_io_params{};
+  [[maybe_unused]] auto [rz0, rz1, rz2, rz3, rz4, rz5, rz6] = msf_resize_params{};
+  [[maybe_unused]] auto [cp0, cp1, cp2, cp3] = msf_concat_part_params{};
+  [[maybe_unused]] auto [mu0, mu1, mu2, mu3, mu4, mu5, mu6, mu7] = msf_mul_params{};
+  [[maybe_unused]] auto [m40, m41, m42, m43] = msf_mul_4d_params{};
+  [[maybe_unused]] auto [lg0, lg1, lg2, lg3] = msf_logistic_params{};
+  [[maybe_unused]] auto [hs0, hs1, hs2, hs3, hs4, hs5] = msf_hard_swish_params{};
+  [[maybe_unused]] auto [tp0, tp1] = msf_transpose_params{};
 }
 
 const char* KernelKindName(uint8_t kind) {
@@ -47,6 +56,15 @@ const char* KernelKindName(uint8_t kind) {
     case MSF_KERNEL_MEAN: return "MSF_KERNEL_MEAN";
     case MSF_KERNEL_SOFTMAX: return "MSF_KERNEL_SOFTMAX";
     case MSF_KERNEL_COPY: return "MSF_KERNEL_COPY";
+    case MSF_KERNEL_QUANTIZE_F32: return "MSF_KERNEL_QUANTIZE_F32";
+    case MSF_KERNEL_DEQUANTIZE_F32: return "MSF_KERNEL_DEQUANTIZE_F32";
+    case MSF_KERNEL_RESIZE_NEAREST: return "MSF_KERNEL_RESIZE_NEAREST";
+    case MSF_KERNEL_CONCAT_PART: return "MSF_KERNEL_CONCAT_PART";
+    case MSF_KERNEL_MUL: return "MSF_KERNEL_MUL";
+    case MSF_KERNEL_MUL_4D: return "MSF_KERNEL_MUL_4D";
+    case MSF_KERNEL_LOGISTIC: return "MSF_KERNEL_LOGISTIC";
+    case MSF_KERNEL_HARD_SWISH: return "MSF_KERNEL_HARD_SWISH";
+    case MSF_KERNEL_TRANSPOSE: return "MSF_KERNEL_TRANSPOSE";
     default: break;
   }
   throw Error("internal: kernel kind " + std::to_string(kind) + " has no name");
@@ -65,7 +83,17 @@ const char* HeadKindName(uint8_t kind) {
 std::string SlotOffset(int32_t offset) {
   if (offset == MSF_SLOT_INPUT) return "MSF_SLOT_INPUT";
   if (offset == MSF_SLOT_OUTPUT) return "MSF_SLOT_OUTPUT";
+  if (offset < 0) {
+    const int32_t k = -offset - 1;
+    return Cat({k % 2 == 0 ? "MSF_SLOT_INPUT_N(" : "MSF_SLOT_OUTPUT_N(", std::to_string(k / 2), ")"});
+  }
   return CInt(offset);
+}
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string s;
+  for (size_t i = 0; i < items.size(); ++i) s += (i ? ", " : "") + items[i];
+  return s;
 }
 
 std::string StepName(size_t s) { return Cat({"s", std::to_string(s)}); }
@@ -74,15 +102,79 @@ std::string StepName(size_t s) { return Cat({"s", std::to_string(s)}); }
 struct ParamsInit {
   const char* type = nullptr;  // nullptr: the kernel has no params
   Fields fields;
+  // int32 tables the params point to, emitted before them: (name, values).
+  std::vector<std::pair<std::string, std::vector<int32_t>>> tables;
 };
 
-ParamsInit KernelParams(const plan::DeviceKernel& d) {
+// A float as an exact C hex literal ("0x1.99999ap-4f").
+std::string CFloat(float v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%af", static_cast<double>(v));
+  return buf;
+}
+
+std::string CIntList(const int32_t* v, size_t n) {
+  std::string s = "{";
+  for (size_t i = 0; i < n; ++i) s += (i ? ", " : "") + CInt(v[i]);
+  return s + "}";
+}
+
+Fields MulFields(const msf_mul_params& c) {
+  Fields f;
+  f.Add("input1_offset", c.input1_offset).Add("input2_offset", c.input2_offset).Add("output_offset", c.output_offset);
+  f.Add("output_multiplier", c.output_multiplier).Add("output_shift", c.output_shift);
+  f.Add("act_min", c.act_min).Add("act_max", c.act_max).Add("in2_broadcast", c.in2_broadcast);
+  return f;
+}
+
+// `name`: the kernel's name in model.c (tables are named after it).
+ParamsInit KernelParams(const plan::DeviceKernel& d, const std::string& name) {
   const void* p = d.kernel.params;
   const lower::LoweredOp& l = d.lowered;
   ParamsInit init;
   Fields& f = init.fields;
   if (p == nullptr) return init;
-  if (p == &l.conv) {
+  if (p == &l.float_io) {
+    init.type = "msf_float_io_params";
+    f.AddRaw("scale", CFloat(l.float_io.scale)).Add("zero_point", l.float_io.zero_point);
+  } else if (p == &d.resize) {
+    const msf_resize_params& c = d.resize;
+    init.type = "msf_resize_params";
+    init.tables.push_back({name + "_src_y", l.resize_src_y});
+    init.tables.push_back({name + "_src_x", l.resize_src_x});
+    f.Add("in_h", c.in_h).Add("in_w", c.in_w).Add("out_h", c.out_h).Add("out_w", c.out_w).Add("c", c.c);
+    f.AddRaw("src_y", name + "_src_y").AddRaw("src_x", name + "_src_x");
+  } else if (d.part >= 0 && p == &l.concat_parts[static_cast<size_t>(d.part)]) {
+    const msf_concat_part_params& c = l.concat_parts[static_cast<size_t>(d.part)];
+    init.type = "msf_concat_part_params";
+    f.Add("outer_size", c.outer_size).Add("in_block", c.in_block).Add("out_stride", c.out_stride);
+    f.Add("out_offset", c.out_offset);
+  } else if (p == &l.mul) {
+    init.type = "msf_mul_params";
+    f = MulFields(l.mul);
+  } else if (p == &l.mul_4d) {
+    const msf_mul_4d_params& c = l.mul_4d;
+    init.type = "msf_mul_4d_params";
+    f.AddRaw("mul", CWriter::Braced(MulFields(c.mul)));
+    f.AddRaw("in1_shape", CIntList(c.in1_shape, 4)).AddRaw("in2_shape", CIntList(c.in2_shape, 4));
+    f.AddRaw("out_shape", CIntList(c.out_shape, 4));
+  } else if (p == &l.logistic) {
+    const msf_logistic_params& c = l.logistic;
+    init.type = "msf_logistic_params";
+    f.Add("input_zero_point", c.input_zero_point).Add("input_range_radius", c.input_range_radius);
+    f.Add("input_multiplier", c.input_multiplier).Add("input_left_shift", c.input_left_shift);
+  } else if (p == &l.hard_swish) {
+    const msf_hard_swish_params& c = l.hard_swish;
+    init.type = "msf_hard_swish_params";
+    f.Add("input_zero_point", c.input_zero_point).Add("output_zero_point", c.output_zero_point);
+    f.Add("reluish_multiplier_fixedpoint_int16", c.reluish_multiplier_fixedpoint_int16);
+    f.Add("output_multiplier_fixedpoint_int16", c.output_multiplier_fixedpoint_int16);
+    f.Add("reluish_multiplier_exponent", c.reluish_multiplier_exponent);
+    f.Add("output_multiplier_exponent", c.output_multiplier_exponent);
+  } else if (p == &l.transpose) {
+    init.type = "msf_transpose_params";
+    f.AddRaw("in_shape", CIntList(l.transpose.in_shape, 4)).AddRaw("perm", CIntList(l.transpose.perm, 4));
+  } else if (p == &l.conv) {
     const msf_conv_params& c = l.conv;
     init.type = "msf_conv_params";
     f.Add("in_h", c.in_h).Add("in_w", c.in_w).Add("in_c", c.in_c).Add("out_c", c.out_c);
@@ -154,13 +246,37 @@ class ModelTables {
     const msf_plan& rt = dp_.runtime_plan();
     w.Line();
     w.Initializer("static const msf_plan plan =",
-                  Fields().AddRaw("steps", "steps").Add("num_steps", rt.num_steps).Add("arena_bytes", rt.arena_bytes));
+                  Fields()
+                      .AddRaw("steps", "steps")
+                      .Add("num_steps", rt.num_steps)
+                      .Add("arena_bytes", rt.arena_bytes)
+                      .Add("num_inputs", rt.num_inputs)
+                      .Add("num_outputs", rt.num_outputs));
     w.Line();
     w.Comment("One static arena holds every activation, tile, sum and scratch buffer of the plan.");
     w.Line("static uint8_t arena[" + CInt(std::max<int32_t>(rt.arena_bytes, 1)) + "] __attribute__((aligned(4)));");
     w.Line();
     w.Open("int msf_model_invoke(const int8_t *in, int8_t *out)");
-    w.Line("return (int)msf_run_plan(&plan, in, out, arena);");
+    if (g_.inputs.size() == 1 && g_.outputs.size() == 1) {
+      w.Line("return (int)msf_run_plan(&plan, in, out, arena);");
+    } else {
+      // The caller's tensors are the byte strings `in` and `out` cut at the
+      // tensors' offsets (graph order), as MSF_MODEL_*_BYTES describe them.
+      std::vector<std::string> ins, outs;
+      int64_t at = 0;
+      for (ir::TensorId t : g_.inputs) {
+        ins.push_back("in + " + CInt(at));
+        at += g_.tensor(t).Bytes();
+      }
+      at = 0;
+      for (ir::TensorId t : g_.outputs) {
+        outs.push_back("out + " + CInt(at));
+        at += g_.tensor(t).Bytes();
+      }
+      w.Line("const void *inputs[" + std::to_string(ins.size()) + "] = {" + Join(ins) + "};");
+      w.Line("void *outputs[" + std::to_string(outs.size()) + "] = {" + Join(outs) + "};");
+      w.Line("return (int)msf_run_plan_io(&plan, inputs, outputs, arena);");
+    }
     w.Close();
     return FileHeader(c_,
                       "The plan as runtime descriptor tables, run by msf_run_plan() (runtime/src/msf_plan_exec.c).") +
@@ -184,8 +300,11 @@ class ModelTables {
     w->Line();
     w->Comment("Kernel parameters: one struct per graph op.");
     for (size_t k = 0; k < kernels.size(); ++k) {
-      const ParamsInit p = KernelParams(kernels[k]);
+      const ParamsInit p = KernelParams(kernels[k], KernelName(k));
       if (p.type == nullptr) continue;
+      for (const auto& [table, values] : p.tables) {
+        w->IntArray("static const int32_t " + table + "[" + std::to_string(values.size()) + "] =", values);
+      }
       w->Initializer("static const " + std::string(p.type) + " " + KernelName(k) + "_params =", p.fields);
     }
     w->Line();
@@ -193,7 +312,7 @@ class ModelTables {
     for (size_t k = 0; k < kernels.size(); ++k) {
       const plan::DeviceKernel& d = kernels[k];
       const msf_kernel& kn = d.kernel;
-      const ParamsInit p = KernelParams(d);
+      const ParamsInit p = KernelParams(d, KernelName(k));
       const KernelArrays a = ArraysOf(d);
       const std::string n = "msf_" + KernelName(k);
       w->Comment(KernelName(k) + ": " + OpText(g_, d.op));

@@ -14,8 +14,17 @@
 
 namespace msf::exec {
 
+// The model's inputs and outputs as one byte string each: the tensors
+// concatenated in graph order (int8, or float32 little-endian at float
+// boundaries), as the shared models' golden files store them.
+struct IoLayout {
+  std::vector<int64_t> input_bytes, output_bytes;  // per graph input / output
+  int64_t InputBytes() const;
+};
+IoLayout IoLayoutOf(const ir::Graph& g);
+
 struct PlanRun {
-  std::vector<int8_t> output;
+  std::vector<int8_t> output;  // every output, concatenated in graph order
   int64_t planned_arena_bytes = 0;   // from the arena planner
   int64_t planned_peak_bytes = 0;    // max over steps of live bytes (the DAG's peak)
   int64_t measured_peak_bytes = 0;   // high-water mark of the arena
@@ -32,8 +41,8 @@ struct ArenaMeasurement {
   int64_t high_water = 0;
   bool guards_intact = true;
 };
-ArenaMeasurement MeasureRun(const msf_plan& rt, int64_t arena_bytes, const std::vector<int8_t>& input,
-                            std::vector<int8_t>* output);
+ArenaMeasurement MeasureRun(const msf_plan& rt, int64_t arena_bytes, const IoLayout& io,
+                            const std::vector<int8_t>& input, std::vector<int8_t>* output);
 
 PlanRun RunPlan(const ir::Graph& g, const plan::Plan& plan, const std::vector<int8_t>& input,
                 const RunOptions& options = {});

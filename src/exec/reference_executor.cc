@@ -51,24 +51,57 @@ void RunOpWhole(const ir::Graph& g, const ir::Op& op, const std::vector<const in
     }
     case ir::OpKind::kSoftmax:
       return Check(msf_softmax_s8(&l.softmax, inputs[0], output), op);
-    case ir::OpKind::kQuantize:
-      return Check(msf_requantize_s8(&l.requantize, inputs[0], output, static_cast<int32_t>(in.NumElements())), op);
+    case ir::OpKind::kQuantize: {
+      const int32_t n = static_cast<int32_t>(in.NumElements());
+      if (in.type == ir::DType::kFloat32) {
+        return Check(msf_quantize_f32_s8(l.float_io.scale, l.float_io.zero_point,
+                                         reinterpret_cast<const float*>(inputs[0]), output, n), op);
+      }
+      return Check(msf_requantize_s8(&l.requantize, inputs[0], output, n), op);
+    }
     case ir::OpKind::kReshape:
-      std::memcpy(output, inputs[0], static_cast<size_t>(in.NumElements()));
+      std::memcpy(output, inputs[0], static_cast<size_t>(in.Bytes()));
       return;
     case ir::OpKind::kDequantize:
-      throw Error("DEQUANTIZE has no int8 path");
+      return Check(msf_dequantize_s8_f32(l.float_io.scale, l.float_io.zero_point, inputs[0],
+                                         reinterpret_cast<float*>(output), static_cast<int32_t>(in.NumElements())), op);
+    case ir::OpKind::kResizeNearest: {
+      const msf_resize_params p = l.ResizeParams();
+      return Check(msf_resize_nearest_s8(&p, &in_view, &rect, &out_view), op);
+    }
+    case ir::OpKind::kConcat:
+      // All inputs in one call (plans run one part per input: a cross-check).
+      return Check(msf_concat_s8(static_cast<int32_t>(inputs.size()), inputs.data(), l.concat_axis_sizes.data(),
+                                 l.concat_outer, l.concat_inner, output), op);
+    case ir::OpKind::kMul:
+      // The general broadcast always (plans run the view kernel where it applies).
+      return Check(msf_mul_s8_broadcast4d(&l.mul_4d.mul, l.mul_4d.in1_shape, inputs[0], l.mul_4d.in2_shape,
+                                          inputs[1], l.mul_4d.out_shape, output), op);
+    case ir::OpKind::kLogistic:
+      return Check(msf_logistic_s8(&l.logistic, &in_view, &rect, &out_view), op);
+    case ir::OpKind::kHardSwish:
+      return Check(msf_hard_swish_s8(&l.hard_swish, &in_view, &rect, &out_view), op);
+    case ir::OpKind::kTranspose:
+      return Check(msf_transpose_s8(l.transpose.in_shape, l.transpose.perm, inputs[0], output), op);
   }
 }
 
 std::vector<std::vector<int8_t>> RunReferenceAll(const ir::Graph& g, const std::vector<int8_t>& input) {
-  const ir::Tensor& in = g.tensor(g.input());
-  if (static_cast<int64_t>(input.size()) != in.NumElements()) {
+  int64_t input_bytes = 0;
+  for (ir::TensorId t : g.inputs) input_bytes += g.tensor(t).Bytes();
+  if (static_cast<int64_t>(input.size()) != input_bytes) {
     throw Error("input has " + std::to_string(input.size()) + " bytes, the model expects " +
-                std::to_string(in.NumElements()));
+                std::to_string(input_bytes));
   }
+  // Every tensor's bytes (int8, or float32 at a float boundary).
   std::vector<std::vector<int8_t>> values(g.tensors.size());
-  values[static_cast<size_t>(g.input())] = input;
+  size_t at = 0;
+  for (ir::TensorId t : g.inputs) {
+    const size_t n = static_cast<size_t>(g.tensor(t).Bytes());
+    values[static_cast<size_t>(t)].assign(input.begin() + static_cast<std::ptrdiff_t>(at),
+                                          input.begin() + static_cast<std::ptrdiff_t>(at + n));
+    at += n;
+  }
   for (const ir::Op& op : g.ops) {
     std::vector<const int8_t*> ins;
     for (ir::TensorId t : op.inputs) {
@@ -76,14 +109,20 @@ std::vector<std::vector<int8_t>> RunReferenceAll(const ir::Graph& g, const std::
       ins.push_back(values[static_cast<size_t>(t)].data());
     }
     std::vector<int8_t>& out = values[static_cast<size_t>(op.output())];
-    out.assign(static_cast<size_t>(g.tensor(op.output()).NumElements()), 0);
+    out.assign(static_cast<size_t>(g.tensor(op.output()).Bytes()), 0);
     RunOpWhole(g, op, ins, out.data());
   }
   return values;
 }
 
 std::vector<int8_t> RunReference(const ir::Graph& g, const std::vector<int8_t>& input) {
-  return RunReferenceAll(g, input)[static_cast<size_t>(g.output())];
+  const std::vector<std::vector<int8_t>> values = RunReferenceAll(g, input);
+  std::vector<int8_t> out;
+  for (ir::TensorId t : g.outputs) {
+    const std::vector<int8_t>& v = values[static_cast<size_t>(t)];
+    out.insert(out.end(), v.begin(), v.end());
+  }
+  return out;
 }
 
 }  // namespace msf::exec

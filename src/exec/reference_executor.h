@@ -10,13 +10,16 @@
 
 namespace msf::exec {
 
-// Values of every tensor after a run (empty for constants).
+// `input` is the model's inputs concatenated in graph order (int8, or
+// float32 little-endian at a float boundary; exec::IoLayout).
+
+// Bytes of every tensor after a run (empty for constants).
 std::vector<std::vector<int8_t>> RunReferenceAll(const ir::Graph& g, const std::vector<int8_t>& input);
 
-// The first graph output.
+// Every graph output, concatenated in graph order (the golden files' layout).
 std::vector<int8_t> RunReference(const ir::Graph& g, const std::vector<int8_t>& input);
 
-// Runs one op on whole tensors; used by the fused executor for layer steps.
+// Runs one op on whole tensors (byte buffers; float32 ones at float boundaries).
 void RunOpWhole(const ir::Graph& g, const ir::Op& op, const std::vector<const int8_t*>& inputs, int8_t* output);
 
 }  // namespace msf::exec

@@ -8,9 +8,14 @@
 namespace msf::frontend {
 
 std::vector<int8_t> ReadModelInput(const ir::Graph& g, const std::string& path) {
-  const ir::Tensor& in = g.tensor(g.input());
-  const int64_t n = in.NumElements();
-  const std::string needs = ", the model input " + ShapeString(in.shape) + " needs " + std::to_string(n);
+  int64_t n = 0;
+  std::string what;
+  for (ir::TensorId t : g.inputs) {
+    const ir::Tensor& in = g.tensor(t);
+    n += in.Bytes();
+    what += (what.empty() ? "" : " + ") + ShapeString(in.shape) + (in.type == ir::DType::kInt8 ? "" : " float32");
+  }
+  const std::string needs = ", the model input " + what + " needs " + std::to_string(n);
   // Never more than the tensor needs (+1 to see that there is more).
   std::vector<int8_t> bytes = ReadWholeFile<int8_t>(path, "input file", n, needs);
   if (static_cast<int64_t>(bytes.size()) != n) {
@@ -20,7 +25,8 @@ std::vector<int8_t> ReadModelInput(const ir::Graph& g, const std::string& path) 
 }
 
 std::vector<int8_t> PatternInput(const ir::Graph& g) {
-  const int64_t n = g.tensor(g.input()).NumElements();
+  int64_t n = 0;
+  for (ir::TensorId t : g.inputs) n += g.tensor(t).Bytes();
   std::vector<int8_t> v(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<int8_t>((i * 29) % 256 - 128);
   return v;

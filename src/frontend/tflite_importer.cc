@@ -32,12 +32,8 @@ ir::Graph Importer::Run() {
   if (model_->subgraphs()->size() != 1) Fail("models with " + std::to_string(model_->subgraphs()->size()) + " subgraphs are not supported");
   subgraph_ = model_->subgraphs()->Get(0);
   if (subgraph_->operators() == nullptr || subgraph_->operators()->size() == 0) Fail("model has no operators");
-  if (subgraph_->inputs() == nullptr || subgraph_->inputs()->size() != 1) Fail("models must have exactly one input");
+  if (subgraph_->inputs() == nullptr || subgraph_->inputs()->size() == 0) Fail("model has no input");
   if (subgraph_->outputs() == nullptr || subgraph_->outputs()->size() == 0) Fail("model has no output");
-  // The executors return one output tensor, in the caller's one output buffer.
-  if (subgraph_->outputs()->size() != 1) {
-    Fail("models with " + std::to_string(subgraph_->outputs()->size()) + " outputs are not supported (one output only)");
-  }
   graph_.file_bytes = bytes_;
 
   for (uint32_t i = 0; i < subgraph_->operators()->size(); ++i) {
@@ -50,23 +46,28 @@ ir::Graph Importer::Run() {
       CheckKernelParams(graph_.ops.back());
       const TensorId out = graph_.ops.back().output();
       // The model input is the caller's buffer (read-only in the fused executor).
-      if (out == GraphInputId()) FailOp("writes the model input tensor");
+      if (IsGraphInputTensor(out)) FailOp("writes the model input tensor");
       if (!produced_.insert(out).second) FailOp("writes a tensor that was already written");
     }
   }
   op_index_ = -1;
   if (graph_.ops.empty()) Fail("model has no int8 operators");
 
-  int32_t in_file = subgraph_->inputs()->Get(0);
-  if (auto it = peeled_.find(in_file); it != peeled_.end()) in_file = it->second;
-  auto in_it = tensor_map_.find(in_file);
-  if (in_it == tensor_map_.end()) Fail("the model input is not read by any supported op");
-  graph_.inputs = {in_it->second};
+  for (int32_t in_file : *subgraph_->inputs()) {
+    auto in_it = tensor_map_.find(in_file);
+    if (in_it == tensor_map_.end()) Fail("the model input " + std::to_string(in_file) + " is not read by any supported op");
+    for (TensorId seen : graph_.inputs) {
+      if (seen == in_it->second) Fail("model input tensor " + std::to_string(in_file) + " is listed twice");
+    }
+    graph_.inputs.push_back(in_it->second);
+  }
   for (int32_t out_file : *subgraph_->outputs()) {
-    if (auto it = peeled_.find(out_file); it != peeled_.end()) out_file = it->second;
     auto out_it = tensor_map_.find(out_file);
     if (out_it == tensor_map_.end() || !produced_.count(out_it->second)) {
       Fail("model output tensor " + std::to_string(out_file) + " is not written by any op");
+    }
+    for (TensorId seen : graph_.outputs) {
+      if (seen == out_it->second) Fail("model output tensor " + std::to_string(out_file) + " is listed twice");
     }
     graph_.outputs.push_back(out_it->second);
   }

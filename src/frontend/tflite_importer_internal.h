@@ -64,6 +64,7 @@ class Importer {
   ir::Quant ReadQuant(const tfl::Tensor* t) const;
 
   TensorId Activation8(int32_t index);             // int8 activation, per-tensor quant
+  TensorId FloatActivation(int32_t index);         // float32 model input / output (a float boundary)
   TensorId Constant(int32_t index, DType type);     // weights / bias
   std::vector<int32_t> IntConstant(int32_t index);  // int32/int64 parameter tensor
 
@@ -87,9 +88,17 @@ class Importer {
   void ImportReshape();
   void ImportSoftmax(const tfl::Operator* op);
   void ImportQuantize(OpKind kind);
+  void ImportResizeNearest(const tfl::Operator* op);
+  void ImportConcat(const tfl::Operator* op);
+  void ImportMul(const tfl::Operator* op);
+  void ImportUnary(OpKind kind);  // LOGISTIC, HARD_SWISH
+  void ImportTranspose();
+  bool IsGraphInput(int32_t index) const;
+  bool IsGraphOutput(int32_t index) const;
+  void Push(ir::Op op);  // checks inputs are produced first, appends
   void CheckProducedBeforeUse(const ir::Op& op) const;
   void CheckKernelParams(const ir::Op& op) const;
-  TensorId GraphInputId() const;  // kNoTensor until an op touches the model input
+  bool IsGraphInputTensor(TensorId t) const;  // one of the model inputs (once an op touched it)
 
   std::shared_ptr<const std::vector<uint8_t>> bytes_;
   std::string label_;
@@ -98,8 +107,6 @@ class Importer {
   ir::Graph graph_;
   std::map<int32_t, TensorId> tensor_map_;
   std::set<TensorId> produced_;
-  // Float boundary ops that were peeled off: file tensor -> replacement.
-  std::map<int32_t, int32_t> peeled_;
   const tfl::Operator* op_ = nullptr;
   int32_t op_index_ = -1;
   std::string op_name_;

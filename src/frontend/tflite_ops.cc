@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -242,39 +243,158 @@ void Importer::ImportSoftmax(const tfl::Operator* op) {
   graph_.ops.push_back(std::move(out_op));
 }
 
+void Importer::Push(ir::Op op) {
+  CheckProducedBeforeUse(op);
+  graph_.ops.push_back(std::move(op));
+}
+
 void Importer::ImportQuantize(OpKind kind) {
   const int32_t in_index = InputIndex(0);
   const int32_t out_index = OutputIndex();
   const tfl::Tensor* tin = FileTensor(in_index);
   const tfl::Tensor* tout = FileTensor(out_index);
-  const auto is_graph_io = [](const flatbuffers::Vector<int32_t>* v, int32_t t) {
-    if (v == nullptr) return false;
-    for (int32_t x : *v) if (x == t) return true;
-    return false;
-  };
-  // Float I/O boundary: run the int8 core and report the float quantisation.
-  if (kind == OpKind::kQuantize && tin->type() == tfl::TensorType_FLOAT32 &&
-      is_graph_io(subgraph_->inputs(), in_index)) {
-    peeled_[in_index] = out_index;
-    graph_.notes.push_back("float input '" + (tin->name() ? tin->name()->str() : std::string()) +
-                           "' is quantised by op " + std::to_string(op_index_) +
-                           "; msf takes the int8 tensor as the model input");
-    return;
+  TensorId in, out;
+  if (kind == OpKind::kQuantize && tin->type() == tfl::TensorType_FLOAT32) {
+    // The float boundary at a model input: float32 in, int8 out.
+    if (!IsGraphInput(in_index)) FailOp("QUANTIZE of a float tensor inside the graph has no int8 path");
+    in = FloatActivation(in_index);
+    out = Activation8(out_index);
+  } else if (kind == OpKind::kDequantize) {
+    // The float boundary at a model output: int8 in, float32 out.
+    if (tout->type() != tfl::TensorType_FLOAT32 || !IsGraphOutput(out_index)) {
+      FailOp("DEQUANTIZE inside the graph has no int8 path");
+    }
+    in = Activation8(in_index);
+    out = FloatActivation(out_index);
+  } else {
+    in = Activation8(in_index);
+    out = Activation8(out_index);
   }
-  if (kind == OpKind::kDequantize && tout->type() == tfl::TensorType_FLOAT32 &&
-      is_graph_io(subgraph_->outputs(), out_index)) {
-    peeled_[out_index] = in_index;
-    graph_.notes.push_back("float output is dequantised by op " + std::to_string(op_index_) +
-                           "; msf returns the int8 tensor as the model output");
-    return;
-  }
-  if (kind == OpKind::kDequantize) FailOp("DEQUANTIZE inside the graph has no int8 path");
-  const TensorId in = Activation8(in_index);
-  const TensorId out = Activation8(out_index);
   if (graph_.tensor(in).shape != graph_.tensor(out).shape) FailOp("input and output shapes differ");
-  ir::Op out_op{OpKind::kQuantize, {in}, {out}, {}, op_index_};
-  CheckProducedBeforeUse(out_op);
-  graph_.ops.push_back(std::move(out_op));
+  Push({kind, {in}, {out}, {}, op_index_});
+}
+
+namespace {
+
+// The 4-D (left-padded) shape the kernels see.
+std::array<int32_t, 4> Shape4(const ir::Tensor& t) {
+  std::array<int32_t, 4> s = {1, 1, 1, 1};
+  const size_t r = t.shape.size();
+  for (size_t i = 0; i < r && i < 4; ++i) s[4 - r + i] = t.shape[i];
+  return s;
+}
+
+bool SameQuant(const ir::Tensor& a, const ir::Tensor& b) {
+  return a.quant.Scale() == b.quant.Scale() && a.quant.ZeroPoint() == b.quant.ZeroPoint();
+}
+
+}  // namespace
+
+void Importer::ImportResizeNearest(const tfl::Operator* op) {
+  const TensorId in = Activation8(InputIndex(0));
+  const std::vector<int32_t> size = IntConstant(InputIndex(1));
+  const TensorId out = Activation8(OutputIndex());
+  const ir::Tensor& ti = graph_.tensor(in);
+  const ir::Tensor& to = graph_.tensor(out);
+  if (ti.shape.size() != 4 || to.shape.size() != 4) FailOp("needs 4-D NHWC input and output");
+  if (size.size() != 2 || size[0] != to.H() || size[1] != to.W() || ti.C() != to.C()) {
+    FailOp("the output shape does not match the size tensor");
+  }
+  // TFLite's kernel copies bytes: the output has the input's quantisation.
+  if (!SameQuant(ti, to)) FailOp("input and output quantisation differ (the int8 kernel copies bytes)");
+  ir::ResizeAttrs a;
+  if (const auto* o = op->builtin_options_as_ResizeNearestNeighborOptions()) {
+    a.align_corners = o->align_corners();
+    a.half_pixel_centers = o->half_pixel_centers();
+  }
+  Push({OpKind::kResizeNearest, {in}, {out}, a, op_index_});
+}
+
+void Importer::ImportConcat(const tfl::Operator* op) {
+  if (op->inputs() == nullptr || op->inputs()->size() < 1) FailOp("expected at least one input");
+  const TensorId out = Activation8(OutputIndex());
+  const ir::Tensor& to = graph_.tensor(out);
+  const int32_t rank = static_cast<int32_t>(to.shape.size());
+  ir::ConcatAttrs a;
+  int32_t axis = 0;
+  if (const auto* o = op->builtin_options_as_ConcatenationOptions()) {
+    axis = o->axis();
+    if (o->fused_activation_function() != tfl::ActivationFunctionType_NONE) {
+      FailOp("a fused activation on CONCATENATION is not supported");
+    }
+  }
+  if (axis < 0) axis += rank;
+  if (axis < 0 || axis >= rank) FailOp("axis out of range");
+  a.axis = axis + (4 - rank);  // of the left-padded 4-D shape
+  std::vector<TensorId> ins;
+  int64_t total = 0;
+  for (size_t i = 0; i < op->inputs()->size(); ++i) {
+    const TensorId t = Activation8(InputIndex(i));
+    const ir::Tensor& ti = graph_.tensor(t);
+    if (ti.shape.size() != to.shape.size()) FailOp("inputs and output differ in rank");
+    for (int32_t d = 0; d < rank; ++d) {
+      if (d != axis && ti.shape[static_cast<size_t>(d)] != to.shape[static_cast<size_t>(d)]) {
+        FailOp("input " + std::to_string(i) + " differs from the output outside the concatenation axis");
+      }
+    }
+    // TFLite-Micro refuses int8 inputs quantised unlike the output.
+    if (!SameQuant(ti, to)) FailOp("input " + std::to_string(i) + " is quantised unlike the output");
+    total += ti.shape[static_cast<size_t>(axis)];
+    ins.push_back(t);
+  }
+  if (total != to.shape[static_cast<size_t>(axis)]) FailOp("the inputs' sizes along the axis do not add up");
+  Push({OpKind::kConcat, ins, {out}, a, op_index_});
+}
+
+void Importer::ImportMul(const tfl::Operator* op) {
+  const TensorId a_in = Activation8(InputIndex(0));
+  const TensorId b_in = Activation8(InputIndex(1));
+  const TensorId out = Activation8(OutputIndex());
+  const std::array<int32_t, 4> sa = Shape4(graph_.tensor(a_in)), sb = Shape4(graph_.tensor(b_in));
+  const std::array<int32_t, 4> so = Shape4(graph_.tensor(out));
+  for (size_t d = 0; d < 4; ++d) {
+    const bool a_ok = sa[d] == so[d] || sa[d] == 1, b_ok = sb[d] == so[d] || sb[d] == 1;
+    if (!a_ok || !b_ok || std::max(sa[d], sb[d]) != so[d]) FailOp("input shapes do not broadcast to the output shape");
+  }
+  ir::MulAttrs a;
+  if (const auto* o = op->builtin_options_as_MulOptions()) a.act = ReadActivation(o->fused_activation_function());
+  Push({OpKind::kMul, {a_in, b_in}, {out}, a, op_index_});
+}
+
+void Importer::ImportUnary(OpKind kind) {
+  const TensorId in = Activation8(InputIndex(0));
+  const TensorId out = Activation8(OutputIndex());
+  if (graph_.tensor(in).shape != graph_.tensor(out).shape) FailOp("input and output shapes differ");
+  if (kind == OpKind::kLogistic) {
+    // The int8 kernel writes scale 1/256, zero point -128 (TFLite's requirement).
+    const ir::Tensor& t = graph_.tensor(out);
+    if (t.quant.ZeroPoint() != -128 || t.quant.Scale() != 1.0f / 256.0f) {
+      FailOp("the output must be quantised with scale 1/256 and zero point -128");
+    }
+  }
+  Push({kind, {in}, {out}, {}, op_index_});
+}
+
+void Importer::ImportTranspose() {
+  const TensorId in = Activation8(InputIndex(0));
+  const std::vector<int32_t> perm = IntConstant(InputIndex(1));
+  const TensorId out = Activation8(OutputIndex());
+  const ir::Tensor& ti = graph_.tensor(in);
+  const ir::Tensor& to = graph_.tensor(out);
+  const size_t rank = ti.shape.size();
+  if (perm.size() != rank || to.shape.size() != rank) FailOp("the permutation does not match the input rank");
+  ir::TransposeAttrs a;
+  std::array<bool, 4> used{};
+  const int32_t pad = 4 - static_cast<int32_t>(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    const int32_t p = perm[d];
+    if (p < 0 || p >= static_cast<int32_t>(rank) || used[static_cast<size_t>(p)]) FailOp("the permutation is invalid");
+    used[static_cast<size_t>(p)] = true;
+    if (to.shape[d] != ti.shape[static_cast<size_t>(p)]) FailOp("the output shape does not match the permutation");
+    a.perm[d + static_cast<size_t>(pad)] = p + pad;
+  }
+  if (!SameQuant(ti, to)) FailOp("input and output quantisation differ (the int8 kernel moves bytes)");
+  Push({OpKind::kTranspose, {in}, {out}, a, op_index_});
 }
 
 void Importer::ImportOp(const tfl::Operator* op) {
@@ -302,6 +422,12 @@ void Importer::ImportOp(const tfl::Operator* op) {
     case kSoftmax: return ImportSoftmax(op);
     case kQuantize: return ImportQuantize(OpKind::kQuantize);
     case kDequantize: return ImportQuantize(OpKind::kDequantize);
+    case kResizeNearestNeighbor: return ImportResizeNearest(op);
+    case kConcatenation: return ImportConcat(op);
+    case kMul: return ImportMul(op);
+    case kLogistic: return ImportUnary(OpKind::kLogistic);
+    case kHardSwish: return ImportUnary(OpKind::kHardSwish);
+    case kTranspose: return ImportTranspose();
     default: FailOp("unsupported op");
   }
 }

@@ -112,8 +112,35 @@ const char* TypeName(tfl::TensorType type) {
 
 }  // namespace
 
+TensorId Importer::FloatActivation(int32_t index) {
+  if (auto it = tensor_map_.find(index); it != tensor_map_.end()) {
+    if (graph_.tensor(it->second).type != DType::kFloat32) FailOp(TensorLabel(index) + " is not float32");
+    return it->second;
+  }
+  const tfl::Tensor* t = FileTensor(index);
+  if (t->type() != tfl::TensorType_FLOAT32) FailOp(TensorLabel(index) + " is " + TypeName(t->type()) + ", expected FLOAT32");
+  if (BufferData(t)) FailOp(TensorLabel(index) + " is a constant; constant activations are not supported");
+  std::vector<int32_t> shape = Shape(index);
+  if (shape.size() > 4 || (shape.size() == 4 && shape[0] != 1)) {
+    FailOp(TensorLabel(index) + ": msf runs activations of batch 1 and rank <= 4 only");
+  }
+  const TensorId id = graph_.AddActivation(t->name() ? t->name()->str() : std::string(), std::move(shape), {},
+                                           DType::kFloat32);
+  tensor_map_[index] = id;
+  return id;
+}
+
+bool Importer::IsGraphInput(int32_t index) const {
+  for (int32_t x : *subgraph_->inputs()) if (x == index) return true;
+  return false;
+}
+
+bool Importer::IsGraphOutput(int32_t index) const {
+  for (int32_t x : *subgraph_->outputs()) if (x == index) return true;
+  return false;
+}
+
 TensorId Importer::Activation8(int32_t index) {
-  if (auto it = peeled_.find(index); it != peeled_.end()) index = it->second;
   if (auto it = tensor_map_.find(index); it != tensor_map_.end()) {
     if (graph_.tensor(it->second).IsConstant()) FailOp(TensorLabel(index) + " is constant where an activation is expected");
     return it->second;
@@ -275,17 +302,17 @@ void Importer::CheckSpatialOutput(const ir::Tensor& in, const ir::Tensor& out, c
   }
 }
 
-TensorId Importer::GraphInputId() const {
-  int32_t input_file = subgraph_->inputs()->Get(0);
-  if (auto it = peeled_.find(input_file); it != peeled_.end()) input_file = it->second;
-  const auto input_it = tensor_map_.find(input_file);
-  return input_it == tensor_map_.end() ? ir::kNoTensor : input_it->second;
+bool Importer::IsGraphInputTensor(TensorId t) const {
+  for (int32_t file : *subgraph_->inputs()) {
+    const auto it = tensor_map_.find(file);
+    if (it != tensor_map_.end() && it->second == t) return true;
+  }
+  return false;
 }
 
 void Importer::CheckProducedBeforeUse(const ir::Op& op) const {
-  const TensorId graph_input = GraphInputId();
   for (TensorId t : op.inputs) {
-    if (t == ir::kNoTensor || t == graph_input || graph_.tensor(t).IsConstant()) continue;
+    if (t == ir::kNoTensor || IsGraphInputTensor(t) || graph_.tensor(t).IsConstant()) continue;
     if (!produced_.count(t)) {
       FailOp("reads tensor '" + graph_.tensor(t).name + "' before any op writes it");
     }

@@ -20,7 +20,13 @@ bool IsSpatialOp(const ir::Graph& g, const ir::Op& op) {
     case ir::OpKind::kDepthwiseConv2D:
     case ir::OpKind::kPad:
     case ir::OpKind::kAdd:
-    case ir::OpKind::kQuantize:
+    case ir::OpKind::kLogistic:
+    case ir::OpKind::kHardSwish:
+      return g.tensor(op.output()).shape.size() == 4;
+    case ir::OpKind::kMul:  // elementwise only: a broadcast operand is no tile of the block
+      return g.tensor(op.output()).shape.size() == 4 && g.tensor(op.input(0)).shape == g.tensor(op.output()).shape &&
+             g.tensor(op.input(1)).shape == g.tensor(op.output()).shape;
+    case ir::OpKind::kQuantize:  // also float32 -> int8: the float model input is read whole, never tiled
       return g.tensor(op.output()).shape.size() == 4;
     case ir::OpKind::kAveragePool2D:
     case ir::OpKind::kMaxPool2D:

@@ -2,6 +2,8 @@
 #include "ir/canonicalize.h"
 
 #include <algorithm>
+#include <set>
+#include <vector>
 #include <string>
 
 #include "base/error.h"
@@ -74,8 +76,62 @@ CanonicalizeStats Canonicalize(Graph& g) {
     g.notes.push_back(std::to_string(stats.pads_folded) + " PAD ops folded into convolutions, " +
                       std::to_string(stats.identity_pads_removed) + " identity PADs removed");
   }
+  stats.reordered = OrderChainsContiguously(g);
+  if (stats.reordered) g.notes.push_back("ops reordered so that each branch runs contiguously");
   Verify(g);
   return stats;
+}
+
+bool OrderChainsContiguously(Graph& g) {
+  const size_t n = g.ops.size();
+  std::vector<int32_t> producer(g.tensors.size(), -1);
+  for (size_t i = 0; i < n; ++i) {
+    for (TensorId t : g.ops[i].outputs) producer[static_cast<size_t>(t)] = static_cast<int32_t>(i);
+  }
+  // Unscheduled producers of each op's inputs, and each op's consumers.
+  std::vector<int32_t> waiting(n, 0);
+  std::vector<std::vector<int32_t>> consumers(n);
+  for (size_t i = 0; i < n; ++i) {
+    std::vector<int32_t> seen;
+    for (TensorId t : g.ops[i].inputs) {
+      if (t == kNoTensor) continue;
+      const int32_t p = producer[static_cast<size_t>(t)];
+      if (p < 0 || std::find(seen.begin(), seen.end(), p) != seen.end()) continue;
+      seen.push_back(p);
+      ++waiting[i];
+      consumers[static_cast<size_t>(p)].push_back(static_cast<int32_t>(i));
+    }
+  }
+  std::set<int32_t> ready;
+  for (size_t i = 0; i < n; ++i) {
+    if (waiting[i] == 0) ready.insert(static_cast<int32_t>(i));
+  }
+  std::vector<int32_t> order;
+  int32_t last = -1;
+  while (!ready.empty()) {
+    int32_t next = -1;
+    if (last >= 0) {
+      for (int32_t c : consumers[static_cast<size_t>(last)]) {
+        if (ready.count(c) && (next < 0 || c < next)) next = c;
+      }
+    }
+    if (next < 0) next = *ready.begin();
+    ready.erase(next);
+    order.push_back(next);
+    for (int32_t c : consumers[static_cast<size_t>(next)]) {
+      if (--waiting[static_cast<size_t>(c)] == 0) ready.insert(c);
+    }
+    last = next;
+  }
+  if (order.size() != n) throw Error(g.name + ": the ops form a cycle");
+  bool changed = false;
+  for (size_t i = 0; i < n; ++i) changed = changed || order[i] != static_cast<int32_t>(i);
+  if (!changed) return false;
+  std::vector<Op> ops;
+  ops.reserve(n);
+  for (int32_t i : order) ops.push_back(std::move(g.ops[static_cast<size_t>(i)]));
+  g.ops = std::move(ops);
+  return true;
 }
 
 void Verify(const Graph& g) {
@@ -101,7 +157,9 @@ void Verify(const Graph& g) {
       }
     }
   }
-  if (g.inputs.size() != 1 || !valid(g.inputs[0])) throw Error(g.name + ": graph must have one valid input");
+  if (g.inputs.empty()) throw Error(g.name + ": graph has no input");
+  for (TensorId t : g.inputs) if (!valid(t)) throw Error(g.name + ": bad graph input reference");
+  if (g.outputs.empty()) throw Error(g.name + ": graph has no output");
   for (TensorId t : g.outputs) if (!valid(t)) throw Error(g.name + ": bad graph output reference");
 }
 

@@ -19,6 +19,12 @@ const char* OpKindName(OpKind kind) {
     case OpKind::kSoftmax: return "SOFTMAX";
     case OpKind::kQuantize: return "QUANTIZE";
     case OpKind::kDequantize: return "DEQUANTIZE";
+    case OpKind::kResizeNearest: return "RESIZE_NEAREST_NEIGHBOR";
+    case OpKind::kConcat: return "CONCATENATION";
+    case OpKind::kMul: return "MUL";
+    case OpKind::kLogistic: return "LOGISTIC";
+    case OpKind::kHardSwish: return "HARD_SWISH";
+    case OpKind::kTranspose: return "TRANSPOSE";
   }
   return "?";
 }

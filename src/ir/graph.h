@@ -2,6 +2,7 @@
 // Flat, index-based graph IR. Tensors and ops live in vectors and refer to
 // each other by index; activations are NHWC with batch 1.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -28,8 +29,14 @@ enum class OpKind : uint8_t {
   kFullyConnected,
   kReshape,
   kSoftmax,
-  kQuantize,
-  kDequantize,
+  kQuantize,    // int8 -> int8 (requantise), or float32 -> int8 at a graph input
+  kDequantize,  // int8 -> float32 at a graph output
+  kResizeNearest,
+  kConcat,
+  kMul,
+  kLogistic,
+  kHardSwish,
+  kTranspose,
 };
 
 const char* OpKindName(OpKind kind);
@@ -43,7 +50,7 @@ struct Quant {
   std::vector<int64_t> zero_point;
   int32_t axis = 0;
   bool IsPerChannel() const { return scale.size() > 1; }
-  float Scale(size_t i = 0) const { return scale.size() > 1 ? scale[i] : scale[0]; }
+  float Scale(size_t i = 0) const { return scale.size() > 1 ? scale[i] : scale.empty() ? 0.0f : scale[0]; }
   int32_t ZeroPoint(size_t i = 0) const {
     return static_cast<int32_t>(zero_point.size() > 1 ? zero_point[i] : zero_point.empty() ? 0 : zero_point[0]);
   }
@@ -111,8 +118,27 @@ struct SoftmaxAttrs {
   float beta = 1.0f;
 };
 
-using OpAttrs = std::variant<std::monostate, ConvAttrs, PoolAttrs, PadAttrs, AddAttrs,
-                             MeanAttrs, FullyConnectedAttrs, SoftmaxAttrs>;
+struct ResizeAttrs {  // RESIZE_NEAREST_NEIGHBOR
+  bool align_corners = false;
+  bool half_pixel_centers = false;
+};
+
+struct ConcatAttrs {
+  int32_t axis = 3;  // of the 4-D NHWC shape (rank < 4 is left-padded with 1)
+  Activation act = Activation::kNone;
+};
+
+struct MulAttrs {
+  Activation act = Activation::kNone;
+};
+
+struct TransposeAttrs {
+  std::array<int32_t, 4> perm = {0, 1, 2, 3};  // of the 4-D shape (left-padded)
+};
+
+using OpAttrs = std::variant<std::monostate, ConvAttrs, PoolAttrs, PadAttrs, AddAttrs, MeanAttrs,
+                             FullyConnectedAttrs, SoftmaxAttrs, ResizeAttrs, ConcatAttrs, MulAttrs,
+                             TransposeAttrs>;
 
 struct Op {
   OpKind kind;

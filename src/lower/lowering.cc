@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "lower/lowering.h"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "base/error.h"
@@ -69,6 +71,65 @@ msf_fc_params FcShape(const ir::Graph& g, const ir::Op& op) {
   msf_fc_params p{};
   p.in_features = w.shape[1], p.out_features = w.shape[0];
   return p;
+}
+
+// The 4-D (left-padded) shape of a tensor.
+std::array<int32_t, 4> Shape4(const ir::Tensor& t) {
+  std::array<int32_t, 4> s = {1, 1, 1, 1};
+  const size_t r = t.shape.size();
+  for (size_t i = 0; i < r && i < 4; ++i) s[4 - r + i] = t.shape[i];
+  return s;
+}
+
+void LowerConcat(const ir::Graph& g, const ir::Op& op, LoweredOp* l) {
+  const int32_t axis = std::get<ir::ConcatAttrs>(op.attrs).axis;
+  const std::array<int32_t, 4> out = Shape4(g.tensor(op.output()));
+  int32_t outer = 1, inner = 1;
+  for (int d = 0; d < axis; ++d) outer *= out[static_cast<size_t>(d)];
+  for (int d = axis + 1; d < 4; ++d) inner *= out[static_cast<size_t>(d)];
+  const int32_t out_stride = out[static_cast<size_t>(axis)] * inner;
+  int32_t offset = 0;
+  for (ir::TensorId t : op.inputs) {
+    const int32_t size = Shape4(g.tensor(t))[static_cast<size_t>(axis)];
+    l->concat_axis_sizes.push_back(size);
+    l->concat_parts.push_back({outer, size * inner, out_stride, offset});
+    offset += size * inner;
+  }
+  l->concat_outer = outer, l->concat_inner = inner;
+}
+
+void LowerMul(const ir::Graph& g, const ir::Op& op, LoweredOp* l) {
+  const ir::Tensor& a = g.tensor(op.input(0));
+  const ir::Tensor& b = g.tensor(op.input(1));
+  const ir::Tensor& out = g.tensor(op.output());
+  int32_t lo, hi;
+  ActivationRange(std::get<ir::MulAttrs>(op.attrs).act, out, &lo, &hi);
+  const std::array<int32_t, 4> sa = Shape4(a), sb = Shape4(b), so = Shape4(out);
+  // What the view kernel does: the first input has the output's shape, the
+  // second the same, [1,1,1,C] (over H and W), or one channel.
+  const auto broadcast_of = [&so](const std::array<int32_t, 4>& x, const std::array<int32_t, 4>& y) -> int {
+    if (x != so) return -1;
+    if (y == so) return MSF_MUL_BCAST_NONE;
+    if (y[0] == 1 && y[1] == 1 && y[2] == 1 && y[3] == so[3]) return MSF_MUL_BCAST_HW;
+    if (y[0] == so[0] && y[1] == so[1] && y[2] == so[2] && y[3] == 1) return MSF_MUL_BCAST_C;
+    return -1;
+  };
+  const int direct = broadcast_of(sa, sb), swapped = broadcast_of(sb, sa);
+  l->mul_swapped = direct < 0 && swapped >= 0;
+  const ir::Tensor& first = l->mul_swapped ? b : a;
+  const ir::Tensor& second = l->mul_swapped ? a : b;
+  l->mul = MakeMulParams(first.quant.Scale(), first.quant.ZeroPoint(), second.quant.Scale(), second.quant.ZeroPoint(),
+                         out.quant.Scale(), out.quant.ZeroPoint(), lo, hi);
+  l->mul.in2_broadcast = l->mul_swapped ? swapped : std::max(direct, 0);
+  l->mul_is_4d = direct < 0 && swapped < 0;
+  // The general kernel takes the inputs in graph order.
+  l->mul_4d.mul = MakeMulParams(a.quant.Scale(), a.quant.ZeroPoint(), b.quant.Scale(), b.quant.ZeroPoint(),
+                                out.quant.Scale(), out.quant.ZeroPoint(), lo, hi);
+  for (int d = 0; d < 4; ++d) {
+    l->mul_4d.in1_shape[d] = sa[static_cast<size_t>(d)];
+    l->mul_4d.in2_shape[d] = sb[static_cast<size_t>(d)];
+    l->mul_4d.out_shape[d] = so[static_cast<size_t>(d)];
+  }
 }
 
 }  // namespace
@@ -148,13 +209,39 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
       break;
     }
     case ir::OpKind::kQuantize:
+      if (in.type == ir::DType::kFloat32) {  // the float model input
+        l.float_io = {out.quant.Scale(), out.quant.ZeroPoint()};
+        break;
+      }
       l.requantize = lower::MakeRequantizeParams(in.quant.Scale(), in.quant.ZeroPoint(), out.quant.Scale(),
                                                  out.quant.ZeroPoint());
       break;
     case ir::OpKind::kReshape:
       break;
-    case ir::OpKind::kDequantize:
-      throw Error("DEQUANTIZE has no int8 path");
+    case ir::OpKind::kDequantize:  // a float model output
+      l.float_io = {in.quant.Scale(), in.quant.ZeroPoint()};
+      break;
+    case ir::OpKind::kResizeNearest: {
+      const ir::ResizeAttrs& a = std::get<ir::ResizeAttrs>(op.attrs);
+      l.resize_src_y = ResizeNearestIndices(in.H(), out.H(), a.align_corners, a.half_pixel_centers);
+      l.resize_src_x = ResizeNearestIndices(in.W(), out.W(), a.align_corners, a.half_pixel_centers);
+      l.resize = {in.H(), in.W(), out.H(), out.W(), in.C(), nullptr, nullptr};
+      break;
+    }
+    case ir::OpKind::kConcat: LowerConcat(g, op, &l); break;
+    case ir::OpKind::kMul: LowerMul(g, op, &l); break;
+    case ir::OpKind::kLogistic:
+      l.logistic = MakeLogisticParams(in.quant.Scale(), in.quant.ZeroPoint());
+      break;
+    case ir::OpKind::kHardSwish:
+      l.hard_swish = MakeHardSwishParams(in.quant.Scale(), in.quant.ZeroPoint(), out.quant.Scale(), out.quant.ZeroPoint());
+      break;
+    case ir::OpKind::kTranspose: {
+      const std::array<int32_t, 4> shape = Shape4(in);
+      const ir::TransposeAttrs& a = std::get<ir::TransposeAttrs>(op.attrs);
+      for (int d = 0; d < 4; ++d) l.transpose.in_shape[d] = shape[static_cast<size_t>(d)], l.transpose.perm[d] = a.perm[static_cast<size_t>(d)];
+      break;
+    }
   }
   return l;
 }
@@ -162,6 +249,31 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
 }  // namespace msf::lower
 
 namespace msf::lower {
+
+int KernelKindOf(const ir::Graph& g, const ir::Op& op) {
+  switch (op.kind) {
+    case ir::OpKind::kConv2D: return MSF_KERNEL_CONV;
+    case ir::OpKind::kDepthwiseConv2D: return MSF_KERNEL_DEPTHWISE_CONV;
+    case ir::OpKind::kAveragePool2D: return MSF_KERNEL_AVGPOOL;
+    case ir::OpKind::kMaxPool2D: return MSF_KERNEL_MAXPOOL;
+    case ir::OpKind::kPad: return MSF_KERNEL_PAD;
+    case ir::OpKind::kAdd: return MSF_KERNEL_ADD;
+    case ir::OpKind::kQuantize:
+      return g.tensor(op.input()).type == ir::DType::kFloat32 ? MSF_KERNEL_QUANTIZE_F32 : MSF_KERNEL_REQUANTIZE;
+    case ir::OpKind::kDequantize: return MSF_KERNEL_DEQUANTIZE_F32;
+    case ir::OpKind::kFullyConnected: return MSF_KERNEL_FULLY_CONNECTED;
+    case ir::OpKind::kMean: return MSF_KERNEL_MEAN;
+    case ir::OpKind::kSoftmax: return MSF_KERNEL_SOFTMAX;
+    case ir::OpKind::kReshape: return MSF_KERNEL_COPY;
+    case ir::OpKind::kResizeNearest: return MSF_KERNEL_RESIZE_NEAREST;
+    case ir::OpKind::kConcat: return MSF_KERNEL_CONCAT_PART;
+    case ir::OpKind::kMul: return Lower(g, op).mul_is_4d ? MSF_KERNEL_MUL_4D : MSF_KERNEL_MUL;
+    case ir::OpKind::kLogistic: return MSF_KERNEL_LOGISTIC;
+    case ir::OpKind::kHardSwish: return MSF_KERNEL_HARD_SWISH;
+    case ir::OpKind::kTranspose: return MSF_KERNEL_TRANSPOSE;
+  }
+  throw Error(std::string("internal: no runtime kernel for ") + ir::OpKindName(op.kind));
+}
 
 int64_t ScratchBytes(const ir::Graph& g, const ir::Op& op) {
   switch (op.kind) {

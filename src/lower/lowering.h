@@ -8,6 +8,7 @@
 
 #include "ir/graph.h"
 #include "msf_rt/msf_kernels.h"
+#include "msf_rt/msf_plan.h"
 
 namespace msf::lower {
 
@@ -20,6 +21,24 @@ struct LoweredOp {
   msf_mean_params mean{};
   msf_softmax_params softmax{};
   msf_requantize_params requantize{};
+  msf_float_io_params float_io{};  // QUANTIZE float32 -> int8, DEQUANTIZE int8 -> float32
+  // RESIZE_NEAREST_NEIGHBOR: params and the source index tables it points to
+  // (ResizeParams() sets the pointers, so copies stay valid).
+  msf_resize_params resize{};
+  std::vector<int32_t> resize_src_y, resize_src_x;
+  // CONCATENATION on whole tensors: one part per input, and the layout the
+  // reference kernel takes (outer x axis_k x inner, of the 4-D shapes).
+  std::vector<msf_concat_part_params> concat_parts;
+  std::vector<int32_t> concat_axis_sizes;
+  int32_t concat_outer = 0, concat_inner = 0;
+  // MUL: the view kernel's params (inputs swapped when the first one is the
+  // broadcast one), or, when mul_4d, a general broadcast on whole tensors.
+  msf_mul_params mul{};
+  msf_mul_4d_params mul_4d{};
+  bool mul_is_4d = false, mul_swapped = false;
+  msf_logistic_params logistic{};
+  msf_hard_swish_params hard_swish{};
+  msf_transpose_params transpose{};
   int8_t pad_value = 0;
   int32_t pad_top = 0, pad_left = 0;
   std::vector<int32_t> multipliers, shifts;  // per output channel (or one)
@@ -40,9 +59,18 @@ struct LoweredOp {
     return true;
   }
   const int32_t* BiasOrNull() const { return bias.empty() ? nullptr : bias.data(); }
+  msf_resize_params ResizeParams() const {
+    msf_resize_params p = resize;
+    p.src_y = resize_src_y.data();
+    p.src_x = resize_src_x.data();
+    return p;
+  }
 };
 
 LoweredOp Lower(const ir::Graph& g, const ir::Op& op);
+
+// The runtime kernel (msf_kernel_kind) that runs the op.
+int KernelKindOf(const ir::Graph& g, const ir::Op& op);
 
 // Whole-tensor view of an NHWC activation (batch 1).
 msf_view WholeView(const ir::Tensor& t, int8_t* data);

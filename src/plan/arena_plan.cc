@@ -19,8 +19,7 @@ bool IsNetworkIo(const ir::Graph& g, const step::GraphLiveness& live, ir::Tensor
 }
 
 void ValidatePlan(const ir::Graph& g, const plan::Plan& plan) {
-  // Every network output is placed in the caller's one output buffer.
-  if (g.inputs.size() != 1 || g.outputs.size() != 1) throw Error("a plan runs models with one input and one output");
+  if (g.inputs.empty() || g.outputs.empty()) throw Error("a plan runs models with at least one input and one output");
   const int32_t n = static_cast<int32_t>(g.ops.size());
   if (plan.num_ops != n) {
     throw Error("plan is for " + std::to_string(plan.num_ops) + " ops but the model has " + std::to_string(n));
@@ -189,11 +188,17 @@ int64_t Place(std::vector<ArenaBuffer>& buffers, const std::vector<size_t>& orde
 
 int64_t ArenaPlan::WholeOffset(const step::GraphLiveness& live, const ir::Graph& g, ir::TensorId t) const {
   const ir::TensorId s = live.storage[static_cast<size_t>(t)];
-  // The input tensor itself reads the caller's input; anything else sharing
-  // an output's storage (a RESHAPE chain, even of the input) is the output.
-  for (ir::TensorId in : g.inputs) if (in == t) return MSF_SLOT_INPUT;
-  for (ir::TensorId out : g.outputs) if (live.storage[static_cast<size_t>(out)] == s) return MSF_SLOT_OUTPUT;
-  for (ir::TensorId in : g.inputs) if (live.storage[static_cast<size_t>(in)] == s) return MSF_SLOT_INPUT;
+  // An input tensor itself reads the caller's input; anything else sharing
+  // an output's storage (a RESHAPE chain, even of an input) is that output.
+  for (size_t i = 0; i < g.inputs.size(); ++i) {
+    if (g.inputs[i] == t) return MSF_SLOT_INPUT_N(static_cast<int64_t>(i));
+  }
+  for (size_t i = 0; i < g.outputs.size(); ++i) {
+    if (live.storage[static_cast<size_t>(g.outputs[i])] == s) return MSF_SLOT_OUTPUT_N(static_cast<int64_t>(i));
+  }
+  for (size_t i = 0; i < g.inputs.size(); ++i) {
+    if (live.storage[static_cast<size_t>(g.inputs[i])] == s) return MSF_SLOT_INPUT_N(static_cast<int64_t>(i));
+  }
   auto it = whole_index.find(s);
   if (it == whole_index.end()) throw Error("internal: tensor '" + g.tensor(t).name + "' has no arena buffer");
   return buffers[it->second].offset;

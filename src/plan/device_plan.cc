@@ -98,6 +98,8 @@ DevicePlan::DevicePlan(const ir::Graph& g, const plan::Plan& plan) : arena_(Plan
   }
   plan_.steps = steps_.data();
   plan_.num_steps = static_cast<int32_t>(steps_.size());
+  plan_.num_inputs = static_cast<int32_t>(g.inputs.size());
+  plan_.num_outputs = static_cast<int32_t>(g.outputs.size());
   plan_.arena_bytes = Narrow32(arena_.arena_bytes);
 }
 
@@ -117,8 +119,7 @@ const msf_kernel* DevicePlan::KernelFor(const ir::Graph& g, int32_t op) {
   d.op = op;
   d.lowered = lower::Lower(g, o);
   msf_kernel& k = d.kernel;
-  if (o.kind == ir::OpKind::kDequantize) throw Error("DEQUANTIZE has no int8 kernel");
-  k.kind = static_cast<uint8_t>(step::KernelKindOf(o.kind));
+  k.kind = static_cast<uint8_t>(lower::KernelKindOf(g, o));
   const lower::LoweredOp& l = d.lowered;
   switch (o.kind) {
     case ir::OpKind::kConv2D:
@@ -132,7 +133,19 @@ const msf_kernel* DevicePlan::KernelFor(const ir::Graph& g, int32_t op) {
       break;
     }
     case ir::OpKind::kAdd: k.params = &l.add; break;
-    case ir::OpKind::kQuantize: k.params = &l.requantize; break;
+    case ir::OpKind::kQuantize:
+      k.params = k.kind == MSF_KERNEL_QUANTIZE_F32 ? static_cast<const void*>(&l.float_io) : &l.requantize;
+      break;
+    case ir::OpKind::kDequantize: k.params = &l.float_io; break;
+    case ir::OpKind::kResizeNearest:
+      d.resize = l.ResizeParams();
+      k.params = &d.resize;
+      break;
+    case ir::OpKind::kConcat: k.params = &l.concat_parts[0]; d.part = 0; break;
+    case ir::OpKind::kMul: k.params = l.mul_is_4d ? static_cast<const void*>(&l.mul_4d) : &l.mul; break;
+    case ir::OpKind::kLogistic: k.params = &l.logistic; break;
+    case ir::OpKind::kHardSwish: k.params = &l.hard_swish; break;
+    case ir::OpKind::kTranspose: k.params = &l.transpose; break;
     case ir::OpKind::kFullyConnected: k.params = &l.fc; break;
     case ir::OpKind::kMean: k.params = &l.mean; break;
     case ir::OpKind::kSoftmax: k.params = &l.softmax; break;
@@ -147,14 +160,31 @@ const msf_kernel* DevicePlan::KernelFor(const ir::Graph& g, int32_t op) {
   return &k;
 }
 
+const msf_kernel* DevicePlan::ConcatPartKernel(const ir::Graph& g, int32_t op, int32_t part) {
+  if (part == 0) return KernelFor(g, op);
+  const DeviceKernel& first = kernels_[KernelIndex(KernelFor(g, op))];
+  for (const DeviceKernel& d : kernels_) {
+    if (d.op == op && d.part == part) return &d.kernel;
+  }
+  kernels_.push_back(first);
+  DeviceKernel& d = kernels_.back();
+  d.part = part;
+  d.kernel.params = &d.lowered.concat_parts[static_cast<size_t>(part)];
+  d.kernel.count = static_cast<int32_t>(g.tensor(g.ops[static_cast<size_t>(op)].input(static_cast<size_t>(part))).NumElements());
+  return &d.kernel;
+}
+
 msf_slot DevicePlan::WholeSlot(const ir::Graph& g, const step::GraphLiveness& live, ir::TensorId t) const {
   const ir::Tensor& tensor = g.tensor(t);
   msf_slot s{};
   s.offset = Narrow32(arena_.WholeOffset(live, g, t));
+  // c counts bytes per pixel: a float32 tensor (a model input or output at a
+  // float boundary) has 4 per channel.
+  const int32_t bytes = ir::DTypeBytes(tensor.type);
   if (tensor.shape.size() == 4) {
-    s.h = tensor.H(), s.w = tensor.W(), s.c = tensor.C();
+    s.h = tensor.H(), s.w = tensor.W(), s.c = tensor.C() * bytes;
   } else {  // vectors (dense head): one pixel of N channels
-    s.h = 1, s.w = 1, s.c = static_cast<int32_t>(tensor.NumElements());
+    s.h = 1, s.w = 1, s.c = static_cast<int32_t>(tensor.NumElements()) * bytes;
   }
   s.whole = 1;
   return s;
@@ -166,17 +196,29 @@ void DevicePlan::BuildLayerStep(const ir::Graph& g, const step::GraphLiveness& l
   msf_step& st = steps_[static_cast<size_t>(s)];
   const ir::Op& o = g.ops[static_cast<size_t>(op)];
   msf_step_op sop{};
-  sop.kernel = KernelFor(g, op);
   sop.in[0] = sop.in[1] = -1;
-  int k = 0;
+  std::vector<int16_t> inputs;
   for (ir::TensorId t : o.inputs) {
     if (t == ir::kNoTensor || g.tensor(t).IsConstant()) continue;
     d.slots.push_back(WholeSlot(g, live, t));
-    sop.in[k++] = Narrow16(d.slots.size() - 1);
+    inputs.push_back(Narrow16(d.slots.size() - 1));
   }
   d.slots.push_back(WholeSlot(g, live, o.output()));
   sop.out = Narrow16(d.slots.size() - 1);
-  d.ops.push_back(sop);
+  if (o.kind == ir::OpKind::kConcat) {  // one part per input, into the same output
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      sop.kernel = ConcatPartKernel(g, op, static_cast<int32_t>(k));
+      sop.in[0] = inputs[k];
+      d.ops.push_back(sop);
+    }
+  } else {
+    sop.kernel = KernelFor(g, op);
+    const lower::LoweredOp& l = kernels_[KernelIndex(sop.kernel)].lowered;
+    if (inputs.size() > 2) throw Error("internal: an op with more than two activation inputs");
+    for (size_t k = 0; k < inputs.size(); ++k) sop.in[k] = inputs[k];
+    if (o.kind == ir::OpKind::kMul && l.mul_swapped) std::swap(sop.in[0], sop.in[1]);  // broadcast operand second
+    d.ops.push_back(sop);
+  }
   st.fused = 0;
   st.out_slot = sop.out;
   st.pooled_slot = -1;

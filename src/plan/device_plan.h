@@ -17,9 +17,11 @@ namespace msf::plan {
 
 // One graph op's kernel and the data its params point to.
 struct DeviceKernel {
-  int32_t op = -1;  // graph op index
+  int32_t op = -1;    // graph op index
+  int32_t part = -1;  // CONCATENATION: the input this kernel copies (one kernel per input)
   lower::LoweredOp lowered;
   msf_pad_params pad{};
+  msf_resize_params resize{};  // lowered.ResizeParams(): points into `lowered`
   msf_kernel kernel{};
 };
 
@@ -46,6 +48,8 @@ class DevicePlan {
 
  private:
   const msf_kernel* KernelFor(const ir::Graph& g, int32_t op);
+  // CONCATENATION: the kernel copying input `part` (layer steps run one per input).
+  const msf_kernel* ConcatPartKernel(const ir::Graph& g, int32_t op, int32_t part);
   void BuildLayerStep(const ir::Graph& g, const step::GraphLiveness& live, int32_t s, int32_t op);
   void BuildFusedStep(const ir::Graph& g, const step::GraphLiveness& live, int32_t s);
   msf_slot WholeSlot(const ir::Graph& g, const step::GraphLiveness& live, ir::TensorId t) const;

@@ -204,8 +204,14 @@ int KernelKindOf(ir::OpKind kind) {
     case ir::OpKind::kFullyConnected: return MSF_KERNEL_FULLY_CONNECTED;
     case ir::OpKind::kMean: return MSF_KERNEL_MEAN;
     case ir::OpKind::kSoftmax: return MSF_KERNEL_SOFTMAX;
-    case ir::OpKind::kReshape: return MSF_KERNEL_COPY;
-    case ir::OpKind::kDequantize: break;
+    case ir::OpKind::kReshape:
+    case ir::OpKind::kResizeNearest:
+    case ir::OpKind::kConcat:
+    case ir::OpKind::kTranspose: return MSF_KERNEL_COPY;
+    case ir::OpKind::kMul: return MSF_KERNEL_ADD;
+    case ir::OpKind::kDequantize:
+    case ir::OpKind::kLogistic:
+    case ir::OpKind::kHardSwish: return MSF_KERNEL_REQUANTIZE;
   }
   return 0;
 }

@@ -56,7 +56,7 @@ TEST(CodegenMakefile, EveryTargetAndOptimisationIsFullySubstituted) {
                 std::string::npos);
       const bool host = target == Target::kHost;
       EXPECT_EQ(m.find("QEMU      = ") != std::string::npos, !host);
-      EXPECT_EQ(m.find("FORBIDDEN = ") != std::string::npos, !host);
+      EXPECT_EQ(m.find("FORBIDDEN_HEAP  = ") != std::string::npos, !host);
       EXPECT_EQ(m.find("SPECS     = --specs=picolibc.specs\nCFLAGS   += $(SPECS)\n") != std::string::npos,
                 target == Target::kRv32imac);
       EXPECT_EQ(m.back(), '\n');

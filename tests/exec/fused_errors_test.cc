@@ -72,8 +72,8 @@ TEST(FusedErrors, WritesOutsideTheArenaTripTheGuards) {
   // Shrink the arena the runtime is given: the top buffer now spills into the guard.
   const msf_plan& rt = device.runtime_plan();
   std::vector<int8_t> out(static_cast<size_t>(f.g.tensor(f.g.output()).NumElements()));
-  EXPECT_THROW(exec::MeasureRun(rt, rt.arena_bytes - 16, f.input, &out), Error);
-  EXPECT_NO_THROW(exec::MeasureRun(rt, rt.arena_bytes, f.input, &out));
+  EXPECT_THROW(exec::MeasureRun(rt, rt.arena_bytes - 16, exec::IoLayoutOf(f.g), f.input, &out), Error);
+  EXPECT_NO_THROW(exec::MeasureRun(rt, rt.arena_bytes, exec::IoLayoutOf(f.g), f.input, &out));
 }
 
 TEST(FusedErrors, CliCheckReportsAndNothingIsWrittenOnFailure) {

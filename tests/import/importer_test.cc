@@ -97,9 +97,9 @@ TEST(Importer, UnsupportedOpIsNamed) {
   const int32_t y = b.Int8("y", {1, 4, 4, 2}, 0.1f, 0);
   const int32_t z = b.Int8("z", {1, 4, 4, 2}, 0.1f, 0);
   b.Op(frontend::kAdd, {x, x}, {y});
-  b.Op(18 /* MUL */, {y, y}, {z});
+  b.Op(27 /* SVDF */, {y, y}, {z});
   const std::string err = ImportError(b.Finish({x}, {z}));
-  EXPECT_NE(err.find("op 1 (MUL): unsupported op"), std::string::npos) << err;
+  EXPECT_NE(err.find("op 1 (SVDF): unsupported op"), std::string::npos) << err;
   EXPECT_NE(err.find("t.tflite"), std::string::npos) << err;
 }
 
@@ -125,7 +125,9 @@ TEST(Importer, FloatModelIsRefusedNamingTheOp) {
   EXPECT_NE(err.find("int8"), std::string::npos) << err;
 }
 
-TEST(Importer, FloatBoundaryQuantizeDequantizeArePeeled) {
+// A float32 model input and output are kept as QUANTIZE / DEQUANTIZE ops
+// that read the caller's float input and write its float output.
+TEST(Importer, FloatBoundaryQuantizeDequantizeAreKept) {
   TfliteBuilder b;
   const int32_t xf = b.Tensor("xf", {1, 4, 4, 2}, tfl::TensorType_FLOAT32);
   const int32_t x = b.Int8("x", {1, 4, 4, 2}, 0.1f, 0);
@@ -135,10 +137,24 @@ TEST(Importer, FloatBoundaryQuantizeDequantizeArePeeled) {
   b.Op(frontend::kAdd, {x, x}, {y});
   b.Op(frontend::kDequantize, {y}, {yf});
   const ir::Graph g = Import(b.Finish({xf}, {yf}));
-  ASSERT_EQ(g.ops.size(), 1u);
-  EXPECT_EQ(g.tensor(g.input()).name, "x");
-  EXPECT_EQ(g.tensor(g.output()).name, "y");
-  EXPECT_EQ(g.notes.size(), 2u);
+  ASSERT_EQ(g.ops.size(), 3u);
+  EXPECT_EQ(g.ops[0].kind, ir::OpKind::kQuantize);
+  EXPECT_EQ(g.ops[2].kind, ir::OpKind::kDequantize);
+  EXPECT_EQ(g.tensor(g.input()).name, "xf");
+  EXPECT_EQ(g.tensor(g.input()).type, ir::DType::kFloat32);
+  EXPECT_EQ(g.tensor(g.output()).name, "yf");
+  EXPECT_EQ(g.tensor(g.output()).type, ir::DType::kFloat32);
+}
+
+TEST(Importer, QuantizeOfAFloatTensorInsideTheGraphIsRefused) {
+  TfliteBuilder b;
+  const int32_t x = b.Int8("x", {1, 4}, 0.1f, 0);
+  const int32_t f = b.Tensor("f", {1, 4}, tfl::TensorType_FLOAT32);
+  const int32_t y = b.Int8("y", {1, 4}, 0.1f, 0);
+  b.Op(frontend::kDequantize, {x}, {f});
+  b.Op(frontend::kQuantize, {f}, {y});
+  const std::string err = ImportError(b.Finish({x}, {y}));
+  EXPECT_NE(err.find("op 0 (DEQUANTIZE): DEQUANTIZE inside the graph has no int8 path"), std::string::npos) << err;
 }
 
 TEST(Importer, BadTensorIndexIsReported) {

@@ -135,6 +135,8 @@ std::vector<GoldenCase> GoldenCases() {
       {"mcunet_imagenet/mbv2-w0.35-r144_imagenet.tflite", "inputs/imagenet/grace_hopper_144x144x3_int8.bin", "expected/mbv2-w0.35-r144_imagenet__grace_hopper.out.bin"},
       {"person_detect/person_detect.tflite", "inputs/person_detect/person_96x96x1_int8.bin", "expected/person_detect__person.out.bin"},
       {"person_detect/person_detect.tflite", "inputs/person_detect/no_person_96x96x1_int8.bin", "expected/person_detect__no_person.out.bin"},
+      // float32 input, three float32 outputs (concatenated in output order), an FPN
+      {"detection/detection.tflite", "inputs/detection/person_det_128x160x3_f32.bin", "expected/detection__person_det.out.bin"},
   };
 }
 

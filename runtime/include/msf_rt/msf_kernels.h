@@ -117,6 +117,10 @@ msf_status msf_concat_channels_s8(const msf_view *in, int32_t channel_offset,
 msf_status msf_concat_s8(int32_t num_inputs, const int8_t *const *inputs,
                          const int32_t *axis_sizes, int32_t outer_size, int32_t inner_size,
                          int8_t *out);
+/* One input's part of a concatenation on whole tensors (what a plan's layer
+ * step runs, one part per input): outer_size blocks of in_block bytes, block
+ * k to out + k * out_stride + out_offset. */
+msf_status msf_concat_part_s8(const msf_concat_part_params *p, const int8_t *in, int8_t *out);
 
 /* MUL (msf_mul_s8.c). msf_mul_s8: over out_rect on views; in2 same shape as
  * in1, or broadcast as p->in2_broadcast says (MSF_MUL_BCAST_HW: in2 is a 1x1

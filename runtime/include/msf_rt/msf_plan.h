@@ -10,10 +10,13 @@
 extern "C" {
 #endif
 
-/* Where a buffer lives: a byte offset into the arena, or the caller's
- * input / output tensor (never in the arena). */
-#define MSF_SLOT_INPUT (-1)
-#define MSF_SLOT_OUTPUT (-2)
+/* Where a buffer lives: a byte offset into the arena (>= 0), or one of the
+ * caller's input / output tensors (never in the arena): input i is
+ * MSF_SLOT_INPUT_N(i) = -1 - 2i, output i is MSF_SLOT_OUTPUT_N(i) = -2 - 2i. */
+#define MSF_SLOT_INPUT_N(i) (-1 - 2 * (i))
+#define MSF_SLOT_OUTPUT_N(i) (-2 - 2 * (i))
+#define MSF_SLOT_INPUT MSF_SLOT_INPUT_N(0)
+#define MSF_SLOT_OUTPUT MSF_SLOT_OUTPUT_N(0)
 
 typedef enum {
   MSF_KERNEL_CONV = 1,
@@ -26,8 +29,35 @@ typedef enum {
   MSF_KERNEL_FULLY_CONNECTED,
   MSF_KERNEL_MEAN,
   MSF_KERNEL_SOFTMAX,
-  MSF_KERNEL_COPY /* RESHAPE: a byte copy (a no-op when storage is shared) */
+  MSF_KERNEL_COPY, /* RESHAPE: a byte copy (a no-op when storage is shared) */
+  MSF_KERNEL_QUANTIZE_F32,   /* float32 model input -> int8 (count elements) */
+  MSF_KERNEL_DEQUANTIZE_F32, /* int8 -> float32 model output (count elements) */
+  MSF_KERNEL_RESIZE_NEAREST,
+  MSF_KERNEL_CONCAT_PART,    /* one input of a concatenation (layer steps) */
+  MSF_KERNEL_MUL,            /* same shape, or the second input broadcast (params) */
+  MSF_KERNEL_MUL_4D,         /* any 4-D broadcast, whole tensors */
+  MSF_KERNEL_LOGISTIC,
+  MSF_KERNEL_HARD_SWISH,
+  MSF_KERNEL_TRANSPOSE       /* whole tensors */
 } msf_kernel_kind;
+
+/* MUL with a general 4-D broadcast (msf_mul_s8_broadcast4d). */
+typedef struct {
+  msf_mul_params mul;
+  int32_t in1_shape[4], in2_shape[4], out_shape[4];
+} msf_mul_4d_params;
+
+/* TRANSPOSE of a (left-padded) 4-D tensor: out dimension d is in dimension perm[d]. */
+typedef struct {
+  int32_t in_shape[4], perm[4];
+} msf_transpose_params;
+
+/* The float boundary of a model with float32 input or outputs: the int8
+ * tensor's quantisation (the only floats of the device path). */
+typedef struct {
+  float scale;
+  int32_t zero_point;
+} msf_float_io_params;
 
 typedef struct {
   int32_t in_h, in_w, pad_top, pad_left;
@@ -36,7 +66,10 @@ typedef struct {
 
 /* One op with its constant data. `params` points to the kind's struct:
  * msf_conv_params, msf_pool_params, msf_pad_params, msf_add_params,
- * msf_requantize_params, msf_fc_params, msf_mean_params, msf_softmax_params. */
+ * msf_requantize_params, msf_fc_params, msf_mean_params, msf_softmax_params,
+ * msf_float_io_params, msf_resize_params, msf_concat_part_params,
+ * msf_mul_params, msf_mul_4d_params, msf_logistic_params,
+ * msf_hard_swish_params, msf_transpose_params. */
 typedef struct {
   uint8_t kind;
   const void *params;
@@ -49,7 +82,7 @@ typedef struct {
 
 /* A buffer of a step: a whole tensor, or a tile (ring) of a block tensor. */
 typedef struct {
-  int32_t offset;         /* arena byte offset, or MSF_SLOT_INPUT / MSF_SLOT_OUTPUT */
+  int32_t offset;         /* arena byte offset, or MSF_SLOT_INPUT_N / MSF_SLOT_OUTPUT_N */
   int32_t h, w, c;        /* stored extent */
   uint8_t ring_y, ring_x; /* streamed axes of a tile */
   uint8_t whole;          /* 1: holds the whole tensor (origin 0, 0) */
@@ -77,7 +110,7 @@ typedef struct {
   uint8_t fused;
   const msf_slot *slots;
   int16_t num_slots;
-  const msf_step_op *ops; /* layer step: exactly one op on whole slots */
+  const msf_step_op *ops; /* layer step: its op(s) on whole slots, in order */
   int16_t num_ops;
 
   /* Fused steps. The block output slot `out_slot` is whole, or a tile that
@@ -105,9 +138,16 @@ typedef struct {
   const msf_step *steps;
   int32_t num_steps;
   int32_t arena_bytes;
+  int32_t num_inputs, num_outputs; /* the caller's tensors the slots may name */
 } msf_plan;
 
-/* Runs every step. `arena` must hold plan->arena_bytes bytes, aligned to 4. */
+/* Runs every step. `inputs[i]` / `outputs[i]` are the caller's tensors
+ * (int8, or float32 at a float boundary: aligned to 4), `arena` holds
+ * plan->arena_bytes bytes, aligned to 4. MSF_ARG_ERROR if a slot names a
+ * tensor beyond num_inputs / num_outputs. */
+msf_status msf_run_plan_io(const msf_plan *plan, const void *const *inputs, void *const *outputs,
+                           uint8_t *arena);
+/* The same for a plan with one input and one output. */
 msf_status msf_run_plan(const msf_plan *plan, const int8_t *input, int8_t *output, uint8_t *arena);
 
 /* Building blocks of the iterative global pool (msf_global_pool_s8.c). */

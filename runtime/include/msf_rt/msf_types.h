@@ -111,6 +111,11 @@ typedef struct {
   const int32_t *src_x; /* [out_w] */
 } msf_resize_params;
 
+/* One input of a CONCATENATION on whole tensors (msf_concat_part_s8). */
+typedef struct {
+  int32_t outer_size, in_block, out_stride, out_offset;
+} msf_concat_part_params;
+
 /* MUL int8 (TFLite reference_integer_ops::Mul): out = clamp(output_offset +
  * MBQM((in1 + input1_offset) * (in2 + input2_offset), multiplier, shift)).
  * in2_broadcast (view kernel msf_mul_s8 only): a set of MSF_MUL_BCAST_* bits. */

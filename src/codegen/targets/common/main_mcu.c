@@ -8,7 +8,7 @@
 #include "model.h"
 #include "platform.h"
 
-static int8_t output[MSF_MODEL_OUTPUT_BYTES];
+static int8_t output[MSF_MODEL_OUTPUT_BYTES] __attribute__((aligned(4)));
 
 /* A small line buffer flushed to the console when full. */
 static char line[72];

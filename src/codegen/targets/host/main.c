@@ -23,8 +23,8 @@
 /* GNU ld / glibc symbols bounding .data and .bss. */
 extern char __data_start[], _edata[], __bss_start[], _end[];
 
-static int8_t input[MSF_MODEL_INPUT_BYTES];
-static int8_t output[MSF_MODEL_OUTPUT_BYTES];
+static int8_t input[MSF_MODEL_INPUT_BYTES] __attribute__((aligned(4)));
+static int8_t output[MSF_MODEL_OUTPUT_BYTES] __attribute__((aligned(4)));
 static uintptr_t probe_lo;
 
 /* Paints STACK_PROBE_BYTES of stack just below the caller's frame. */
