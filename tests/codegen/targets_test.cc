@@ -48,6 +48,9 @@ std::vector<TargetCase> Cases() {
        "expected/person_detect__person.out.bin"},
       {"mcunet_vww/mcunet-5fps_vww.tflite", "inputs/vww/vww_person_80x80x3_int8.bin",
        "expected/mcunet-5fps_vww__vww_person.out.bin"},
+      // float32 in, three float32 outputs (the golden file holds them in order), an FPN
+      {"detection/detection.tflite", "inputs/detection/person_det_128x160x3_f32.bin",
+       "expected/detection__person_det.out.bin"},
   };
   std::vector<TargetCase> cases;
   for (codegen::Target t : codegen::AllTargets()) {
