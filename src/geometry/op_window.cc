@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "ir/resize_nearest.h"
+
 namespace msf::geometry {
 
 bool IsGlobalPool(const ir::Graph& g, const ir::Op& op) {
@@ -31,6 +33,8 @@ bool IsSpatialOp(const ir::Graph& g, const ir::Op& op) {
     case ir::OpKind::kAveragePool2D:
     case ir::OpKind::kMaxPool2D:
       return !IsGlobalPool(g, op);
+    case ir::OpKind::kResizeNearest:  // its window is the index table (AxisWindow::source)
+      return g.tensor(op.output()).shape.size() == 4;
     default:
       return false;
   }
@@ -64,17 +68,17 @@ AxisWindow OpAxisWindow(const ir::Graph& g, const ir::Op& op, Axis axis) {
       w.pad_before = h ? a.pad.top : a.pad.left;
       break;
     }
+    case ir::OpKind::kResizeNearest: {
+      const ir::ResizeAttrs& a = std::get<ir::ResizeAttrs>(op.attrs);
+      const ir::Tensor& out = g.tensor(op.output());
+      w.source = std::make_shared<const std::vector<int32_t>>(
+          ir::ResizeNearestIndices(w.in_size, h ? out.H() : out.W(), a.align_corners, a.half_pixel_centers));
+      break;
+    }
     default:
       break;  // elementwise: identity window
   }
   return w;
-}
-
-Interval InputIntervalLeftOpen(const AxisWindow& w, Interval out) {
-  if (out.empty()) return {};
-  const int32_t lo = out.lo * w.stride - w.pad_before;
-  const int32_t hi = std::min((out.hi - 1) * w.stride - w.pad_before + (w.kernel - 1) * w.dilation + 1, w.in_size);
-  return hi > lo ? Interval{lo, hi} : Interval{};
 }
 
 }  // namespace msf::geometry

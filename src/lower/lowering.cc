@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "base/error.h"
+#include "ir/resize_nearest.h"
 #include "lower/quantize_multiplier.h"
 #include "lower/runtime_params.h"
 
@@ -223,8 +224,8 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
       break;
     case ir::OpKind::kResizeNearest: {
       const ir::ResizeAttrs& a = std::get<ir::ResizeAttrs>(op.attrs);
-      l.resize_src_y = ResizeNearestIndices(in.H(), out.H(), a.align_corners, a.half_pixel_centers);
-      l.resize_src_x = ResizeNearestIndices(in.W(), out.W(), a.align_corners, a.half_pixel_centers);
+      l.resize_src_y = ir::ResizeNearestIndices(in.H(), out.H(), a.align_corners, a.half_pixel_centers);
+      l.resize_src_x = ir::ResizeNearestIndices(in.W(), out.W(), a.align_corners, a.half_pixel_centers);
       l.resize = {in.H(), in.W(), out.H(), out.W(), in.C(), nullptr, nullptr};
       break;
     }

@@ -27,19 +27,6 @@ msf_mean_params MakeMeanParams(float in_scale, int32_t in_zp, float out_scale, i
 msf_requantize_params MakeRequantizeParams(float in_scale, int32_t in_zp, float out_scale,
                                            int32_t out_zp);
 
-// RESIZE_NEAREST_NEIGHBOR source index for every output index along one
-// axis: TFLite reference_ops::GetNearestNeighbor, in float as TFLite does it:
-//   scale  = align_corners && out_size > 1 ? float(in_size - 1) / float(out_size - 1)
-//                                          : float(in_size) / float(out_size)
-//   offset = half_pixel_centers ? 0.5f : 0.0f
-//   src[o] = min(align_corners ? roundf((o + offset) * scale)
-//                              : floorf((o + offset) * scale), in_size - 1),
-//            then max(0, .) when half_pixel_centers.
-// Output index o reads exactly input index src[o] (msf_resize_params). The
-// table is non-decreasing. Throws for sizes < 1.
-std::vector<int32_t> ResizeNearestIndices(int32_t in_size, int32_t out_size, bool align_corners,
-                                          bool half_pixel_centers);
-
 // TFLM mul_common.cc (int8): multiplier of double(s1) * double(s2) /
 // double(s_out) by QuantizeMultiplier; offsets -zp1, -zp2, zp_out; no
 // broadcast (the caller sets in2_broadcast).

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "ir/resize_nearest.h"
 #include "lower/quantize_multiplier.h"
 #include "lower/runtime_params.h"
 #include "msf_rt/msf_kernels.h"
@@ -26,7 +27,7 @@ using msf::lower::DownScaleInt32ToInt16Multiplier;
 using msf::lower::MakeHardSwishParams;
 using msf::lower::MakeLogisticParams;
 using msf::lower::MakeMulParams;
-using msf::lower::ResizeNearestIndices;
+using msf::ir::ResizeNearestIndices;
 using msf_test::Axis;
 using msf_test::CheckTilingEquivalence;
 using msf_test::RandomTensor;
