@@ -65,6 +65,9 @@ void AddCodegen(CLI::App& parent, std::vector<Command>* commands) {
   AddText(app, "--embed-input", "IN.bin", "compile this raw int8 input into the package", &a->embed_input);
   AddValue(app, "--opt", "speed|size", "the package's compiler optimisation (default speed)",
            [a](const std::string& v) { a->options.optimize = codegen::ParseOptimize(v); });
+  AddValue(app, "--arena", "static|extern",
+           "who owns the arena: a static array (default), or the caller, passed to msf_model_invoke",
+           [a](const std::string& v) { a->options.arena = codegen::ParseArenaOwner(v); });
   commands->push_back({app, [a] { return RunCodegen(*a); }});
 }
 

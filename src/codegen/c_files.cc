@@ -123,13 +123,23 @@ std::string ModelHeaderFile(const CFileContext& c, int64_t input_bytes, int64_t 
   w.Line();
   w.Line("#define MSF_MODEL_INPUT_BYTES " + CInt(input_bytes) + " /* " + TensorsText(g, g.inputs) + " */");
   w.Line("#define MSF_MODEL_OUTPUT_BYTES " + CInt(output_bytes) + " /* " + TensorsText(g, g.outputs) + " */");
+  const bool extern_arena = c.options.arena == ArenaOwner::kExtern;
   w.Line("#define MSF_MODEL_ARENA_BYTES " + CInt(c.plan.runtime_plan().arena_bytes) +
-         " /* the planned arena (static RAM, model.c) */");
+         (extern_arena ? " /* the planned arena (the caller's, see msf_model_invoke) */"
+                       : " /* the planned arena (static RAM, model.c) */"));
+  w.Line("#define MSF_MODEL_ARENA_ALIGN 4u");
+  if (extern_arena) w.Line("#define MSF_MODEL_ARENA_EXTERN 1");
   w.Line();
   w.Comment("Runs the model: in and out are the caller's buffers (never in the arena), 4-aligned,");
   w.Comment("holding the tensors above concatenated in order (float32 ones little-endian).");
   w.Comment("Returns 0 on success, a nonzero msf_status if the runtime rejected an argument.");
-  w.Line("int msf_model_invoke(const int8_t *in, int8_t *out);");
+  if (extern_arena) {
+    w.Comment("arena: MSF_MODEL_ARENA_BYTES bytes aligned to MSF_MODEL_ARENA_ALIGN, owned by the caller");
+    w.Comment("(its contents need not survive between calls).");
+    w.Line("int msf_model_invoke(const int8_t *in, int8_t *out, uint8_t *arena);");
+  } else {
+    w.Line("int msf_model_invoke(const int8_t *in, int8_t *out);");
+  }
   w.Line();
   w.Comment(c.options.input ? "The input tensor embedded with --embed-input (model_input.c, flash)."
                             : "An all-zero input tensor (model_input.c, flash): no --embed-input was given.");

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "codegen/c_files.h"
+#include "codegen/cmake_file.h"
 #include "codegen/embedded_files.h"
 #include "codegen/makefile.h"
 #include "codegen/target_info.h"
@@ -14,6 +15,12 @@
 #include "plan/device_plan.h"
 
 namespace msf::codegen {
+
+ArenaOwner ParseArenaOwner(std::string_view name) {
+  if (name == "static") return ArenaOwner::kStatic;
+  if (name == "extern") return ArenaOwner::kExtern;
+  throw Error("unknown --arena '" + std::string(name) + "' (expected static or extern)");
+}
 
 Package Generate(const ir::Graph& g, const plan::Plan& plan, const Options& options) {
   const plan::DevicePlan dp(g, plan);
@@ -74,6 +81,11 @@ Package Generate(const ir::Graph& g, const plan::Plan& plan, const Options& opti
   std::sort(sources.begin(), sources.end());
   std::sort(headers.begin(), headers.end());
   pkg.files.push_back({"Makefile", RenderMakefile(options, sources, headers)});
+  std::vector<std::string> library;  // the model and the runtime, without the harness
+  for (const std::string& f : sources) {
+    if (f.rfind("model", 0) == 0 || f.rfind("runtime/", 0) == 0) library.push_back(f);
+  }
+  pkg.files.push_back({"CMakeLists.txt", CMakeListsFile(options, library)});
   std::sort(pkg.files.begin(), pkg.files.end(), [](const File& a, const File& b) { return a.path < b.path; });
   return pkg;
 }

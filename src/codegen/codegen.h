@@ -35,9 +35,17 @@ const std::vector<Target>& AllTargets();
 enum class Optimize { kSpeed, kSize };
 Optimize ParseOptimize(std::string_view name);  // "speed" | "size"
 
+// Who owns the arena: a static array in model.c (default), or the firmware,
+// which passes it to msf_model_invoke (MSF_MODEL_ARENA_BYTES bytes, aligned
+// to MSF_MODEL_ARENA_ALIGN), e.g. to place it in a chosen RAM bank.
+enum class ArenaOwner { kStatic, kExtern };
+// "static" | "extern"; throws msf::Error otherwise.
+ArenaOwner ParseArenaOwner(std::string_view name);
+
 struct Options {
   Target target = Target::kHost;
   Optimize optimize = Optimize::kSpeed;
+  ArenaOwner arena = ArenaOwner::kStatic;
   std::optional<std::vector<int8_t>> input;  // embedded input tensor (--embed-input)
   std::string model_label;                   // shown in file headers (e.g. the model path)
   std::string plan_label;                    // shown in file headers (e.g. the plan path)

@@ -253,10 +253,17 @@ class ModelTables {
                       .Add("num_inputs", rt.num_inputs)
                       .Add("num_outputs", rt.num_outputs));
     w.Line();
-    w.Comment("One static arena holds every activation, tile, sum and scratch buffer of the plan.");
-    w.Line("static uint8_t arena[" + CInt(std::max<int32_t>(rt.arena_bytes, 1)) + "] __attribute__((aligned(4)));");
-    w.Line();
-    w.Open("int msf_model_invoke(const int8_t *in, int8_t *out)");
+    const bool extern_arena = c_.options.arena == ArenaOwner::kExtern;
+    if (extern_arena) {
+      w.Comment("The arena is the caller's (--arena extern): MSF_MODEL_ARENA_BYTES bytes, aligned to 4.");
+      w.Open("int msf_model_invoke(const int8_t *in, int8_t *out, uint8_t *arena)");
+      w.Line("if (((uintptr_t)arena & (MSF_MODEL_ARENA_ALIGN - 1u)) != 0u) return (int)MSF_ARG_ERROR;");
+    } else {
+      w.Comment("One static arena holds every activation, tile, sum and scratch buffer of the plan.");
+      w.Line("static uint8_t arena[" + CInt(std::max<int32_t>(rt.arena_bytes, 1)) + "] __attribute__((aligned(4)));");
+      w.Line();
+      w.Open("int msf_model_invoke(const int8_t *in, int8_t *out)");
+    }
     if (g_.inputs.size() == 1 && g_.outputs.size() == 1) {
       w.Line("return (int)msf_run_plan(&plan, in, out, arena);");
     } else {

@@ -61,7 +61,7 @@ void CheckReplaceable(const Package& package, const std::string& dir, const std:
   // What a package holds, for any target, and what make adds (build/).
   std::set<std::string> names = {"Makefile", "main.c",     "model.c", "model.h", "model_input.c",
                                  "model_weights.c", "model_weights.h", "platform.c", "platform.h", "link.ld",
-                                 "start.S", "runtime", "build"};
+                                 "start.S", "CMakeLists.txt", "runtime", "build"};
   for (const File& f : package.files) names.insert(f.path.substr(0, f.path.find('/')));
   bool empty = true;
   std::error_code ec;

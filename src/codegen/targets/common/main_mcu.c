@@ -9,6 +9,13 @@
 #include "platform.h"
 
 static int8_t output[MSF_MODEL_OUTPUT_BYTES] __attribute__((aligned(4)));
+#ifdef MSF_MODEL_ARENA_EXTERN
+/* --arena extern: the firmware's arena (here a static array as well). */
+static uint8_t arena[MSF_MODEL_ARENA_BYTES > 0 ? MSF_MODEL_ARENA_BYTES : 1] __attribute__((aligned(MSF_MODEL_ARENA_ALIGN)));
+#define MSF_INVOKE(in, out) msf_model_invoke((in), (out), arena)
+#else
+#define MSF_INVOKE(in, out) msf_model_invoke((in), (out))
+#endif
 
 /* A small line buffer flushed to the console when full. */
 static char line[72];
@@ -52,7 +59,7 @@ int main(void) {
   int status;
 
   start = plat_instructions();
-  status = msf_model_invoke(msf_model_input, output);
+  status = MSF_INVOKE(msf_model_input, output);
   instructions = plat_instructions() - start;
   stack = plat_stack_used();
   ram_static = plat_static_bytes();

@@ -25,6 +25,13 @@ extern char __data_start[], _edata[], __bss_start[], _end[];
 
 static int8_t input[MSF_MODEL_INPUT_BYTES] __attribute__((aligned(4)));
 static int8_t output[MSF_MODEL_OUTPUT_BYTES] __attribute__((aligned(4)));
+#ifdef MSF_MODEL_ARENA_EXTERN
+/* --arena extern: the caller's arena (here a static array as well). */
+static uint8_t arena[MSF_MODEL_ARENA_BYTES > 0 ? MSF_MODEL_ARENA_BYTES : 1] __attribute__((aligned(MSF_MODEL_ARENA_ALIGN)));
+#define MSF_INVOKE(in, out) msf_model_invoke((in), (out), arena)
+#else
+#define MSF_INVOKE(in, out) msf_model_invoke((in), (out))
+#endif
 static uintptr_t probe_lo;
 
 /* Paints STACK_PROBE_BYTES of stack just below the caller's frame. */
@@ -78,7 +85,7 @@ int main(int argc, char **argv) {
     memcpy(input, msf_model_input, sizeof input);
   }
   paint_stack();
-  status = msf_model_invoke(input, output);
+  status = MSF_INVOKE(input, output);
   stack = stack_used(top);
   if (status != 0) {
     fprintf(stderr, "msf: error: the runtime rejected the plan's arguments\n");

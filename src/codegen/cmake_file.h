@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+// The package's CMakeLists.txt: the model and the runtime as a static
+// library (`msf_model`) for a firmware's own CMake build, beside the
+// Makefile that builds and runs the harness.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "codegen/codegen.h"
+
+namespace msf::codegen {
+
+// `sources`: the library's C files (package paths, no harness files).
+std::string CMakeListsFile(const Options& options, const std::vector<std::string>& sources);
+
+}  // namespace msf::codegen
