@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ir/graph_builder.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -60,16 +61,32 @@ GraphBuilder& GraphBuilder::Input(std::vector<int32_t> shape, Quant quant, std::
   return *this;
 }
 
+GraphBuilder& GraphBuilder::FloatInput(std::vector<int32_t> shape, std::string name) {
+  if (name.empty()) name = Numbered("t", g_.tensors.size());
+  cur_ = g_.AddActivation(std::move(name), std::move(shape), {}, DType::kFloat32);
+  g_.inputs.push_back(cur_);
+  return *this;
+}
+
+GraphBuilder& GraphBuilder::From(TensorId t) {
+  if (t < 0 || static_cast<size_t>(t) >= g_.tensors.size() || g_.tensor(t).IsConstant()) {
+    throw Error("graph builder: no such activation");
+  }
+  cur_ = t;
+  return *this;
+}
+
 TensorId GraphBuilder::AddConstant(const Op& op, TensorRole role, DType type, std::vector<int32_t> shape,
                                    ConstantData data) {
   return g_.AddConstant(policy_->Name(g_, op, role), type, std::move(shape), std::move(data.bytes),
                         std::move(data.quant));
 }
 
-GraphBuilder& GraphBuilder::Push(Op op, std::vector<int32_t> shape, std::optional<Quant> out) {
+GraphBuilder& GraphBuilder::Push(Op op, std::vector<int32_t> shape, std::optional<Quant> out, DType type) {
   op.source_index = static_cast<int32_t>(g_.ops.size());
   Quant q = out ? std::move(*out) : policy_->Output(g_, op, shape);
-  const TensorId y = g_.AddActivation(policy_->Name(g_, op, TensorRole::kOutput), std::move(shape), std::move(q));
+  const TensorId y =
+      g_.AddActivation(policy_->Name(g_, op, TensorRole::kOutput), std::move(shape), std::move(q), type);
   op.outputs = {y};
   g_.ops.push_back(std::move(op));
   cur_ = y;
@@ -171,6 +188,80 @@ GraphBuilder& GraphBuilder::AddFrom(TensorId skip, Activation act, bool skip_fir
   a.act = act;
   std::vector<TensorId> inputs = skip_first ? std::vector<TensorId>{skip, cur_} : std::vector<TensorId>{cur_, skip};
   return Push({OpKind::kAdd, std::move(inputs), {}, a}, Current().shape, std::move(out));
+}
+
+GraphBuilder& GraphBuilder::Quantize(Quant out) {
+  if (Current().type != DType::kFloat32) throw Error("graph builder: QUANTIZE from float of an int8 tensor");
+  return Push({OpKind::kQuantize, {cur_}, {}, {}}, Current().shape, std::move(out));
+}
+
+GraphBuilder& GraphBuilder::Dequantize() {
+  if (Current().type != DType::kInt8) throw Error("graph builder: DEQUANTIZE of a float tensor");
+  return Push({OpKind::kDequantize, {cur_}, {}, {}}, Current().shape, Quant{}, DType::kFloat32);
+}
+
+GraphBuilder& GraphBuilder::ResizeNearest(int32_t out_h, int32_t out_w, bool align_corners, bool half_pixel_centers) {
+  const Tensor& in = Current();
+  if (in.shape.size() != 4 || out_h < 1 || out_w < 1) throw Error("graph builder: RESIZE_NEAREST_NEIGHBOR needs 4-D NHWC");
+  ResizeAttrs a;
+  a.align_corners = align_corners;
+  a.half_pixel_centers = half_pixel_centers;
+  Quant q = in.quant;
+  return Push({OpKind::kResizeNearest, {cur_}, {}, a}, {1, out_h, out_w, in.C()}, std::move(q));
+}
+
+GraphBuilder& GraphBuilder::Concat(std::vector<TensorId> inputs, int32_t axis) {
+  if (inputs.empty() || axis < 0 || axis > 3) throw Error("graph builder: CONCATENATION needs inputs and an axis 0..3");
+  const Tensor& first = g_.tensor(inputs[0]);
+  if (first.shape.size() != 4) throw Error("graph builder: CONCATENATION needs 4-D NHWC");
+  std::vector<int32_t> shape = first.shape;
+  shape[static_cast<size_t>(axis)] = 0;
+  for (TensorId t : inputs) {
+    const Tensor& in = g_.tensor(t);
+    if (in.shape.size() != 4) throw Error("graph builder: CONCATENATION needs 4-D NHWC");
+    for (size_t d = 0; d < 4; ++d) {
+      if (d != static_cast<size_t>(axis) && in.shape[d] != first.shape[d]) {
+        throw Error("graph builder: CONCATENATION inputs differ outside the axis");
+      }
+    }
+    if (in.quant.Scale() != first.quant.Scale() || in.quant.ZeroPoint() != first.quant.ZeroPoint()) {
+      throw Error("graph builder: CONCATENATION inputs are quantised differently");
+    }
+    shape[static_cast<size_t>(axis)] += in.shape[static_cast<size_t>(axis)];
+  }
+  ConcatAttrs a;
+  a.axis = axis;
+  Quant q = first.quant;
+  return Push({OpKind::kConcat, std::move(inputs), {}, a}, std::move(shape), std::move(q));
+}
+
+GraphBuilder& GraphBuilder::MulFrom(TensorId other, Activation act, bool other_first, std::optional<Quant> out) {
+  const std::vector<int32_t>& sa = g_.tensor(other).shape;
+  const std::vector<int32_t>& sb = Current().shape;
+  if (sa.size() != sb.size()) throw Error("graph builder: MUL of tensors of different ranks");
+  std::vector<int32_t> shape(sa.size());
+  for (size_t d = 0; d < sa.size(); ++d) {
+    if (sa[d] != sb[d] && sa[d] != 1 && sb[d] != 1) throw Error("graph builder: MUL of shapes that do not broadcast");
+    shape[d] = std::max(sa[d], sb[d]);
+  }
+  MulAttrs a;
+  a.act = act;
+  std::vector<TensorId> inputs = other_first ? std::vector<TensorId>{other, cur_} : std::vector<TensorId>{cur_, other};
+  return Push({OpKind::kMul, std::move(inputs), {}, a}, std::move(shape), std::move(out));
+}
+
+GraphBuilder& GraphBuilder::Logistic() {
+  return Push({OpKind::kLogistic, {cur_}, {}, {}}, Current().shape, PerTensor(1.0f / 256.0f, -128));
+}
+
+GraphBuilder& GraphBuilder::HardSwish(std::optional<Quant> out) {
+  return Push({OpKind::kHardSwish, {cur_}, {}, {}}, Current().shape, std::move(out));
+}
+
+Graph GraphBuilder::Take(std::vector<TensorId> outputs) {
+  if (outputs.empty()) throw Error("graph builder: a graph needs an output");
+  g_.outputs = std::move(outputs);
+  return std::move(g_);
 }
 
 Graph GraphBuilder::Take() {

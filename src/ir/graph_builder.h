@@ -59,8 +59,13 @@ class GraphBuilder {
 
   // Adds the graph input (named "t<index>" when `name` is empty) and makes it current.
   GraphBuilder& Input(std::vector<int32_t> shape, Quant quant, std::string name = {});
+  // Adds a float32 graph input (no quantisation) and makes it current; follow
+  // it with Quantize() (the float boundary: QUANTIZE float32 -> int8).
+  GraphBuilder& FloatInput(std::vector<int32_t> shape, std::string name = {});
 
   TensorId current() const { return cur_; }
+  // Makes an earlier tensor current (a branch forks from it).
+  GraphBuilder& From(TensorId t);
   const Tensor& Current() const { return g_.tensor(cur_); }
   const Graph& graph() const { return g_; }
 
@@ -85,14 +90,37 @@ class GraphBuilder {
   // shape): inputs {skip, current}, or {current, skip} when !skip_first.
   GraphBuilder& AddFrom(TensorId skip, Activation act = Activation::kNone, bool skip_first = true,
                         std::optional<Quant> out = std::nullopt);
+  // QUANTIZE of the current float32 tensor (a graph input) to int8 `out`.
+  GraphBuilder& Quantize(Quant out);
+  // DEQUANTIZE of the current int8 tensor to float32 (the float boundary at a
+  // graph output: only Take's outputs may be float32).
+  GraphBuilder& Dequantize();
+  // RESIZE_NEAREST_NEIGHBOR to out_h x out_w; the output keeps the input's
+  // quantisation (the int8 kernel copies bytes).
+  GraphBuilder& ResizeNearest(int32_t out_h, int32_t out_w, bool align_corners = false,
+                              bool half_pixel_centers = false);
+  // CONCATENATION of `inputs` (earlier tensors, in this order) along `axis`
+  // of the 4-D shape; every input must have the same quantisation, which the
+  // output keeps (TFLite-Micro's requirement).
+  GraphBuilder& Concat(std::vector<TensorId> inputs, int32_t axis = 3);
+  // MUL of the current tensor and `other` (same shape, or shapes that
+  // broadcast): inputs {other, current}, or {current, other} when !other_first.
+  GraphBuilder& MulFrom(TensorId other, Activation act = Activation::kNone, bool other_first = true,
+                        std::optional<Quant> out = std::nullopt);
+  // LOGISTIC: the output is quantised with scale 1/256, zero point -128.
+  GraphBuilder& Logistic();
+  GraphBuilder& HardSwish(std::optional<Quant> out = std::nullopt);
 
   // The graph, with the current tensor as its output.
   Graph Take();
+  // The graph with these outputs, in this order.
+  Graph Take(std::vector<TensorId> outputs);
 
  private:
   TensorId AddConstant(const Op& op, TensorRole role, DType type, std::vector<int32_t> shape, ConstantData data);
   // Adds `op`'s output of `shape` (quantised by `out` or the policy) and the op.
-  GraphBuilder& Push(Op op, std::vector<int32_t> shape, std::optional<Quant> out = std::nullopt);
+  GraphBuilder& Push(Op op, std::vector<int32_t> shape, std::optional<Quant> out = std::nullopt,
+                     DType type = DType::kInt8);
   GraphBuilder& ConvOp(OpKind kind, int32_t cout, int32_t k, int32_t stride, int32_t multiplier, Activation act,
                        std::optional<Pad2D> pad);
 

@@ -98,5 +98,57 @@ TEST(GraphBuilder, RefusesAWindowThatDoesNotFit) {
   EXPECT_THROW(b.Pool(ir::OpKind::kAveragePool2D, 3, 1), Error);
 }
 
+// The graph ops: float boundaries, branches from earlier tensors, merges,
+// upsampling and activations, with the quantisation their kernels require.
+TEST(GraphBuilder, BranchesMergesAndFloatBoundaries) {
+  std::vector<std::string> calls;
+  ir::GraphBuilder b("g", std::make_unique<RecordingPolicy>(&calls));
+  b.FloatInput({1, 8, 6, 2});
+  const ir::TensorId x = b.current();
+  EXPECT_EQ(b.Current().type, ir::DType::kFloat32);
+  b.Quantize(ir::PerTensor(0.02f, -3));
+  const ir::TensorId q = b.current();
+  b.Conv(4, 3, 2, ir::Activation::kRelu);  // 4x3x4
+  const ir::TensorId coarse = b.current();
+  b.ResizeNearest(8, 6, true, false);
+  const ir::TensorId up = b.current();
+  EXPECT_EQ(b.Current().shape, (std::vector<int32_t>{1, 8, 6, 4}));
+  EXPECT_EQ(b.Current().quant.Scale(), 0.05f);  // the input's: the kernel copies bytes
+  b.From(q).Conv(4, 1, 1, ir::Activation::kNone).Logistic();
+  EXPECT_EQ(b.Current().quant.Scale(), 1.0f / 256.0f);
+  EXPECT_EQ(b.Current().quant.ZeroPoint(), -128);
+  b.MulFrom(up, ir::Activation::kRelu, false);
+  const ir::TensorId mul = b.current();
+  b.HardSwish();
+  EXPECT_THROW(b.Concat({b.current(), q}), Error);  // quantised differently
+  b.Concat({mul, b.current(), up});
+  EXPECT_EQ(b.Current().shape, (std::vector<int32_t>{1, 8, 6, 12}));
+  const ir::TensorId cat = b.current();
+  b.Dequantize();
+  EXPECT_EQ(b.Current().type, ir::DType::kFloat32);
+  EXPECT_THROW(b.Dequantize(), Error);
+  const ir::TensorId out = b.current();
+  ir::Graph g = b.Take({out, coarse});
+  EXPECT_EQ(g.inputs, std::vector<ir::TensorId>{x});
+  EXPECT_EQ(g.outputs, (std::vector<ir::TensorId>{out, coarse}));
+  const std::vector<ir::OpKind> kinds{ir::OpKind::kQuantize, ir::OpKind::kConv2D, ir::OpKind::kResizeNearest,
+                                      ir::OpKind::kConv2D, ir::OpKind::kLogistic, ir::OpKind::kMul,
+                                      ir::OpKind::kHardSwish, ir::OpKind::kConcat, ir::OpKind::kDequantize};
+  ASSERT_EQ(g.ops.size(), kinds.size());
+  for (size_t i = 0; i < kinds.size(); ++i) EXPECT_EQ(g.ops[i].kind, kinds[i]) << i;
+  EXPECT_EQ(g.ops[5].inputs, (std::vector<ir::TensorId>{g.ops[4].output(), up}));
+  EXPECT_EQ(g.ops[7].inputs, (std::vector<ir::TensorId>{mul, g.ops[6].output(), up}));
+  EXPECT_EQ(g.ops[8].input(), cat);
+  EXPECT_TRUE(std::get<ir::ResizeAttrs>(g.ops[2].attrs).align_corners);
+  EXPECT_EQ(std::get<ir::ConcatAttrs>(g.ops[7].attrs).axis, 3);
+  EXPECT_EQ(std::get<ir::MulAttrs>(g.ops[5].attrs).act, ir::Activation::kRelu);
+  // The policy is asked only where the kernels leave the choice open.
+  EXPECT_EQ(std::count(calls.begin(), calls.end(), "output MUL"), 1);
+  EXPECT_EQ(std::count(calls.begin(), calls.end(), "output HARD_SWISH"), 1);
+  EXPECT_EQ(std::count(calls.begin(), calls.end(), "output LOGISTIC"), 0);
+  EXPECT_EQ(std::count(calls.begin(), calls.end(), "output CONCATENATION"), 0);
+  EXPECT_NO_THROW(ir::Canonicalize(g));
+}
+
 }  // namespace
 }  // namespace msf

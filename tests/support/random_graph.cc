@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "support/random_graph.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "ir/graph_builder.h"
+#include "lower/runtime_params.h"
 
 namespace msf::test {
 namespace {
@@ -58,7 +62,16 @@ class RandomPolicy : public ir::WeightPolicy {
     return {ir::Int32Bytes(bias), {}};
   }
 
+  // The next output's quantisation (a branch that must match another's for a
+  // CONCATENATION), instead of a drawn one. Never used by RandomGraph.
+  void ForceNextOutput(ir::Quant q) { forced_ = std::move(q); }
+
   ir::Quant Output(const ir::Graph& g, const ir::Op& op, const std::vector<int32_t>& shape) override {
+    if (forced_) {
+      ir::Quant q = std::move(*forced_);
+      forced_.reset();
+      return q;
+    }
     const ir::Tensor& in = g.tensor(op.input());
     switch (op.kind) {
       case ir::OpKind::kConv2D:
@@ -71,6 +84,23 @@ class RandomPolicy : public ir::WeightPolicy {
       case ir::OpKind::kFullyConnected:
         return ir::PerTensor(OutScale(in.quant.Scale(), 0.01f, in.C()), rng_.Int(-5, 5));
       case ir::OpKind::kSoftmax: return ir::PerTensor(1.0f / 256, -128);
+      case ir::OpKind::kMul: {  // a product of two int8 ranges brought back to about one
+        const float s2 = g.tensor(op.input(1)).quant.Scale();
+        return ir::PerTensor(in.quant.Scale() * s2 * (30.0f + 10.0f * rng_.Int(0, 9)), rng_.Int(-5, 5));
+      }
+      case ir::OpKind::kHardSwish: {
+        // x * relu6(x + 3) / 6 is >= -0.375: most of the range is positive.
+        float scale = in.quant.Scale() * (0.5f + 0.1f * rng_.Int(0, 10));
+        const int32_t zp = rng_.Int(-110, -60);
+        for (int tries = 0;; ++tries, scale *= 1.7f) {  // TFLite refuses an output exponent > 0
+          try {
+            (void)lower::MakeHardSwishParams(in.quant.Scale(), in.quant.ZeroPoint(), scale, zp);
+            return ir::PerTensor(scale, zp);
+          } catch (const Error&) {
+            if (tries == 20) throw;
+          }
+        }
+      }
       default: return ir::PerTensor(in.quant.Scale(), in.quant.ZeroPoint());  // pools, PAD, RESHAPE
     }
   }
@@ -97,6 +127,7 @@ class RandomPolicy : public ir::WeightPolicy {
   }
 
   Rng& rng_;
+  std::optional<ir::Quant> forced_;
 };
 
 class Builder {
@@ -200,8 +231,228 @@ class Builder {
   ir::GraphBuilder b_;
 };
 
+class BranchingBuilder {
+ public:
+  explicit BranchingBuilder(uint64_t seed)
+      : rng_(seed ^ 0x5bd1e995ull), policy_(new RandomPolicy(rng_)), b_("random_dag", std::unique_ptr<RandomPolicy>(policy_)) {}
+
+  ir::Graph Build() {
+    const int h = rng_.Int(6, 14), w = rng_.Int(6, 14), c = rng_.Int(1, 4);
+    const ir::Quant in_q = ir::PerTensor(0.02f + 0.001f * rng_.Int(0, 20), rng_.Int(-10, 10));
+    if (rng_.Coin(35)) {
+      b_.FloatInput({1, h, w, c});
+      b_.Quantize(in_q);
+    } else {
+      b_.Input({1, h, w, c}, in_q);
+    }
+    Conv(rng_.Int(2, 6), rng_.Pick({1, 3, 3}), 1);
+    const int units = rng_.Int(3, 6);
+    for (int u = 0; u < units; ++u) {
+      switch (rng_.Int(0, 11)) {
+        case 0: Conv(rng_.Int(2, 8), rng_.Pick({1, 3, 5}), rng_.Pick({1, 1, 2})); break;
+        case 1: Depthwise(); break;
+        case 2: MaxPool(); break;
+        case 3: Activation(); break;
+        case 4: ForkMerge(Merge::kAdd); break;
+        case 5: ForkMerge(Merge::kConcat); break;
+        case 6: ForkMerge(Merge::kMul); break;
+        case 7:
+        case 8: Fpn(); break;
+        case 9: SideOutput(); break;
+        default: SideHead(); break;
+      }
+    }
+    if (rng_.Coin(50)) Conv(rng_.Int(2, 6), rng_.Pick({1, 3}), 1, ir::Activation::kNone);
+    Emit(b_.current(), rng_.Coin(40));
+    // 2 or 3 outputs: heads on earlier tensors make up the count.
+    const size_t want = static_cast<size_t>(rng_.Int(2, 3));
+    while (outputs_.size() < want) {
+      b_.From(taps_[static_cast<size_t>(rng_.Int(0, static_cast<int>(taps_.size()) - 1))]);
+      Conv(rng_.Int(2, 5), rng_.Pick({1, 3}), 1, ir::Activation::kNone);
+      Emit(b_.current(), rng_.Coin(40));
+    }
+    return b_.Take(outputs_);
+  }
+
+ private:
+  enum class Merge { kAdd, kConcat, kMul };
+
+  const ir::Tensor& Cur() const { return b_.Current(); }
+
+  ir::Activation RandomAct() { return rng_.Pick({ir::Activation::kNone, ir::Activation::kRelu, ir::Activation::kRelu6}); }
+
+  ir::Quant RandomQuant(float like) { return ir::PerTensor(like * (0.7f + 0.1f * rng_.Int(0, 6)), rng_.Int(-20, 20)); }
+
+  // A same-padded (or, now and then, unpadded) square convolution.
+  void Conv(int cout, int k, int s, std::optional<ir::Activation> act = std::nullopt) {
+    if (Cur().H() < 2 * s || Cur().W() < 2 * s) s = 1;
+    const int p = k / 2;
+    ir::Pad2D pad{p, p, p, p};
+    if (rng_.Coin(15) && Cur().H() > k && Cur().W() > k) pad = {rng_.Int(0, p), rng_.Int(0, p), rng_.Int(0, p), rng_.Int(0, p)};
+    b_.Conv(cout, k, s, act ? *act : RandomAct(), pad);
+    Tap();
+  }
+
+  // A stride-1 convolution that keeps the map's size (branches that merge).
+  void SameConv(int cout, int k, std::optional<ir::Activation> act = std::nullopt) {
+    b_.Conv(cout, k, 1, act ? *act : RandomAct(), ir::Pad2D{k / 2, k / 2, k / 2, k / 2});
+    Tap();
+  }
+
+  void Depthwise() {
+    const int k = rng_.Pick({3, 5});
+    const int s = Cur().H() >= 6 && Cur().W() >= 6 ? rng_.Pick({1, 1, 2}) : 1;
+    b_.Depthwise(k, s, rng_.Pick({1, 1, 2}), RandomAct(), ir::Pad2D{k / 2, k / 2, k / 2, k / 2});
+    Tap();
+  }
+
+  void MaxPool() {
+    const int k = rng_.Pick({2, 3});
+    const int s = Cur().H() >= 6 && Cur().W() >= 6 ? rng_.Pick({1, 2}) : 1;
+    const ir::Pad2D pad = rng_.Coin(50) ? ir::Pad2D{1, 1, 1, 1} : ir::Pad2D{};
+    if (Cur().H() + pad.top + pad.bottom < k || Cur().W() + pad.left + pad.right < k) return;
+    b_.Pool(ir::OpKind::kMaxPool2D, k, s, pad);
+    Tap();
+  }
+
+  void Activation() {
+    if (rng_.Coin(50)) {
+      b_.Logistic();
+    } else {
+      b_.HardSwish();
+    }
+    Tap();
+  }
+
+  // Two branches from the current tensor, merged.
+  void ForkMerge(Merge merge) {
+    const ir::TensorId t = b_.current();
+    const int c = Cur().C();
+    if (merge == Merge::kMul) {  // a gate (conv, LOGISTIC) times the input or a second branch
+      ir::TensorId other = t;
+      int cout = c;
+      if (rng_.Coin(50)) {
+        cout = rng_.Int(2, 6);
+        SameConv(cout, rng_.Pick({1, 3}));
+        other = b_.current();
+        b_.From(t);
+      }
+      SameConv(cout, rng_.Pick({1, 3}), ir::Activation::kNone);
+      if (rng_.Coin(70)) b_.Logistic();
+      else b_.HardSwish();
+      b_.MulFrom(other, rng_.Pick({ir::Activation::kNone, ir::Activation::kRelu}), rng_.Coin(50));
+      Tap();
+      return;
+    }
+    // Branch B: the input itself, a max pool of it (same quantisation) or a convolution.
+    const int b_kind = rng_.Int(0, 2);
+    const int cout = merge == Merge::kAdd && b_kind < 2 ? c : rng_.Int(2, 6);
+    const float like = Cur().quant.Scale();
+    const ir::Quant cat_q = RandomQuant(like);
+    ir::TensorId other = t;
+    if (b_kind == 1) {
+      b_.Pool(ir::OpKind::kMaxPool2D, 3, 1, ir::Pad2D{1, 1, 1, 1});
+      other = b_.current();
+    } else if (b_kind == 2) {
+      if (merge == Merge::kConcat) policy_->ForceNextOutput(cat_q);
+      SameConv(cout, rng_.Pick({1, 3}));
+      other = b_.current();
+    }
+    // Branch A: one or two ops on the input, ending with a convolution.
+    b_.From(t);
+    if (rng_.Coin(50)) {
+      if (rng_.Coin(50)) Depthwise3x3();
+      else SameConv(rng_.Int(2, 8), rng_.Pick({1, 3}));
+    }
+    if (merge == Merge::kConcat) policy_->ForceNextOutput(b_kind == 2 ? cat_q : b_.graph().tensor(t).quant);
+    SameConv(cout, rng_.Pick({1, 3}), merge == Merge::kAdd ? ir::Activation::kNone : RandomAct());
+    const ir::TensorId a = b_.current();
+    if (merge == Merge::kAdd) {
+      const float s = std::max(b_.graph().tensor(a).quant.Scale(), b_.graph().tensor(other).quant.Scale());
+      b_.AddFrom(other, rng_.Coin(30) ? ir::Activation::kRelu : ir::Activation::kNone, rng_.Coin(50),
+                 ir::PerTensor(s * 1.3f, rng_.Int(-5, 5)));
+    } else {
+      b_.Concat(rng_.Coin(50) ? std::vector<ir::TensorId>{a, other} : std::vector<ir::TensorId>{other, a});
+    }
+    Tap();
+  }
+
+  void Depthwise3x3() {
+    b_.Depthwise(3, 1, 1, RandomAct(), ir::Pad2D{1, 1, 1, 1});
+    Tap();
+  }
+
+  // FPN: a stride-2 branch of the current (finer) map, upsampled 2x by
+  // RESIZE_NEAREST_NEIGHBOR back to its size and added or concatenated.
+  void Fpn() {
+    if (Cur().H() < 4 || Cur().W() < 4) return Conv(rng_.Int(2, 6), 3, 1);
+    const ir::TensorId fine = b_.current();
+    const ir::Tensor f = Cur();
+    const bool add = rng_.Coin(50);
+    if (rng_.Coin(40)) {
+      Conv(rng_.Int(2, 6), 3, 2);
+      if (rng_.Coin(50)) Depthwise3x3();
+      if (rng_.Coin(30)) SideOutput();  // the coarse map is an output and read on
+    } else {
+      Conv(rng_.Int(2, 6), 3, 2);
+    }
+    // The lateral convolution: the fine map's channels (ADD) or quantisation (CONCATENATION).
+    if (!add) policy_->ForceNextOutput(f.quant);
+    SameConv(add ? f.C() : rng_.Int(2, 6), 1, ir::Activation::kNone);
+    b_.ResizeNearest(f.H(), f.W(), rng_.Coin(50), rng_.Coin(50));
+    const ir::TensorId up = b_.current();
+    if (add) {
+      const float s = std::max(f.quant.Scale(), Cur().quant.Scale());
+      b_.AddFrom(fine, ir::Activation::kNone, rng_.Coin(50), ir::PerTensor(s * 1.3f, rng_.Int(-5, 5)));
+    } else {
+      b_.Concat(rng_.Coin(50) ? std::vector<ir::TensorId>{fine, up} : std::vector<ir::TensorId>{up, fine});
+    }
+    Tap();
+    if (rng_.Coin(50)) Conv(rng_.Int(2, 6), 3, 1);
+  }
+
+  // The current tensor becomes an output (int8, or float32 through a
+  // DEQUANTIZE) and later ops still read it.
+  void SideOutput() {
+    if (outputs_.size() >= 2) return;
+    Emit(b_.current(), rng_.Coin(30));
+  }
+
+  // A head branch (a convolution, maybe HARD_SWISH) on the current tensor.
+  void SideHead() {
+    if (outputs_.size() >= 2) return;
+    const ir::TensorId t = b_.current();
+    SameConv(rng_.Int(2, 5), rng_.Pick({1, 3}), ir::Activation::kNone);
+    if (rng_.Coin(30)) b_.HardSwish();
+    Emit(b_.current(), rng_.Coin(40));
+    b_.From(t);
+  }
+
+  void Emit(ir::TensorId t, bool dequantize) {
+    for (ir::TensorId o : outputs_) {
+      if (o == t) return;
+    }
+    if (dequantize) {
+      b_.From(t).Dequantize();
+      outputs_.push_back(b_.current());
+      b_.From(t);
+    } else {
+      outputs_.push_back(t);
+    }
+  }
+
+  void Tap() { taps_.push_back(b_.current()); }
+
+  Rng rng_;
+  RandomPolicy* policy_;  // owned by b_
+  ir::GraphBuilder b_;
+  std::vector<ir::TensorId> outputs_, taps_;
+};
+
 }  // namespace
 
 ir::Graph RandomGraph(uint64_t seed) { return Builder(seed).Build(); }
+
+ir::Graph RandomBranchingGraph(uint64_t seed) { return BranchingBuilder(seed).Build(); }
 
 }  // namespace msf::test
