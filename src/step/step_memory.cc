@@ -192,36 +192,24 @@ LayerByLayer LayerByLayerRam(const ir::Graph& g, const GraphLiveness& live) {
   return l;
 }
 
-int KernelKindOf(ir::OpKind kind) {
-  switch (kind) {
-    case ir::OpKind::kConv2D: return MSF_KERNEL_CONV;
-    case ir::OpKind::kDepthwiseConv2D: return MSF_KERNEL_DEPTHWISE_CONV;
-    case ir::OpKind::kAveragePool2D: return MSF_KERNEL_AVGPOOL;
-    case ir::OpKind::kMaxPool2D: return MSF_KERNEL_MAXPOOL;
-    case ir::OpKind::kPad: return MSF_KERNEL_PAD;
-    case ir::OpKind::kAdd: return MSF_KERNEL_ADD;
-    case ir::OpKind::kQuantize: return MSF_KERNEL_REQUANTIZE;
-    case ir::OpKind::kFullyConnected: return MSF_KERNEL_FULLY_CONNECTED;
-    case ir::OpKind::kMean: return MSF_KERNEL_MEAN;
-    case ir::OpKind::kSoftmax: return MSF_KERNEL_SOFTMAX;
-    case ir::OpKind::kReshape:
-    case ir::OpKind::kResizeNearest:
-    case ir::OpKind::kConcat:
-    case ir::OpKind::kTranspose: return MSF_KERNEL_COPY;
-    case ir::OpKind::kMul: return MSF_KERNEL_ADD;
-    case ir::OpKind::kDequantize:
-    case ir::OpKind::kLogistic:
-    case ir::OpKind::kHardSwish: return MSF_KERNEL_REQUANTIZE;
-  }
-  return 0;
-}
-
-int WorkKindOf(const ir::Op& op) {
+int WorkKindOf(const ir::Graph& g, const ir::Op& op) {
   if (op.kind == ir::OpKind::kDepthwiseConv2D) {
     const ir::ConvAttrs& a = op.conv();
     if (a.kernel_h != 3 || a.kernel_w != 3 || a.depth_multiplier != 1) return kWorkDepthwiseGeneral;
   }
-  return KernelKindOf(op.kind);
+  const int kind = lower::KernelKindOf(g, op);
+  switch (kind) {  // kernels newer than the calibration: the nearest calibrated family
+    case MSF_KERNEL_QUANTIZE_F32:
+    case MSF_KERNEL_DEQUANTIZE_F32:
+    case MSF_KERNEL_LOGISTIC:
+    case MSF_KERNEL_HARD_SWISH: return MSF_KERNEL_REQUANTIZE;
+    case MSF_KERNEL_RESIZE_NEAREST:
+    case MSF_KERNEL_CONCAT_PART:
+    case MSF_KERNEL_TRANSPOSE: return MSF_KERNEL_COPY;
+    case MSF_KERNEL_MUL:
+    case MSF_KERNEL_MUL_4D: return MSF_KERNEL_ADD;
+    default: return kind;
+  }
 }
 
 namespace {
@@ -256,7 +244,7 @@ struct AxisCount {
 // Window counts of an op over rows x cols of computed cells.
 void AddWindowWork(const ir::Graph& g, const ir::Op& op, const AxisCount& rows, const AxisCount& cols,
                    StepWork* w) {
-  const size_t k = static_cast<size_t>(WorkKindOf(op));
+  const size_t k = static_cast<size_t>(WorkKindOf(g, op));
   const int64_t channels = g.tensor(op.output()).C();
   const int64_t taps = rows.inside * cols.inside * channels;
   w->pixels[k] += rows.cells * cols.cells;
@@ -277,7 +265,7 @@ void AddWindowWork(const ir::Graph& g, const ir::Op& op, const AxisCount& rows, 
 
 void AddWholeOp(const ir::Graph& g, const GraphLiveness& live, int32_t op, StepWork* w) {
   const ir::Op& o = g.ops[static_cast<size_t>(op)];
-  const size_t k = static_cast<size_t>(WorkKindOf(o));
+  const size_t k = static_cast<size_t>(WorkKindOf(g, o));
   w->macs[k] += ir::OpMacs(g, o);
   w->out_bytes[k] += g.tensor(o.output()).Bytes();
   w->calls[k] += 1;
@@ -340,7 +328,7 @@ StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMem
   for (size_t i = 0; i < b.ops.size(); ++i) {
     const geometry::BlockOp& op = b.ops[i];
     const size_t t = static_cast<size_t>(op.output);
-    const size_t k = static_cast<size_t>(WorkKindOf(g.ops[static_cast<size_t>(op.op)]));
+    const size_t k = static_cast<size_t>(WorkKindOf(g, g.ops[static_cast<size_t>(op.op)]));
     const int64_t cells = s.rows().computed_total[t] * s.cols().computed_total[t];
     w.macs[k] += op.macs_per_pixel * cells;
     const ir::Op& gop = g.ops[static_cast<size_t>(op.op)];
@@ -366,7 +354,7 @@ StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMem
   w.calls[0] += nr * nc * per_pass;
   if (b.has_head()) {
     const ir::Op& pool = g.ops[static_cast<size_t>(b.spatial_end)];
-    const size_t k = static_cast<size_t>(WorkKindOf(pool));
+    const size_t k = static_cast<size_t>(WorkKindOf(g, pool));
     w.macs[k] += ir::OpMacs(g, pool);  // the per-pixel sums
     w.executed_macs[k] += ir::OpMacs(g, pool);
     w.pixels[k] += PixelsOf(g.tensor(pool.output()));

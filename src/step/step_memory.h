@@ -63,14 +63,13 @@ int64_t StepMacs(const ir::Graph& g, const StepMemory& m, const StepSpec& step);
 
 // The work of a described step, per kernel family (see StepWork).
 StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMemory& m, const StepSpec& step);
-// The latency model's kernel family (an msf_kernel_kind index) of an op.
-// Ops newer than the calibration (resize, concatenation, transpose: byte
+
+// Work kind of an op (StepWork index): its runtime kernel (lower::KernelKindOf),
+// except kWorkDepthwiseGeneral for depthwise ops off the 3x3 multiplier-1 path;
+// kernels newer than the calibration (resize, concatenation, transpose: byte
 // movement; MUL: like ADD; LOGISTIC, HARD_SWISH and the float boundaries:
 // like requantisation, per element) count as the nearest calibrated family.
-int KernelKindOf(ir::OpKind kind);
-// Work kind of an op (StepWork index): its kernel family, except
-// kWorkDepthwiseGeneral for depthwise ops off the 3x3 multiplier-1 path.
-int WorkKindOf(const ir::Op& op);
+int WorkKindOf(const ir::Graph& g, const ir::Op& op);
 
 // nullopt when a fused step cannot be formed (the ops cannot be fused).
 std::optional<StepMemory> DescribeStep(const ir::Graph& g, const GraphLiveness& live, const StepSpec& step);
