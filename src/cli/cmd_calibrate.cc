@@ -71,7 +71,7 @@ int RunCalibrate(const CalibrateArgs& a) {
     CheckOutputs(outputs, {a.reuse.value_or("")});
   }
   const std::string& target = a.target;
-  if (target == "host") throw Error("the host cannot count instructions; calibrate cortex-m4, cortex-m7 or rv32imac");
+  if (target == "host") throw Error("the host cannot count instructions; calibrate a bare-metal target");
   calib::MeasureOptions options;
   options.target = codegen::ParseTarget(target);
   if (a.jobs) options.jobs = *a.jobs;
@@ -119,7 +119,7 @@ void AddCalibrate(CLI::App& parent, std::vector<Command>* commands) {
   auto a = std::make_shared<CalibrateArgs>();
   CLI::App* app = parent.add_subcommand(
       "calibrate", "fit a target's latency model to QEMU runs of micro-benchmarks (calibration/*.json)");
-  AddValue(app, "--target", "cortex-m4|cortex-m7|rv32imac", "the target to measure",
+  AddValue(app, "--target", "cortex-m0plus|cortex-m4|cortex-m7|cortex-m33|cortex-m55|rv32imac", "the target to measure",
            [a](const std::string& v) { a->target = v; })
       ->required();
   AddText(app, "--out", "FILE", "write the latency model JSON here instead of stdout", &a->out);

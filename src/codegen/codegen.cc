@@ -71,7 +71,7 @@ Package Generate(const ir::Graph& g, const plan::Plan& plan, const Options& opti
     headers.push_back("platform.h");
     const std::string dir = std::string("targets/") + t.dir + "/";
     pkg.files.push_back({"platform.c", EmbeddedText(dir + "platform.c")});
-    pkg.files.push_back({"link.ld", EmbeddedText(dir + "link.ld")});
+    pkg.files.push_back({"link.ld", EmbeddedText(std::string("targets/") + t.link_script)});
     sources.push_back("platform.c");
     if (options.target == Target::kRv32imac) {
       pkg.files.push_back({"start.S", EmbeddedText(dir + "start.S")});

@@ -136,9 +136,12 @@ std::string RenderMakefile(const Options& options, const std::vector<std::string
             {"OPT_FLAG", size ? "-Os" : "-O2"},
             {"OPT_NAME", size ? "size" : "speed"},
             {"QEMU", t.qemu},
-            {"LIBC_SPECS", t.libc_specs}};
+            {"LIBC_SPECS", t.libc_specs},
+            {"BOARD", t.board},
+            {"STACK_SIZE", std::to_string(t.stack_bytes)}};
   v.words = {{"SRCS", sources}, {"HDRS", headers}};
-  v.flags = {{"host", host}, {"bare_metal", !host}, {"libc_specs", *t.libc_specs != '\0'}};
+  v.flags = {{"host", host}, {"bare_metal", !host}, {"libc_specs", *t.libc_specs != '\0'},
+             {"board", *t.board != '\0'}};
   return RenderMakefileTemplate(EmbeddedText("templates/Makefile.in"), v);
 }
 

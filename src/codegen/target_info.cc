@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "codegen/target_info.h"
 
+#include <iterator>
 #include <string>
 
 #include "base/error.h"
@@ -8,16 +9,32 @@
 namespace msf::codegen {
 namespace {
 
+// In the order of AllTargets() (and of --help): host, then by core.
 const TargetInfo kTargets[] = {
-    {Target::kHost, "host", "host", "the build machine (gcc, runs natively)", "", "", "", ""},
-    {Target::kCortexM4, "cortex-m4", "cortex-m", "Arm Cortex-M4 (QEMU mps2-an386)", "arm-none-eabi-",
-     "-mcpu=cortex-m4 -mthumb -mfloat-abi=soft", "qemu-system-arm -M mps2-an386", ""},
-    {Target::kCortexM7, "cortex-m7", "cortex-m", "Arm Cortex-M7 (QEMU mps2-an500)", "arm-none-eabi-",
-     "-mcpu=cortex-m7 -mthumb -mfloat-abi=soft", "qemu-system-arm -M mps2-an500", ""},
+    {Target::kHost, "host", "host", "", "the build machine (gcc, runs natively)", "", "", "", "", "", 0},
+    // ARMv6-M: no DSP, no unaligned access, no divide instruction; the runtime's portable C.
+    // QEMU's only ARMv6-M board is the micro:bit (nRF51, Cortex-M0, 16 KiB RAM); its 256 KiB of
+    // flash is enlarged to 1 MiB for the shared models' weights (the RAM is the real 16 KiB).
+    {Target::kCortexM0plus, "cortex-m0plus", "cortex-m", "cortex-m/link_microbit.ld",
+     "Arm Cortex-M0+ (QEMU microbit, a Cortex-M0 with 16 KiB RAM)", "arm-none-eabi-",
+     "-mcpu=cortex-m0plus -mthumb -mfloat-abi=soft", "qemu-system-arm -M microbit -global nrf51-soc.flash-size=1048576", "",
+     "-DPLAT_SYSTICK_MHZ=16", 4096},
+    {Target::kCortexM4, "cortex-m4", "cortex-m", "cortex-m/link.ld", "Arm Cortex-M4 (QEMU mps2-an386)", "arm-none-eabi-",
+     "-mcpu=cortex-m4 -mthumb -mfloat-abi=soft", "qemu-system-arm -M mps2-an386", "", "-DPLAT_SYSTICK_MHZ=25", 8192},
+    {Target::kCortexM7, "cortex-m7", "cortex-m", "cortex-m/link.ld", "Arm Cortex-M7 (QEMU mps2-an500)", "arm-none-eabi-",
+     "-mcpu=cortex-m7 -mthumb -mfloat-abi=soft", "qemu-system-arm -M mps2-an500", "", "-DPLAT_SYSTICK_MHZ=25", 8192},
+    // ARMv8-M Mainline with the DSP extension (gcc's cortex-m33 has it): the DSP kernels.
+    {Target::kCortexM33, "cortex-m33", "cortex-m", "cortex-m/link_an505.ld", "Arm Cortex-M33 (QEMU mps2-an505)",
+     "arm-none-eabi-", "-mcpu=cortex-m33 -mthumb -mfloat-abi=soft", "qemu-system-arm -M mps2-an505", "",
+     "-DPLAT_SYSTICK_MHZ=20", 8192},
+    // ARMv8.1-M with DSP; soft float, so no MVE (Helium): the DSP kernels.
+    {Target::kCortexM55, "cortex-m55", "cortex-m", "cortex-m/link_an547.ld", "Arm Cortex-M55 (QEMU mps3-an547)",
+     "arm-none-eabi-", "-mcpu=cortex-m55 -mthumb -mfloat-abi=soft", "qemu-system-arm -M mps3-an547", "",
+     "-DPLAT_SYSTICK_MHZ=32", 8192},
     // Debian has no newlib for riscv64-unknown-elf: the RISC-V build links picolibc (tools/install-mcu-deps.sh).
-    {Target::kRv32imac, "rv32imac", "rv32", "RISC-V RV32IMAC (QEMU virt)", "riscv64-unknown-elf-",
+    {Target::kRv32imac, "rv32imac", "rv32", "rv32/link.ld", "RISC-V RV32IMAC (QEMU virt)", "riscv64-unknown-elf-",
      "-march=rv32imac -mabi=ilp32 -misa-spec=2.2 -mcmodel=medany", "qemu-system-riscv32 -M virt -bios none",
-     "--specs=picolibc.specs"},
+     "--specs=picolibc.specs", "", 8192},
 };
 
 }  // namespace
@@ -29,17 +46,31 @@ const TargetInfo& Info(Target target) {
   throw Error("internal: unknown codegen target");
 }
 
+std::string TargetNames() {
+  std::string names;
+  const size_t n = std::size(kTargets);
+  for (size_t i = 0; i < n; ++i) {
+    if (i) names += i + 1 == n ? " or " : ", ";
+    names += kTargets[i].name;
+  }
+  return names;
+}
+
 Target ParseTarget(std::string_view name) {
   for (const TargetInfo& info : kTargets) {
     if (name == info.name) return info.target;
   }
-  throw Error("unknown target '" + std::string(name) + "' (expected host, cortex-m4, cortex-m7 or rv32imac)");
+  throw Error("unknown target '" + std::string(name) + "' (expected " + TargetNames() + ")");
 }
 
 const char* TargetName(Target target) { return Info(target).name; }
 
 const std::vector<Target>& AllTargets() {
-  static const std::vector<Target> all = {Target::kHost, Target::kCortexM4, Target::kCortexM7, Target::kRv32imac};
+  static const std::vector<Target> all = [] {
+    std::vector<Target> targets;
+    for (const TargetInfo& info : kTargets) targets.push_back(info.target);
+    return targets;
+  }();
   return all;
 }
 

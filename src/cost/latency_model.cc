@@ -191,7 +191,9 @@ LatencyModel BuiltinLatencyModel(const std::string& target) {
       return m;
     }
   }
-  throw Error("no latency model for target '" + target + "' (expected cortex-m4, cortex-m7 or rv32imac)");
+  throw Error("no built-in latency model for target '" + target +
+              "' (built in: cortex-m4, cortex-m7, rv32imac; measure one with msf calibrate --target " + target +
+              " --out FILE and pass --calibration FILE)");
 }
 
 int64_t RoundPrediction(double instructions, int64_t cap) {

@@ -97,7 +97,10 @@ TEST(CodegenPackage, EveryTargetGetsACompleteDeterministicPackage) {
         {codegen::Target::kHost, "CC        = gcc"},
         {codegen::Target::kCortexM4, "qemu-system-arm -M mps2-an386"},
         {codegen::Target::kCortexM7, "qemu-system-arm -M mps2-an500"},
-        {codegen::Target::kRv32imac, "qemu-system-riscv32 -M virt"}};
+        {codegen::Target::kRv32imac, "qemu-system-riscv32 -M virt"},
+        {codegen::Target::kCortexM0plus, "qemu-system-arm -M microbit"},
+        {codegen::Target::kCortexM33, "qemu-system-arm -M mps2-an505"},
+        {codegen::Target::kCortexM55, "qemu-system-arm -M mps3-an547"}};
     EXPECT_NE(makefile.find(tool.at(target)), std::string::npos);
     EXPECT_NE(makefile.find("-Wall -Wextra -Wpedantic -Werror"), std::string::npos);
   }

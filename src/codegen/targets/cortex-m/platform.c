@@ -1,21 +1,29 @@
 /* SPDX-License-Identifier: MIT */
-/* Cortex-M startup and platform for QEMU's MPS2 boards (mps2-an386 = M4,
- * mps2-an500 = M7): vector table, reset code, ARM semihosting (console and
- * exit code) and a SysTick-based instruction counter.
+/* Cortex-M startup and platform for QEMU's Arm boards (mps2-an386 = M4,
+ * mps2-an500 = M7, mps2-an505 = M33, mps3-an547 = M55, microbit = M0): vector
+ * table, reset code, ARM semihosting (console and exit code) and a
+ * SysTick-based instruction counter. ARMv6-M clean (no v7-M instructions).
  *
  * Counting: QEMU runs with -icount shift=0, so every guest instruction
- * advances the virtual clock by 1 ns. SysTick runs from the 25 MHz system
- * clock (CLKSOURCE = processor clock), so one tick is 40 instructions; the
- * SysTick interrupt extends the 24-bit counter to 64 bits. Counts are
- * deterministic, with a resolution of 40 instructions. */
+ * advances the virtual clock by 1 ns. SysTick runs from the board's system
+ * clock (CLKSOURCE = processor clock) of PLAT_SYSTICK_MHZ (the Makefile's
+ * BOARD flags: 25 MHz on mps2-an386/an500, so one tick is 40 instructions);
+ * the SysTick interrupt extends the 24-bit counter to 64 bits. Counts are
+ * deterministic, with a resolution of one tick (1000 / PLAT_SYSTICK_MHZ
+ * instructions). */
 #include <stdint.h>
 #include <string.h>
 
 #include "platform.h"
 
-#ifndef PLAT_INSTRUCTIONS_PER_TICK
-#define PLAT_INSTRUCTIONS_PER_TICK 40u /* 1 GHz icount clock / 25 MHz SysTick clock */
+#ifndef PLAT_SYSTICK_MHZ
+#define PLAT_SYSTICK_MHZ 25 /* mps2-an386 / -an500 */
 #endif
+#if 4000 % PLAT_SYSTICK_MHZ != 0
+#error "PLAT_SYSTICK_MHZ must divide 4000 (instructions per tick in quarters)"
+#endif
+/* Instructions (1 ns of the icount clock each) per tick, times 4: 31.25 at 32 MHz. */
+#define PLAT_INSTRUCTIONS_PER_TICK_X4 (4000u / PLAT_SYSTICK_MHZ)
 #define PLAT_STACK_PAINT 0xC5C5C5C5u
 
 /* Linker script symbols (link.ld). */
@@ -53,7 +61,7 @@ uint64_t plat_instructions(void) {
     wraps = systick_wraps;
     value = SYST_CVR;
   } while (wraps != systick_wraps);
-  return (((uint64_t)wraps << 24) + (0xFFFFFFu - value)) * PLAT_INSTRUCTIONS_PER_TICK;
+  return ((((uint64_t)wraps << 24) + (0xFFFFFFu - value)) * PLAT_INSTRUCTIONS_PER_TICK_X4) >> 2;
 }
 
 uint32_t plat_stack_used(void) {
