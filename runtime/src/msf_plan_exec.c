@@ -54,6 +54,8 @@ static msf_view make_view(const msf_slot *s, int8_t *base, int32_t y0, int32_t x
   return v;
 }
 
+/* A generated package defines MSF_PLAN_WITHOUT_<KIND> for the kernel kinds
+ * its plan never uses (the newer ones), so their code is not linked. */
 static msf_status run_kernel(const msf_kernel *k, const msf_view *in0, const msf_view *in1,
                              const msf_rect *r, msf_view *out, int32_t *scratch) {
   switch (k->kind) {
@@ -95,6 +97,7 @@ static msf_status run_kernel(const msf_kernel *k, const msf_view *in0, const msf
     case MSF_KERNEL_COPY:
       if (out->data != in0->data) memmove(out->data, in0->data, (size_t)k->count);
       return MSF_OK;
+#if !defined(MSF_PLAN_WITHOUT_QUANTIZE_F32) || !defined(MSF_PLAN_WITHOUT_DEQUANTIZE_F32)
     case MSF_KERNEL_QUANTIZE_F32:
     case MSF_KERNEL_DEQUANTIZE_F32: {
       /* Pixel by pixel over the rect, so a fused block can quantise the float
@@ -116,27 +119,42 @@ static msf_status run_kernel(const msf_kernel *k, const msf_view *in0, const msf
                                                     (float *)(void *)msf_view_pixel(out, y, x), channels);
       return status;
     }
+#endif
+#ifndef MSF_PLAN_WITHOUT_RESIZE_NEAREST
     case MSF_KERNEL_RESIZE_NEAREST:
       return msf_resize_nearest_s8((const msf_resize_params *)k->params, in0, r, out);
+#endif
+#ifndef MSF_PLAN_WITHOUT_CONCAT_PART
     case MSF_KERNEL_CONCAT_PART:
       return msf_concat_part_s8((const msf_concat_part_params *)k->params, in0->data, out->data);
+#endif
+#ifndef MSF_PLAN_WITHOUT_MUL
     case MSF_KERNEL_MUL:
       if (in1 == 0) return MSF_ARG_ERROR;
       return msf_mul_s8((const msf_mul_params *)k->params, in0, in1, r, out);
+#endif
+#ifndef MSF_PLAN_WITHOUT_MUL_4D
     case MSF_KERNEL_MUL_4D: {
       const msf_mul_4d_params *p = (const msf_mul_4d_params *)k->params;
       if (in1 == 0) return MSF_ARG_ERROR;
       return msf_mul_s8_broadcast4d(&p->mul, p->in1_shape, in0->data, p->in2_shape, in1->data, p->out_shape,
                                     out->data);
     }
+#endif
+#ifndef MSF_PLAN_WITHOUT_LOGISTIC
     case MSF_KERNEL_LOGISTIC:
       return msf_logistic_s8((const msf_logistic_params *)k->params, in0, r, out);
+#endif
+#ifndef MSF_PLAN_WITHOUT_HARD_SWISH
     case MSF_KERNEL_HARD_SWISH:
       return msf_hard_swish_s8((const msf_hard_swish_params *)k->params, in0, r, out);
+#endif
+#ifndef MSF_PLAN_WITHOUT_TRANSPOSE
     case MSF_KERNEL_TRANSPOSE: {
       const msf_transpose_params *p = (const msf_transpose_params *)k->params;
       return msf_transpose_s8(p->in_shape, p->perm, in0->data, out->data);
     }
+#endif
     default:
       return MSF_ARG_ERROR;
   }

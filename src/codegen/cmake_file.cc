@@ -6,7 +6,8 @@
 
 namespace msf::codegen {
 
-std::string CMakeListsFile(const Options& options, const std::vector<std::string>& sources) {
+std::string CMakeListsFile(const Options& options, const std::vector<std::string>& sources,
+                           const std::vector<std::string>& defines) {
   // Every path is msf's own (model*.c, runtime/...): no user text reaches
   // this file but the labels, which MakeText keeps inside the comment.
   std::string s;
@@ -21,6 +22,12 @@ std::string CMakeListsFile(const Options& options, const std::vector<std::string
   for (const std::string& f : sources) s += "  " + f + "\n";
   s += ")\n";
   s += "target_include_directories(msf_model PUBLIC ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/runtime/include)\n";
+  if (!defines.empty()) {
+    s += "# Kernel kinds this plan never runs: their code is left out of the patch loop.\n";
+    s += "target_compile_definitions(msf_model PRIVATE";
+    for (const std::string& d : defines) s += " " + d.substr(2);  // without "-D"
+    s += ")\n";
+  }
   s += "set_target_properties(msf_model PROPERTIES C_STANDARD 99 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)\n";
   return s;
 }

@@ -11,6 +11,8 @@
 namespace msf::codegen {
 
 // `sources`: the library's C files (package paths, no harness files).
-std::string CMakeListsFile(const Options& options, const std::vector<std::string>& sources);
+// `defines`: the runtime's -D flags (as in the Makefile).
+std::string CMakeListsFile(const Options& options, const std::vector<std::string>& sources,
+                           const std::vector<std::string>& defines);
 
 }  // namespace msf::codegen

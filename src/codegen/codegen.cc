@@ -16,6 +16,27 @@
 
 namespace msf::codegen {
 
+namespace {
+
+// -DMSF_PLAN_WITHOUT_<KIND> for the newer kernel kinds the plan does not use,
+// so a package links only the kernels it runs.
+std::vector<std::string> PlanDefines(const plan::DevicePlan& dp) {
+  static const std::pair<uint8_t, const char*> kOptional[] = {
+      {MSF_KERNEL_QUANTIZE_F32, "QUANTIZE_F32"}, {MSF_KERNEL_DEQUANTIZE_F32, "DEQUANTIZE_F32"},
+      {MSF_KERNEL_RESIZE_NEAREST, "RESIZE_NEAREST"}, {MSF_KERNEL_CONCAT_PART, "CONCAT_PART"},
+      {MSF_KERNEL_MUL, "MUL"}, {MSF_KERNEL_MUL_4D, "MUL_4D"}, {MSF_KERNEL_LOGISTIC, "LOGISTIC"},
+      {MSF_KERNEL_HARD_SWISH, "HARD_SWISH"}, {MSF_KERNEL_TRANSPOSE, "TRANSPOSE"}};
+  std::vector<std::string> defines;
+  for (const auto& [kind, name] : kOptional) {
+    bool used = false;
+    for (const plan::DeviceKernel& k : dp.kernels()) used = used || k.kernel.kind == kind;
+    if (!used) defines.push_back(std::string("-DMSF_PLAN_WITHOUT_") + name);
+  }
+  return defines;
+}
+
+}  // namespace
+
 ArenaOwner ParseArenaOwner(std::string_view name) {
   if (name == "static") return ArenaOwner::kStatic;
   if (name == "extern") return ArenaOwner::kExtern;
@@ -80,12 +101,13 @@ Package Generate(const ir::Graph& g, const plan::Plan& plan, const Options& opti
   }
   std::sort(sources.begin(), sources.end());
   std::sort(headers.begin(), headers.end());
-  pkg.files.push_back({"Makefile", RenderMakefile(options, sources, headers)});
+  const std::vector<std::string> defines = PlanDefines(dp);
+  pkg.files.push_back({"Makefile", RenderMakefile(options, sources, headers, defines)});
   std::vector<std::string> library;  // the model and the runtime, without the harness
   for (const std::string& f : sources) {
     if (f.rfind("model", 0) == 0 || f.rfind("runtime/", 0) == 0) library.push_back(f);
   }
-  pkg.files.push_back({"CMakeLists.txt", CMakeListsFile(options, library)});
+  pkg.files.push_back({"CMakeLists.txt", CMakeListsFile(options, library, defines)});
   std::sort(pkg.files.begin(), pkg.files.end(), [](const File& a, const File& b) { return a.path < b.path; });
   return pkg;
 }

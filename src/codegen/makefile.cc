@@ -121,7 +121,7 @@ std::string RenderMakefileTemplate(std::string_view tmpl, const MakefileValues& 
 }
 
 std::string RenderMakefile(const Options& options, const std::vector<std::string>& sources,
-                           const std::vector<std::string>& headers) {
+                           const std::vector<std::string>& headers, const std::vector<std::string>& defines) {
   const TargetInfo& t = Info(options.target);
   const bool host = options.target == Target::kHost;
   const bool size = options.optimize == Optimize::kSize;
@@ -139,7 +139,7 @@ std::string RenderMakefile(const Options& options, const std::vector<std::string
             {"LIBC_SPECS", t.libc_specs},
             {"BOARD", t.board},
             {"STACK_SIZE", std::to_string(t.stack_bytes)}};
-  v.words = {{"SRCS", sources}, {"HDRS", headers}};
+  v.words = {{"SRCS", sources}, {"HDRS", headers}, {"DEFINES", defines}};
   v.flags = {{"host", host}, {"bare_metal", !host}, {"libc_specs", *t.libc_specs != '\0'},
              {"board", *t.board != '\0'}};
   return RenderMakefileTemplate(EmbeddedText("templates/Makefile.in"), v);

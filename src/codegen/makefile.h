@@ -26,8 +26,9 @@ struct MakefileValues {
 // names, or unbalanced @if@/@else@/@endif@ lines.
 std::string RenderMakefileTemplate(std::string_view tmpl, const MakefileValues& values);
 
-// The package's Makefile; `sources` and `headers` are the package's paths, sorted.
+// The package's Makefile; `sources` and `headers` are the package's paths,
+// sorted; `defines` the runtime's -D flags (PlanDefines).
 std::string RenderMakefile(const Options& options, const std::vector<std::string>& sources,
-                           const std::vector<std::string>& headers);
+                           const std::vector<std::string>& headers, const std::vector<std::string>& defines);
 
 }  // namespace msf::codegen
