@@ -96,7 +96,8 @@ void TfliteBody(const uint8_t* data, size_t size) {
     CheckMessage(e);
   }
   if (ir::TotalMacs(g) > kMaxRunMacs || ActivationBytes(g) > kMaxRunActivationBytes) return;
-  const size_t n = static_cast<size_t>(g.tensor(g.input()).NumElements());
+  // Every input's bytes (several inputs, float32 ones: 4 bytes per element).
+  const size_t n = static_cast<size_t>(exec::IoLayoutOf(g).InputBytes());
   (void)exec::RunReference(g, std::vector<int8_t>(n, 0));
   // Every graph that imports has at least the layer-by-layer path; its
   // min-RAM plan must match the reference on a non-trivial input.
@@ -121,7 +122,7 @@ void PlanBody(const uint8_t* data, size_t size) {
   const plan::ArenaPlan arena = plan::PlanArena(*g, plan);  // validates the plan against the model
   if (!plan::VerifyNoOverlap(arena)) throw HarnessFailure("arena buffers overlap");
   if (arena.arena_bytes < arena.peak_step_bytes) throw HarnessFailure("arena smaller than its peak step");
-  const std::vector<int8_t> input = PatternInput(static_cast<size_t>(g->tensor(g->input()).NumElements()));
+  const std::vector<int8_t> input = PatternInput(static_cast<size_t>(exec::IoLayoutOf(*g).InputBytes()));
   CheckPlanRun(*g, plan, input, exec::RunReference(*g, input));
 }
 
