@@ -276,14 +276,6 @@ void Importer::ImportQuantize(OpKind kind) {
 
 namespace {
 
-// The 4-D (left-padded) shape the kernels see.
-std::array<int32_t, 4> Shape4(const ir::Tensor& t) {
-  std::array<int32_t, 4> s = {1, 1, 1, 1};
-  const size_t r = t.shape.size();
-  for (size_t i = 0; i < r && i < 4; ++i) s[4 - r + i] = t.shape[i];
-  return s;
-}
-
 bool SameQuant(const ir::Tensor& a, const ir::Tensor& b) {
   return a.quant.Scale() == b.quant.Scale() && a.quant.ZeroPoint() == b.quant.ZeroPoint();
 }
@@ -350,8 +342,8 @@ void Importer::ImportMul(const tfl::Operator* op) {
   const TensorId a_in = Activation8(InputIndex(0));
   const TensorId b_in = Activation8(InputIndex(1));
   const TensorId out = Activation8(OutputIndex());
-  const std::array<int32_t, 4> sa = Shape4(graph_.tensor(a_in)), sb = Shape4(graph_.tensor(b_in));
-  const std::array<int32_t, 4> so = Shape4(graph_.tensor(out));
+  const std::array<int32_t, 4> sa = graph_.tensor(a_in).Shape4(), sb = graph_.tensor(b_in).Shape4();
+  const std::array<int32_t, 4> so = graph_.tensor(out).Shape4();
   for (size_t d = 0; d < 4; ++d) {
     const bool a_ok = sa[d] == so[d] || sa[d] == 1, b_ok = sb[d] == so[d] || sb[d] == 1;
     if (!a_ok || !b_ok || std::max(sa[d], sb[d]) != so[d]) FailOp("input shapes do not broadcast to the output shape");

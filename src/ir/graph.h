@@ -74,6 +74,8 @@ struct Tensor {
   int32_t H() const { return Dim(3); }
   int32_t W() const { return Dim(2); }
   int32_t C() const { return Dim(1); }
+  // The 4-D NHWC shape the kernels see (rank < 4 left-padded with 1).
+  std::array<int32_t, 4> Shape4() const { return {Dim(4), Dim(3), Dim(2), Dim(1)}; }
 };
 
 // Explicit padding of a spatial window op (SAME is resolved at import).

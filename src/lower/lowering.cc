@@ -74,29 +74,44 @@ msf_fc_params FcShape(const ir::Graph& g, const ir::Op& op) {
   return p;
 }
 
-// The 4-D (left-padded) shape of a tensor.
-std::array<int32_t, 4> Shape4(const ir::Tensor& t) {
-  std::array<int32_t, 4> s = {1, 1, 1, 1};
-  const size_t r = t.shape.size();
-  for (size_t i = 0; i < r && i < 4; ++i) s[4 - r + i] = t.shape[i];
-  return s;
-}
-
 void LowerConcat(const ir::Graph& g, const ir::Op& op, LoweredOp* l) {
   const int32_t axis = std::get<ir::ConcatAttrs>(op.attrs).axis;
-  const std::array<int32_t, 4> out = Shape4(g.tensor(op.output()));
+  const std::array<int32_t, 4> out = g.tensor(op.output()).Shape4();
   int32_t outer = 1, inner = 1;
   for (int d = 0; d < axis; ++d) outer *= out[static_cast<size_t>(d)];
   for (int d = axis + 1; d < 4; ++d) inner *= out[static_cast<size_t>(d)];
   const int32_t out_stride = out[static_cast<size_t>(axis)] * inner;
   int32_t offset = 0;
   for (ir::TensorId t : op.inputs) {
-    const int32_t size = Shape4(g.tensor(t))[static_cast<size_t>(axis)];
+    const int32_t size = g.tensor(t).Shape4()[static_cast<size_t>(axis)];
     l->concat_axis_sizes.push_back(size);
     l->concat_parts.push_back({outer, size * inner, out_stride, offset});
     offset += size * inner;
   }
   l->concat_outer = outer, l->concat_inner = inner;
+}
+
+// How MUL's inputs meet the view kernel (shapes only): the broadcast of the
+// second input over the first (MSF_MUL_BCAST_*), as given (`direct`) or with
+// the inputs swapped; -1 where the view kernel does not apply.
+struct MulLayout {
+  int direct = -1, swapped = -1;
+  bool NeedsGeneral() const { return direct < 0 && swapped < 0; }
+};
+
+MulLayout MulLayoutOf(const ir::Graph& g, const ir::Op& op) {
+  const std::array<int32_t, 4> sa = g.tensor(op.input(0)).Shape4(), sb = g.tensor(op.input(1)).Shape4();
+  const std::array<int32_t, 4> so = g.tensor(op.output()).Shape4();
+  // The first input has the output's shape; the second the same, [1,1,1,C]
+  // (over H and W), or one channel.
+  const auto broadcast_of = [&so](const std::array<int32_t, 4>& x, const std::array<int32_t, 4>& y) -> int {
+    if (x != so) return -1;
+    if (y == so) return MSF_MUL_BCAST_NONE;
+    if (y[0] == 1 && y[1] == 1 && y[2] == 1 && y[3] == so[3]) return MSF_MUL_BCAST_HW;
+    if (y[0] == so[0] && y[1] == so[1] && y[2] == so[2] && y[3] == 1) return MSF_MUL_BCAST_C;
+    return -1;
+  };
+  return {broadcast_of(sa, sb), broadcast_of(sb, sa)};
 }
 
 void LowerMul(const ir::Graph& g, const ir::Op& op, LoweredOp* l) {
@@ -105,24 +120,16 @@ void LowerMul(const ir::Graph& g, const ir::Op& op, LoweredOp* l) {
   const ir::Tensor& out = g.tensor(op.output());
   int32_t lo, hi;
   ActivationRange(std::get<ir::MulAttrs>(op.attrs).act, out, &lo, &hi);
-  const std::array<int32_t, 4> sa = Shape4(a), sb = Shape4(b), so = Shape4(out);
-  // What the view kernel does: the first input has the output's shape, the
-  // second the same, [1,1,1,C] (over H and W), or one channel.
-  const auto broadcast_of = [&so](const std::array<int32_t, 4>& x, const std::array<int32_t, 4>& y) -> int {
-    if (x != so) return -1;
-    if (y == so) return MSF_MUL_BCAST_NONE;
-    if (y[0] == 1 && y[1] == 1 && y[2] == 1 && y[3] == so[3]) return MSF_MUL_BCAST_HW;
-    if (y[0] == so[0] && y[1] == so[1] && y[2] == so[2] && y[3] == 1) return MSF_MUL_BCAST_C;
-    return -1;
-  };
-  const int direct = broadcast_of(sa, sb), swapped = broadcast_of(sb, sa);
+  const std::array<int32_t, 4> sa = a.Shape4(), sb = b.Shape4(), so = out.Shape4();
+  const MulLayout layout = MulLayoutOf(g, op);
+  const int direct = layout.direct, swapped = layout.swapped;
   l->mul_swapped = direct < 0 && swapped >= 0;
   const ir::Tensor& first = l->mul_swapped ? b : a;
   const ir::Tensor& second = l->mul_swapped ? a : b;
   l->mul = MakeMulParams(first.quant.Scale(), first.quant.ZeroPoint(), second.quant.Scale(), second.quant.ZeroPoint(),
                          out.quant.Scale(), out.quant.ZeroPoint(), lo, hi);
   l->mul.in2_broadcast = l->mul_swapped ? swapped : std::max(direct, 0);
-  l->mul_is_4d = direct < 0 && swapped < 0;
+  l->mul_is_4d = layout.NeedsGeneral();
   // The general kernel takes the inputs in graph order.
   l->mul_4d.mul = MakeMulParams(a.quant.Scale(), a.quant.ZeroPoint(), b.quant.Scale(), b.quant.ZeroPoint(),
                                 out.quant.Scale(), out.quant.ZeroPoint(), lo, hi);
@@ -238,7 +245,7 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
       l.hard_swish = MakeHardSwishParams(in.quant.Scale(), in.quant.ZeroPoint(), out.quant.Scale(), out.quant.ZeroPoint());
       break;
     case ir::OpKind::kTranspose: {
-      const std::array<int32_t, 4> shape = Shape4(in);
+      const std::array<int32_t, 4> shape = in.Shape4();
       const ir::TransposeAttrs& a = std::get<ir::TransposeAttrs>(op.attrs);
       for (int d = 0; d < 4; ++d) l.transpose.in_shape[d] = shape[static_cast<size_t>(d)], l.transpose.perm[d] = a.perm[static_cast<size_t>(d)];
       break;
@@ -268,7 +275,7 @@ int KernelKindOf(const ir::Graph& g, const ir::Op& op) {
     case ir::OpKind::kReshape: return MSF_KERNEL_COPY;
     case ir::OpKind::kResizeNearest: return MSF_KERNEL_RESIZE_NEAREST;
     case ir::OpKind::kConcat: return MSF_KERNEL_CONCAT_PART;
-    case ir::OpKind::kMul: return Lower(g, op).mul_is_4d ? MSF_KERNEL_MUL_4D : MSF_KERNEL_MUL;
+    case ir::OpKind::kMul: return MulLayoutOf(g, op).NeedsGeneral() ? MSF_KERNEL_MUL_4D : MSF_KERNEL_MUL;
     case ir::OpKind::kLogistic: return MSF_KERNEL_LOGISTIC;
     case ir::OpKind::kHardSwish: return MSF_KERNEL_HARD_SWISH;
     case ir::OpKind::kTranspose: return MSF_KERNEL_TRANSPOSE;
