@@ -11,9 +11,11 @@
 #include "msf_view_internal.h"
 
 typedef struct {
-  const void *const *inputs;
+  const void *const *inputs; /* null when the inputs are read through read_rows */
   void *const *outputs;
   uint8_t *arena;
+  msf_read_rows_fn read_rows;
+  void *read_ctx;
 } msf_memory;
 
 /* A slot's first byte (the caller's tensor for negative offsets; ranges are
@@ -22,7 +24,8 @@ static int8_t *slot_base(const msf_slot *s, const msf_memory *mem) {
   if (s->offset >= 0) return (int8_t *)(mem->arena + s->offset);
   {
     const int32_t k = -s->offset - 1;
-    return (k % 2 == 0) ? (int8_t *)mem->inputs[k / 2] : (int8_t *)mem->outputs[k / 2];
+    if (k % 2 == 0) return mem->inputs != 0 ? (int8_t *)mem->inputs[k / 2] : 0;
+    return (int8_t *)mem->outputs[k / 2];
   }
 }
 
@@ -33,12 +36,29 @@ static int slot_valid(const msf_slot *s, const msf_plan *plan) {
   return (k % 2 == 0) ? k / 2 < plan->num_inputs : k / 2 < plan->num_outputs;
 }
 
-static int plan_slots_valid(const msf_plan *plan) {
+/* Whether an op reads a caller's input other than through READ_INPUT
+ * (which a streamed run cannot serve: there is no input tensor). */
+static int reads_input_directly(const msf_step *st, const msf_step_op *op) {
+  int k;
+  if (op->kernel->kind == MSF_KERNEL_READ_INPUT) return 0;
+  for (k = 0; k < 2; ++k) {
+    if (op->in[k] >= 0 && st->slots[op->in[k]].offset < 0 && (-st->slots[op->in[k]].offset - 1) % 2 == 0) return 1;
+  }
+  return 0;
+}
+
+static int plan_slots_valid(const msf_plan *plan, int streamed) {
   int32_t s, i;
   for (s = 0; s < plan->num_steps; ++s) {
     const msf_step *st = &plan->steps[s];
     for (i = 0; i < st->num_slots; ++i) {
       if (!slot_valid(&st->slots[i], plan)) return 0;
+    }
+    for (i = 0; streamed && i < st->num_ops; ++i) {
+      if (reads_input_directly(st, &st->ops[i])) return 0;
+    }
+    for (i = 0; streamed && i < st->num_head_ops; ++i) {
+      if (reads_input_directly(st, &st->head_ops[i])) return 0;
     }
   }
   return 1;
@@ -160,6 +180,32 @@ static msf_status run_kernel(const msf_kernel *k, const msf_view *in0, const msf
   }
 }
 
+#ifndef MSF_PLAN_WITHOUT_READ_INPUT
+/* READ_INPUT over a rect of its output: each row's pixels from the sensor
+ * (or copied from the caller's whole input), one call per contiguous run of
+ * the output (a column ring splits a row where it wraps). */
+static msf_status read_input(const msf_memory *mem, const msf_kernel *k, const msf_view *in,
+                             const msf_rect *r, msf_view *out) {
+  const int32_t input = ((const msf_read_input_params *)k->params)->input;
+  int32_t y, x, n;
+  msf_status status = MSF_OK;
+  if (!msf_rect_fits(r, out) || (mem->read_rows == 0 && (in->data == 0 || in->c != out->c))) return MSF_ARG_ERROR;
+  for (y = r->y0; status == MSF_OK && y < r->y0 + r->h; ++y) {
+    for (x = r->x0; status == MSF_OK && x < r->x0 + r->w; x += n) {
+      int8_t *dst = msf_view_pixel(out, y, x);
+      n = r->x0 + r->w - x;
+      if (out->ring_x && n > out->w - msf_view_col(out, x)) n = out->w - msf_view_col(out, x);
+      if (mem->read_rows != 0) {
+        status = mem->read_rows(mem->read_ctx, input, y, x, n, dst);
+      } else {
+        memcpy(dst, msf_view_pixel(in, y, x), (size_t)n * (size_t)out->c);
+      }
+    }
+  }
+  return status;
+}
+#endif
+
 typedef struct {
   const msf_step *st;
   const msf_memory *mem;
@@ -199,24 +245,54 @@ static msf_status run_cells(const msf_run_ctx *ctx, int32_t i, msf_interval rows
                     tile_origin(st->row_need, st->row_patches, op->out, r),
                     tile_origin(st->col_need, st->col_patches, op->out, c));
   }
-  status = run_kernel(op->kernel, &in[0], op->in[1] >= 0 ? &in[1] : 0, &rect, &out, ctx->scratch);
+#ifndef MSF_PLAN_WITHOUT_READ_INPUT
+  if (op->kernel->kind == MSF_KERNEL_READ_INPUT) {
+    status = read_input(ctx->mem, op->kernel, &in[0], &rect, &out);
+  } else
+#endif
+    status = run_kernel(op->kernel, &in[0], op->in[1] >= 0 ? &in[1] : 0, &rect, &out, ctx->scratch);
   if (status != MSF_OK) return status;
   if (op->out == st->out_slot && ctx->sums != 0) msf_channel_sums_s8(&out, &rect, ctx->sums);
   return MSF_OK;
 }
 
+#ifndef MSF_PLAN_WITHOUT_READ_INPUT
+/* The row reader ahead of row patch r: the rows of its need not read yet,
+ * full width, into its ring of rows. */
+static msf_status read_ahead(const msf_run_ctx *ctx, int32_t r, int32_t *next_row) {
+  const msf_step *st = ctx->st;
+  const msf_step_op *op = &st->ops[st->row_reader];
+  const msf_slot *s = &st->slots[op->out];
+  msf_interval rows = st->row_need[op->out * st->row_patches + r];
+  msf_interval cols;
+  if (rows.lo < *next_row) rows.lo = *next_row;
+  if (rows.hi <= rows.lo) return MSF_OK;
+  *next_row = rows.hi;
+  cols.lo = 0, cols.hi = s->w;
+  return run_cells(ctx, st->row_reader, rows, cols, r, 0);
+}
+#endif
+
 static msf_status run_fused(const msf_run_ctx *ctx) {
   const msf_step *st = ctx->st;
   const int32_t nr = st->row_actions != 0 ? 1 : st->row_patches;
   const int32_t nc = st->col_actions != 0 ? 1 : st->col_patches;
-  int32_t r, c, i;
+  int32_t r, c, i, next_row = 0;
   msf_status status;
+  (void)next_row; /* the row reader's, when READ_INPUT is built */
   for (r = 0; r < nr; ++r) {
+#ifndef MSF_PLAN_WITHOUT_READ_INPUT
+    if (st->row_reader >= 0) {
+      status = read_ahead(ctx, r, &next_row);
+      if (status != MSF_OK) return status;
+    }
+#endif
     for (c = 0; c < nc; ++c) {
       if (st->col_actions != 0) { /* hcache: stream W, rows of patch r */
         for (i = 0; i < st->num_col_actions; ++i) {
           const msf_action *a = &st->col_actions[i];
           const int32_t out = st->ops[a->op].out;
+          if (a->op == st->row_reader) continue;
           status = run_cells(ctx, a->op, st->row_need[out * st->row_patches + r], a->cells, r, c);
           if (status != MSF_OK) return status;
         }
@@ -230,6 +306,7 @@ static msf_status run_fused(const msf_run_ctx *ctx) {
       } else { /* recompute: every op over its whole need in this patch */
         for (i = 0; i < st->num_ops; ++i) {
           const int32_t out = st->ops[i].out;
+          if (i == st->row_reader) continue;
           status = run_cells(ctx, i, st->row_need[out * st->row_patches + r],
                              st->col_need[out * st->col_patches + c], r, c);
           if (status != MSF_OK) return status;
@@ -253,6 +330,9 @@ static msf_status run_whole(const msf_run_ctx *ctx, const msf_step_op *op) {
   out = make_view(&st->slots[op->out], slot_base(&st->slots[op->out], ctx->mem),
                   0, 0);
   rect.y0 = 0, rect.x0 = 0, rect.h = out.h, rect.w = out.w;
+#ifndef MSF_PLAN_WITHOUT_READ_INPUT
+  if (op->kernel->kind == MSF_KERNEL_READ_INPUT) return read_input(ctx->mem, op->kernel, &in[0], &rect, &out);
+#endif
   return run_kernel(op->kernel, &in[0], op->in[1] >= 0 ? &in[1] : 0, &rect, &out, ctx->scratch);
 }
 
@@ -272,25 +352,14 @@ static msf_status run_head(const msf_run_ctx *ctx) {
   return status;
 }
 
-msf_status msf_run_plan_io(const msf_plan *plan, const void *const *inputs, void *const *outputs,
-                           uint8_t *arena) {
+static msf_status run_steps(const msf_plan *plan, const msf_memory *mem) {
   int32_t s, i;
-  msf_memory mem;
-  if (plan == 0 || (arena == 0 && plan->arena_bytes > 0)) return MSF_ARG_ERROR;
-  if ((plan->num_inputs > 0 && inputs == 0) || (plan->num_outputs > 0 && outputs == 0)) return MSF_ARG_ERROR;
-  for (i = 0; i < plan->num_inputs; ++i) {
-    if (inputs[i] == 0) return MSF_ARG_ERROR;
-  }
-  for (i = 0; i < plan->num_outputs; ++i) {
-    if (outputs[i] == 0) return MSF_ARG_ERROR;
-  }
-  if (!plan_slots_valid(plan)) return MSF_ARG_ERROR;
-  mem.inputs = inputs, mem.outputs = outputs, mem.arena = arena;
+  uint8_t *arena = mem->arena;
   for (s = 0; s < plan->num_steps; ++s) {
     const msf_step *st = &plan->steps[s];
     msf_run_ctx ctx;
     msf_status status;
-    ctx.st = st, ctx.mem = &mem;
+    ctx.st = st, ctx.mem = mem;
     ctx.sums = st->head_kind != MSF_HEAD_NONE ? (int32_t *)(void *)(arena + st->sums_offset) : 0;
     ctx.scratch = st->scratch_offset >= 0 ? (int32_t *)(void *)(arena + st->scratch_offset) : 0;
     if (!st->fused) {
@@ -303,6 +372,40 @@ msf_status msf_run_plan_io(const msf_plan *plan, const void *const *inputs, void
     if (status != MSF_OK) return status;
   }
   return MSF_OK;
+}
+
+static int outputs_valid(const msf_plan *plan, void *const *outputs) {
+  int32_t i;
+  if (plan->num_outputs > 0 && outputs == 0) return 0;
+  for (i = 0; i < plan->num_outputs; ++i) {
+    if (outputs[i] == 0) return 0;
+  }
+  return 1;
+}
+
+msf_status msf_run_plan_io(const msf_plan *plan, const void *const *inputs, void *const *outputs,
+                           uint8_t *arena) {
+  int32_t i;
+  msf_memory mem;
+  if (plan == 0 || (arena == 0 && plan->arena_bytes > 0)) return MSF_ARG_ERROR;
+  if ((plan->num_inputs > 0 && inputs == 0) || !outputs_valid(plan, outputs)) return MSF_ARG_ERROR;
+  for (i = 0; i < plan->num_inputs; ++i) {
+    if (inputs[i] == 0) return MSF_ARG_ERROR;
+  }
+  if (!plan_slots_valid(plan, 0)) return MSF_ARG_ERROR;
+  mem.inputs = inputs, mem.outputs = outputs, mem.arena = arena;
+  mem.read_rows = 0, mem.read_ctx = 0;
+  return run_steps(plan, &mem);
+}
+
+msf_status msf_run_plan_stream(const msf_plan *plan, msf_read_rows_fn read_rows, void *read_ctx,
+                               void *const *outputs, uint8_t *arena) {
+  msf_memory mem;
+  if (plan == 0 || read_rows == 0 || (arena == 0 && plan->arena_bytes > 0)) return MSF_ARG_ERROR;
+  if (!outputs_valid(plan, outputs) || !plan_slots_valid(plan, 1)) return MSF_ARG_ERROR;
+  mem.inputs = 0, mem.outputs = outputs, mem.arena = arena;
+  mem.read_rows = read_rows, mem.read_ctx = read_ctx;
+  return run_steps(plan, &mem);
 }
 
 msf_status msf_run_plan(const msf_plan *plan, const int8_t *input, int8_t *output, uint8_t *arena) {

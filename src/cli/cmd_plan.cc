@@ -103,14 +103,29 @@ void PrintPlan(const plan::Plan& p, int64_t vanilla_instructions) {
               p.num_ops);
 }
 
+// The device's view: input mode, what the sensor is asked for, and the RAM
+// of arena + buffers.
+void PrintDeviceRam(const plan::Plan& p, const step::InputReads& reads) {
+  if (p.input_mode == ir::InputMode::kResident) {
+    std::printf("input: resident (a whole tensor outside the arena)\n");
+  } else {
+    std::printf("input: %s, %s pixels read for %s (%s re-read%s)\n", ir::InputModeName(p.input_mode),
+                Thousands(reads.pixels).c_str(), Thousands(reads.distinct).c_str(), Thousands(reads.Rereads()).c_str(),
+                reads.in_order_once ? ", each row once, in order" : "");
+  }
+  std::printf("device RAM: %s bytes = arena %s + input/output buffers %s\n", Thousands(p.DeviceRamBytes()).c_str(),
+              Thousands(p.arena_bytes).c_str(), Thousands(p.io_bytes).c_str());
+}
+
 int RunPlan(const PlanArgs& a) {
   if (a.json) CheckNotAnInput(*a.json, {a.model, a.latency.calibration.value_or("")});
   const search::Objective objective = ObjectiveOf(a);
   const LatencyChoice latency = LatencyOption(a.latency, a.planner.cost_model);
 
-  const ir::Graph g = frontend::LoadModel(a.model);
+  const ir::Graph g = frontend::LoadModel(a.model, a.planner.input_mode);
   const plan::Planner planner(g, PlannerOptionsFrom(a.planner));
   plan::PlanRequest request;
+  request.count_io = a.planner.count_io;
   request.objective = objective;
   request.strategy = a.strategy;
   request.metric = latency.metric;
@@ -118,6 +133,7 @@ int RunPlan(const PlanArgs& a) {
   plan::Plan plan = planner.Solve(request);
   plan.model = a.model;
   PrintPlan(plan, latency.model ? planner.VanillaInstructions(*latency.model) : 0);
+  PrintDeviceRam(plan, plan::PlanInputReads(g, plan));
   if (a.json) plan::WritePlanFile(*a.json, plan);
   return 0;
 }

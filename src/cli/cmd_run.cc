@@ -20,6 +20,7 @@
 #include "exec/reference_executor.h"
 #include "cli/budget_parse.h"
 #include "plan/plan_json.h"
+#include "ir/input_readers.h"
 #include <nlohmann/json.hpp>
 
 namespace msf::cli {
@@ -59,6 +60,7 @@ struct RunArgs {
   std::string model, input, output;
   std::optional<std::string> plan, json;
   std::optional<int64_t> ram_limit;
+  std::optional<ir::InputMode> input_mode;
   bool check = false;
 };
 
@@ -70,21 +72,24 @@ int RunRun(const RunArgs& a) {
     if (a.json) outputs.push_back(*a.json);
     CheckOutputs(outputs, inputs);
   }
-  const ir::Graph g = frontend::LoadModel(a.model);
+  if (!a.plan && (a.check || a.json || a.ram_limit || a.input_mode)) {
+    throw Error("--check, --json and --ram-limit need --plan, as does --input-mode");
+  }
+  // A plan runs on the graph it was made for (its input readers included).
+  const std::optional<plan::Plan> plan_file = a.plan ? std::optional(plan::ReadPlanFile(*a.plan)) : std::nullopt;
+  const ir::Graph g = frontend::LoadModel(a.model, plan_file ? plan_file->input_mode : ir::InputMode::kResident);
   const std::string& out_path = a.output;
   const std::vector<int8_t> input = frontend::ReadModelInput(g, a.input);
   if (!a.plan) {
-    if (a.check || a.json || a.ram_limit) {
-      throw Error("--check, --json and --ram-limit need --plan");
-    }
     const std::vector<int8_t> output = exec::RunReference(g, input);
     WriteRaw(out_path, output);
     PrintOutput(g, output);
     return 0;
   }
-  const plan::Plan plan = plan::ReadPlanFile(*a.plan);
+  const plan::Plan& plan = *plan_file;
   exec::RunOptions options;
   if (a.ram_limit) options.ram_limit = *a.ram_limit;
+  options.feed = a.input_mode.value_or(plan.input_mode);
   const exec::PlanRun run = exec::RunPlan(g, plan, input, options);
   const bool ram_ok = run.measured_peak_bytes == run.planned_arena_bytes && run.guards_intact;
   bool exact = true;
@@ -95,6 +100,12 @@ int RunRun(const RunArgs& a) {
   if (a.check) std::printf("bit-exact: %s\n", exact ? "yes" : "no");
   std::printf("planned_peak_ram_bytes: %lld\n", static_cast<long long>(run.planned_arena_bytes));
   std::printf("measured_peak_ram_bytes: %lld\n", static_cast<long long>(run.measured_peak_bytes));
+  if (options.feed != ir::InputMode::kResident) {
+    std::printf("input: %s from a simulated sensor: %lld pixels read for %lld (%lld re-read)%s\n",
+                ir::InputModeName(options.feed), static_cast<long long>(run.reads.pixels),
+                static_cast<long long>(run.reads.distinct), static_cast<long long>(run.reads.Rereads()),
+                run.reads.in_order_once ? ", each row once, in order" : "");
+  }
   if (const auto& path = a.json) {
     nlohmann::ordered_json j = {{"model", g.name},
                                 {"plan", *a.plan},
@@ -103,6 +114,9 @@ int RunRun(const RunArgs& a) {
                                 {"planned_peak_ram_bytes", run.planned_arena_bytes},
                                 {"measured_peak_ram_bytes", run.measured_peak_bytes},
                                 {"guards_intact", run.guards_intact},
+                                {"input_mode", ir::InputModeName(options.feed)},
+                                {"input_pixels_read", run.reads.pixels},
+                                {"input_pixels_reread", run.reads.Rereads()},
                                 {"output", std::vector<int>(run.output.begin(), run.output.end())}};
     WriteTextFile(*path, j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   }
@@ -131,6 +145,10 @@ void AddRun(CLI::App& parent, std::vector<Command>* commands) {
   AddFlag(app, "--check", "with --plan: compare the output with the reference and the measured RAM with the planned arena",
           &a->check);
   AddText(app, "--json", "FILE", "with --plan: write the run's RAM and output as JSON", &a->json);
+  AddValue(app, "--input-mode", "resident|stream|reread",
+           "with --plan: feed the input whole (resident), or from a simulated sensor row by row; stream checks "
+           "that each row is asked for once, in order (default: the plan's mode)",
+           [a](const std::string& v) { a->input_mode = ir::ParseInputMode(v); });
   AddValue(app, "--ram-limit", "B", "with --plan: refuse a plan whose arena is over B bytes (64000, 64k, 64KiB)",
            [a](const std::string& v) { a->ram_limit = ParseRamBudget(v); });
   commands->push_back({app, [a] { return RunRun(*a); }});

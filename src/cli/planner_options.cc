@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "base/error.h"
+#include "ir/input_readers.h"
 
 namespace msf::cli {
 namespace {
@@ -37,6 +38,13 @@ void AddPlannerOptions(CLI::App* app, PlannerArgs* args) {
            "bound on the work of the exact DAG build (default 2e9: shorter fused blocks above it, refused if "
            "still over)",
            [args](const std::string& v) { args->work_limit = ParseWorkLimit(v); });
+  AddValue(app, "--input-mode", "resident|stream|reread",
+           "resident: the input is a whole tensor outside the arena (default); stream: the first step pulls its "
+           "rows through a callback into a ring, each row once, in order; reread: rows may be asked for again",
+           [args](const std::string& v) { args->input_mode = ir::ParseInputMode(v); });
+  AddFlag(app, "--count-io",
+          "count the device's input and output buffers: a --ram-budget is for arena + buffers, RAM is reported so",
+          &args->count_io);
 }
 
 search::ExactOptions ExactOptionsFrom(const PlannerArgs& args) {

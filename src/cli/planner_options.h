@@ -14,9 +14,12 @@ namespace msf::cli {
 struct PlannerArgs {
   std::string cost_model = "exact";     // --cost-model exact|paper
   std::optional<int64_t> work_limit;    // --work-limit UNITS|inf (0: no limit)
+  ir::InputMode input_mode = ir::InputMode::kResident;  // --input-mode
+  bool count_io = false;                // --count-io: budgets and RAM figures are the device's
 };
 
-// Declares --cost-model and --work-limit on `app`, checked as they are parsed.
+// Declares --cost-model, --work-limit, --input-mode and --count-io on `app`,
+// checked as they are parsed.
 void AddPlannerOptions(CLI::App* app, PlannerArgs* args);
 
 // The exact cost model's options: the work limit (default

@@ -25,7 +25,8 @@ std::vector<std::string> PlanDefines(const plan::DevicePlan& dp) {
       {MSF_KERNEL_QUANTIZE_F32, "QUANTIZE_F32"}, {MSF_KERNEL_DEQUANTIZE_F32, "DEQUANTIZE_F32"},
       {MSF_KERNEL_RESIZE_NEAREST, "RESIZE_NEAREST"}, {MSF_KERNEL_CONCAT_PART, "CONCAT_PART"},
       {MSF_KERNEL_MUL, "MUL"}, {MSF_KERNEL_MUL_4D, "MUL_4D"}, {MSF_KERNEL_LOGISTIC, "LOGISTIC"},
-      {MSF_KERNEL_HARD_SWISH, "HARD_SWISH"}, {MSF_KERNEL_TRANSPOSE, "TRANSPOSE"}};
+      {MSF_KERNEL_HARD_SWISH, "HARD_SWISH"}, {MSF_KERNEL_TRANSPOSE, "TRANSPOSE"},
+      {MSF_KERNEL_READ_INPUT, "READ_INPUT"}};
   std::vector<std::string> defines;
   for (const auto& [kind, name] : kOptional) {
     bool used = false;

@@ -23,7 +23,7 @@ namespace {
   [[maybe_unused]] auto [a0, a1] = msf_action{};
   [[maybe_unused]] auto [p0, p1, p2, p3, p4] = msf_plan{};
   [[maybe_unused]] auto [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15, t16, t17, t18,
-                         t19, t20, t21, t22, t23] = msf_step{};
+                         t19, t20, t21, t22, t23, t24] = msf_step{};
   [[maybe_unused]] auto [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16] =
       msf_conv_params{};
   [[maybe_unused]] auto [l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10] = msf_pool_params{};
@@ -41,6 +41,7 @@ namespace {
   [[maybe_unused]] auto [lg0, lg1, lg2, lg3] = msf_logistic_params{};
   [[maybe_unused]] auto [hs0, hs1, hs2, hs3, hs4, hs5] = msf_hard_swish_params{};
   [[maybe_unused]] auto [tp0, tp1] = msf_transpose_params{};
+  [[maybe_unused]] auto [ri0] = msf_read_input_params{};
 }
 
 const char* KernelKindName(uint8_t kind) {
@@ -65,6 +66,7 @@ const char* KernelKindName(uint8_t kind) {
     case MSF_KERNEL_LOGISTIC: return "MSF_KERNEL_LOGISTIC";
     case MSF_KERNEL_HARD_SWISH: return "MSF_KERNEL_HARD_SWISH";
     case MSF_KERNEL_TRANSPOSE: return "MSF_KERNEL_TRANSPOSE";
+    case MSF_KERNEL_READ_INPUT: return "MSF_KERNEL_READ_INPUT";
     default: break;
   }
   throw Error("internal: kernel kind " + std::to_string(kind) + " has no name");
@@ -171,6 +173,9 @@ ParamsInit KernelParams(const plan::DeviceKernel& d, const std::string& name) {
     f.Add("output_multiplier_fixedpoint_int16", c.output_multiplier_fixedpoint_int16);
     f.Add("reluish_multiplier_exponent", c.reluish_multiplier_exponent);
     f.Add("output_multiplier_exponent", c.output_multiplier_exponent);
+  } else if (p == &l.read_input) {
+    init.type = "msf_read_input_params";
+    f.Add("input", l.read_input.input);
   } else if (p == &l.transpose) {
     init.type = "msf_transpose_params";
     f.AddRaw("in_shape", CIntList(l.transpose.in_shape, 4)).AddRaw("perm", CIntList(l.transpose.perm, 4));
@@ -453,7 +458,8 @@ class ModelTables {
           .Add("pooled_slot", st.pooled_slot)
           .AddRaw("head_ops", table(st.head_ops, d.head_ops.data(), n + "_head_ops"))
           .Add("num_head_ops", st.num_head_ops)
-          .Add("scratch_offset", st.scratch_offset);
+          .Add("scratch_offset", st.scratch_offset)
+          .Add("row_reader", st.row_reader);
       w->Comment("step " + std::to_string(s));
       w->Initializer("", f, ",");
     }

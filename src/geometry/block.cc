@@ -80,14 +80,14 @@ std::optional<BlockStructure> AnalyzeBlock(const ir::Graph& g, int32_t from, int
       if (t == ir::kNoTensor || g.tensor(t).IsConstant()) continue;
       int32_t local = local_of(t);
       if (local < 0) {  // produced before the block (block inputs and skips)
-        b.tensors.push_back({t, TensorRole::kExternal, g.tensor(t).C()});
+        b.tensors.push_back({t, TensorRole::kExternal, PixelBytes(g.tensor(t))});
         local = static_cast<int32_t>(b.tensors.size() - 1);
       }
       bop.inputs.push_back(local);
     }
     const ir::TensorId out = op.output();
     b.tensors.push_back({out, i == b.spatial_end - 1 ? TensorRole::kOutput : TensorRole::kInterior,
-                         g.tensor(out).C()});
+                         PixelBytes(g.tensor(out))});
     bop.output = static_cast<int32_t>(b.tensors.size() - 1);
     b.ops.push_back(std::move(bop));
   }
@@ -205,6 +205,12 @@ class Streamer {
 
 }  // namespace
 
+int32_t PixelBytes(const ir::Tensor& t) { return t.C() * ir::DTypeBytes(t.type); }
+
+bool BlockSchedule::IsRowReaderTile(int32_t local) const {
+  return row_reader >= 0 && block().ops[static_cast<size_t>(row_reader)].output == local;
+}
+
 bool BlockSchedule::IsTileHeld(int32_t local) const {
   const BlockTensor& t = block().tensors[static_cast<size_t>(local)];
   return t.role == TensorRole::kInterior || (t.role == TensorRole::kOutput && OutputIsTiled());
@@ -213,7 +219,11 @@ bool BlockSchedule::IsTileHeld(int32_t local) const {
 int64_t BlockSchedule::TileBytes(int32_t local) const {
   if (!IsTileHeld(local)) return 0;
   const BlockTensor& t = block().tensors[static_cast<size_t>(local)];
-  return int64_t{rows().extent[static_cast<size_t>(local)]} * cols().extent[static_cast<size_t>(local)] * t.channels;
+  return int64_t{rows().extent[static_cast<size_t>(local)]} * TileWidth(local) * t.channels;
+}
+
+int32_t BlockSchedule::TileWidth(int32_t local) const {
+  return IsRowReaderTile(local) ? full_width_of_reader : cols().extent[static_cast<size_t>(local)];
 }
 
 int64_t BlockSchedule::Macs(const ir::Graph& g) const {
@@ -251,6 +261,25 @@ BlockSchedule ScheduleBlock(AxisCache& cache, Reuse reuse, int32_t patch_h, int3
   s.patch_w = reuse == Reuse::kRows ? out.W() : reuse == Reuse::kColumns ? 1 : std::max(1, std::min(patch_w, out.W()));
   s.rows_ptr = reuse == Reuse::kRows ? cache.Streamed(Axis::kH) : cache.Patched(Axis::kH, s.patch_h);
   s.cols_ptr = reuse == Reuse::kColumns ? cache.Streamed(Axis::kW) : cache.Patched(Axis::kW, s.patch_w);
+  // A streamed input under patched rows: the reader fills a full-width ring
+  // of rows before each row patch, with only the rows not read yet. Its row
+  // needs must move forward (they do for windows and resize tables).
+  const BlockOp& first = block.ops.front();
+  if (g.input_mode == ir::InputMode::kStream && reuse != Reuse::kRows &&
+      g.ops[static_cast<size_t>(first.op)].kind == ir::OpKind::kReadInput) {
+    const std::vector<Interval>& need = s.rows().need[static_cast<size_t>(first.output)];
+    bool forward = true;
+    Interval last;
+    for (const Interval& iv : need) {
+      if (iv.empty()) continue;
+      forward = forward && (last.empty() || (iv.lo >= last.lo && iv.hi >= last.hi));
+      last = iv;
+    }
+    if (forward) {
+      s.row_reader = 0;
+      s.full_width_of_reader = g.tensor(block.tensors[static_cast<size_t>(first.output)].id).W();
+    }
+  }
   return s;
 }
 

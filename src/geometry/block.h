@@ -32,8 +32,11 @@ enum class TensorRole : uint8_t {
 struct BlockTensor {
   ir::TensorId id;
   TensorRole role;
-  int32_t channels;
+  int32_t channels;  // bytes per pixel: the channels (4 bytes each for float32)
 };
+
+// Bytes of one pixel (all channels) of an activation.
+int32_t PixelBytes(const ir::Tensor& t);
 
 struct BlockOp {
   int32_t op;                     // graph op index
@@ -84,6 +87,11 @@ struct BlockSchedule {
   std::shared_ptr<const AxisSchedule> rows_ptr, cols_ptr;
   Reuse reuse = Reuse::kNone;
   int32_t patch_h = 1, patch_w = 1;
+  // A streamed input's reader (index into block().ops, or -1) run ahead of
+  // each row patch: its tile is a ring of full-width rows (rows().extent of
+  // them), filled with the rows not read before, so each row is read once.
+  int32_t row_reader = -1;
+  int32_t full_width_of_reader = 0;
 
   const BlockStructure& block() const { return *block_ptr; }
   const AxisSchedule& rows() const { return *rows_ptr; }
@@ -96,6 +104,9 @@ struct BlockSchedule {
   // 0 when none of its cells is needed.
   bool IsTileHeld(int32_t local) const;
   bool OutputIsTiled() const { return block().has_head(); }
+  bool IsRowReaderTile(int32_t local) const;
+  // Columns of a local tensor's tile buffer (the full width for the row reader's).
+  int32_t TileWidth(int32_t local) const;
   int64_t Macs(const ir::Graph& g) const;  // spatial ops + head
 };
 

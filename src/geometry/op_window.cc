@@ -24,6 +24,7 @@ bool IsSpatialOp(const ir::Graph& g, const ir::Op& op) {
     case ir::OpKind::kAdd:
     case ir::OpKind::kLogistic:
     case ir::OpKind::kHardSwish:
+    case ir::OpKind::kReadInput:  // a tile of it is the rows (and columns) asked for
       return g.tensor(op.output()).shape.size() == 4;
     case ir::OpKind::kMul:  // elementwise only: a broadcast operand is no tile of the block
       return g.tensor(op.output()).shape.size() == 4 && g.tensor(op.input(0)).shape == g.tensor(op.output()).shape &&

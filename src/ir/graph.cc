@@ -25,6 +25,16 @@ const char* OpKindName(OpKind kind) {
     case OpKind::kLogistic: return "LOGISTIC";
     case OpKind::kHardSwish: return "HARD_SWISH";
     case OpKind::kTranspose: return "TRANSPOSE";
+    case OpKind::kReadInput: return "READ_INPUT";
+  }
+  return "?";
+}
+
+const char* InputModeName(InputMode mode) {
+  switch (mode) {
+    case InputMode::kResident: return "resident";
+    case InputMode::kStream: return "stream";
+    case InputMode::kReread: return "reread";
   }
   return "?";
 }

@@ -37,7 +37,17 @@ enum class OpKind : uint8_t {
   kLogistic,
   kHardSwish,
   kTranspose,
+  kReadInput,  // msf's own: copies rows of a graph input from the caller (streamed input)
 };
+
+// Where the graph input comes from (msf plan --input-mode): `resident` is a
+// whole tensor in the caller's buffer; `stream` and `reread` put a
+// READ_INPUT op in front of each input, whose output rows the first step
+// pulls through a callback (a ring of the rows its window needs). `stream`
+// plans read each row once, in order; `reread` plans may ask again.
+enum class InputMode : uint8_t { kResident, kStream, kReread };
+const char* InputModeName(InputMode mode);  // "resident", "stream", "reread"
+
 
 const char* OpKindName(OpKind kind);
 const char* DTypeName(DType type);
@@ -162,6 +172,7 @@ struct Graph {
   std::vector<TensorId> inputs;
   std::vector<TensorId> outputs;
   std::vector<std::string> notes;  // import/canonicalisation remarks shown by `msf info`
+  InputMode input_mode = InputMode::kResident;  // set by AddInputReaders
   // Backing memory for constant tensor data.
   std::shared_ptr<const std::vector<uint8_t>> file_bytes;
   std::vector<std::shared_ptr<std::vector<uint8_t>>> owned_buffers;

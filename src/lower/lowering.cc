@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "base/error.h"
+#include "ir/input_readers.h"
 #include "ir/resize_nearest.h"
 #include "lower/quantize_multiplier.h"
 #include "lower/runtime_params.h"
@@ -237,6 +238,7 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
       break;
     }
     case ir::OpKind::kConcat: LowerConcat(g, op, &l); break;
+    case ir::OpKind::kReadInput: l.read_input.input = ir::ReaderInputIndex(g, op); break;
     case ir::OpKind::kMul: LowerMul(g, op, &l); break;
     case ir::OpKind::kLogistic:
       l.logistic = MakeLogisticParams(in.quant.Scale(), in.quant.ZeroPoint());
@@ -279,6 +281,7 @@ int KernelKindOf(const ir::Graph& g, const ir::Op& op) {
     case ir::OpKind::kLogistic: return MSF_KERNEL_LOGISTIC;
     case ir::OpKind::kHardSwish: return MSF_KERNEL_HARD_SWISH;
     case ir::OpKind::kTranspose: return MSF_KERNEL_TRANSPOSE;
+    case ir::OpKind::kReadInput: return MSF_KERNEL_READ_INPUT;
   }
   throw Error(std::string("internal: no runtime kernel for ") + ir::OpKindName(op.kind));
 }

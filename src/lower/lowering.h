@@ -39,6 +39,7 @@ struct LoweredOp {
   msf_logistic_params logistic{};
   msf_hard_swish_params hard_swish{};
   msf_transpose_params transpose{};
+  msf_read_input_params read_input{};
   int8_t pad_value = 0;
   int32_t pad_top = 0, pad_left = 0;
   std::vector<int32_t> multipliers, shifts;  // per output channel (or one)

@@ -66,7 +66,20 @@ void CheckArenaFitsInt32(const ir::Graph& g, const plan::Plan& plan, const Arena
 
 }  // namespace
 
-DevicePlan::DevicePlan(const ir::Graph& g, const plan::Plan& plan) : arena_(PlanArena(g, plan)) {
+namespace {
+
+// A plan runs on the graph it was made for: the same input mode.
+const plan::Plan& SameInputMode(const ir::Graph& g, const plan::Plan& plan) {
+  if (plan.input_mode != g.input_mode) {
+    throw Error(std::string("the plan reads a ") + ir::InputModeName(plan.input_mode) + " input, the model is loaded for a " +
+                ir::InputModeName(g.input_mode) + " one");
+  }
+  return plan;
+}
+
+}  // namespace
+
+DevicePlan::DevicePlan(const ir::Graph& g, const plan::Plan& plan) : arena_(PlanArena(g, SameInputMode(g, plan))) {
   CheckArenaFitsInt32(g, plan, arena_);
   const step::GraphLiveness live = step::ComputeLiveness(g);
   kernel_of_op_.assign(g.ops.size(), -1);
@@ -146,6 +159,7 @@ const msf_kernel* DevicePlan::KernelFor(const ir::Graph& g, int32_t op) {
     case ir::OpKind::kLogistic: k.params = &l.logistic; break;
     case ir::OpKind::kHardSwish: k.params = &l.hard_swish; break;
     case ir::OpKind::kTranspose: k.params = &l.transpose; break;
+    case ir::OpKind::kReadInput: k.params = &l.read_input; break;
     case ir::OpKind::kFullyConnected: k.params = &l.fc; break;
     case ir::OpKind::kMean: k.params = &l.mean; break;
     case ir::OpKind::kSoftmax: k.params = &l.softmax; break;
@@ -225,6 +239,7 @@ void DevicePlan::BuildLayerStep(const ir::Graph& g, const step::GraphLiveness& l
   st.head_kind = MSF_HEAD_NONE;
   st.sums_offset = -1;
   st.scratch_offset = -1;
+  st.row_reader = -1;
   for (size_t i = 0; i < m.locals.size(); ++i) {
     if (m.locals[i].kind == step::LocalKind::kScratch) st.scratch_offset = Narrow32(arena_.LocalOffset(s, static_cast<int32_t>(i)));
   }
@@ -265,9 +280,10 @@ void DevicePlan::BuildFusedStep(const ir::Graph& g, const step::GraphLiveness& l
       continue;
     }
     msf_slot slot{};
+    const bool reader = sched.IsRowReaderTile(static_cast<int32_t>(t));
     slot.offset = Narrow32(tile_offset[t]);
-    slot.h = sched.rows().extent[t], slot.w = sched.cols().extent[t], slot.c = b.tensors[t].channels;
-    slot.ring_y = sched.rows().ring, slot.ring_x = sched.cols().ring;
+    slot.h = sched.rows().extent[t], slot.w = sched.TileWidth(static_cast<int32_t>(t)), slot.c = b.tensors[t].channels;
+    slot.ring_y = sched.rows().ring || reader, slot.ring_x = sched.cols().ring && !reader;
     d.slots.push_back(slot);
   }
   for (const geometry::BlockOp& op : b.ops) {
@@ -279,14 +295,18 @@ void DevicePlan::BuildFusedStep(const ir::Graph& g, const step::GraphLiveness& l
     d.ops.push_back(sop);
   }
   st.out_slot = Narrow16(b.output);
-  const auto need_table = [&](const geometry::AxisSchedule& axis, std::vector<msf_interval>* table) {
+  const auto need_table = [&](const geometry::AxisSchedule& axis, std::vector<msf_interval>* table, bool rows) {
     if (axis.ring) return;
     for (size_t t = 0; t < b.tensors.size(); ++t) {
-      for (const geometry::Interval& iv : axis.need[t]) table->push_back({iv.lo, iv.hi});
+      const bool full_width = !rows && sched.IsRowReaderTile(static_cast<int32_t>(t));  // origin column 0
+      for (const geometry::Interval& iv : axis.need[t]) {
+        table->push_back(full_width ? msf_interval{0, sched.full_width_of_reader} : msf_interval{iv.lo, iv.hi});
+      }
     }
   };
-  need_table(sched.rows(), &d.row_need);
-  need_table(sched.cols(), &d.col_need);
+  need_table(sched.rows(), &d.row_need, true);
+  need_table(sched.cols(), &d.col_need, false);
+  st.row_reader = Narrow16(sched.row_reader);
   for (const geometry::StreamAction& a : sched.rows().actions) d.row_actions.push_back({Narrow16(a.op), {a.cells.lo, a.cells.hi}});
   for (const geometry::StreamAction& a : sched.cols().actions) d.col_actions.push_back({Narrow16(a.op), {a.cells.lo, a.cells.hi}});
   st.row_patches = sched.rows().patches;

@@ -20,6 +20,15 @@ Plan MakePlan(const search::FusionDag& dag, const search::Setting& setting) {
   return p;
 }
 
+int64_t IoBufferBytes(const ir::Graph& g) {
+  int64_t bytes = 0;
+  if (g.input_mode == ir::InputMode::kResident) {
+    for (ir::TensorId t : g.inputs) bytes += g.tensor(t).Bytes();
+  }
+  for (ir::TensorId t : g.outputs) bytes += g.tensor(t).Bytes();
+  return bytes;
+}
+
 void PredictPlan(Plan* plan, const std::vector<step::StepWork>& work, const cost::LatencyModel& m) {
   if (work.size() != plan->steps.size()) throw Error("internal: one work record per plan step expected");
   double total = m.per_invoke;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cost/latency_model.h"
+#include "ir/graph.h"
 #include "search/dag.h"
 #include "search/objective.h"
 #include "step/step.h"
@@ -35,7 +36,18 @@ struct Plan {
   // constant); -1 and "" when not predicted.
   int64_t predicted_instructions = -1;
   std::string predicted_target;
+  // Where the input comes from (the graph's ir::InputMode), and the device
+  // buffers outside the arena: the resident input tensors and the outputs.
+  ir::InputMode input_mode = ir::InputMode::kResident;
+  int64_t io_bytes = 0;
+  // What the device holds for the model: the arena (a streamed input's rows
+  // included) and the input / output buffers.
+  int64_t DeviceRamBytes() const { return arena_bytes + io_bytes; }
 };
+
+// The graph's buffers outside the arena: resident inputs (none when they are
+// streamed) and outputs, in bytes.
+int64_t IoBufferBytes(const ir::Graph& g);
 
 // Steps and totals of `setting` (edge indices into `dag`); the caller fills
 // model, strategy, cost_model and objective.

@@ -9,6 +9,7 @@
 
 #include "base/atomic_write.h"
 #include "base/error.h"
+#include "ir/input_readers.h"
 #include "base/read_file.h"
 #include "search/strategy.h"
 
@@ -183,7 +184,9 @@ std::string PlanToJsonText(const Plan& plan) {
                   {"macs", plan.macs},
                   {"vanilla_macs", plan.vanilla_macs},
                   {"mac_overhead", plan.mac_overhead},
-                  {"num_ops", plan.num_ops}};
+                  {"num_ops", plan.num_ops},
+                  {"input_mode", ir::InputModeName(plan.input_mode)},
+                  {"io_bytes", plan.io_bytes}};
   if (plan.predicted_instructions >= 0) {
     j["predicted_instructions"] = {{"target", plan.predicted_target}, {"total", plan.predicted_instructions}};
   }
@@ -218,6 +221,14 @@ Plan PlanFromJsonText(std::string_view text) {
   const int64_t num_ops = NonNegativeInt(j, "num_ops", top);
   if (num_ops < 1 || num_ops > std::numeric_limits<int32_t>::max()) Bad("plan.num_ops", "must be at least 1");
   p.num_ops = static_cast<int32_t>(num_ops);
+  if (j.contains("input_mode")) {  // plans written before streamed inputs read a resident input
+    try {
+      p.input_mode = ir::ParseInputMode(String(j, "input_mode", top));
+    } catch (const Error&) {
+      Bad("plan.input_mode", "must be \"resident\", \"stream\" or \"reread\"");
+    }
+  }
+  if (j.contains("io_bytes")) p.io_bytes = NonNegativeInt(j, "io_bytes", top);
   if (j.contains("predicted_instructions")) {
     const json& pi = j["predicted_instructions"];
     if (!pi.is_object()) Bad("plan.predicted_instructions", "must be an object");

@@ -19,6 +19,10 @@ namespace msf::plan {
 namespace {
 
 search::FusionDag BuildDag(const ir::Graph& g, const PlannerOptions& o) {
+  if (o.cost_model == CostModel::kPaper && g.input_mode != ir::InputMode::kResident) {
+    throw Error(std::string("--input-mode ") + ir::InputModeName(g.input_mode) +
+                " needs the exact cost model (the paper's has no input reads)");
+  }
   if (o.cost_model == CostModel::kPaper) return search::BuildPaperDag(g);
   search::ExactDagInfo info;
   search::FusionDag dag = search::BuildExactDag(g, o.exact, &info);
@@ -42,6 +46,27 @@ void CheckMetric(search::Metric metric, const cost::LatencyModel* latency, CostM
   }
 }
 
+// The objective on the arena: a device RAM budget (count_io) less the
+// buffers outside it.
+search::Objective ArenaObjective(const PlanRequest& r, int64_t io) {
+  search::Objective o = r.objective;
+  if (r.count_io && o.kind == search::Objective::Kind::kRamBudget) {
+    o.ram_budget -= io;
+    if (o.ram_budget < 0) {
+      throw Error("a device RAM budget of " + std::to_string(r.objective.ram_budget) + " bytes does not hold the " +
+                  std::to_string(io) + " bytes of input and output buffers (--count-io)");
+    }
+  }
+  return o;
+}
+
+// What every plan of `g` carries besides its steps.
+void Stamp(const ir::Graph& g, Plan* p) {
+  p->model = g.name;
+  p->input_mode = g.input_mode;
+  p->io_bytes = IoBufferBytes(g);
+}
+
 }  // namespace
 
 const char* CostModelName(CostModel m) { return m == CostModel::kPaper ? "paper" : "exact"; }
@@ -59,7 +84,7 @@ search::FusionDag Planner::DagFor(search::Strategy s) const { return search::Res
 
 Plan Planner::PlanOf(const search::FusionDag& dag, const search::Setting& setting) const {
   Plan p = MakePlan(dag, setting);
-  p.model = g_.name;
+  Stamp(g_, &p);
   p.cost_model = CostModelName(options_.cost_model);
   p.arena_bytes = PlanArena(g_, p).arena_bytes;
   return p;
@@ -72,12 +97,23 @@ Plan Planner::Solve(const PlanRequest& r) const {
     throw Error("--objective instructions needs the exact cost model (the paper's edges carry no kernel work)");
   }
   const search::FusionDag dag = DagFor(r.strategy);
+  const int64_t io = IoBufferBytes(g_);
+  const search::Objective objective = ArenaObjective(r, io);
   Plan plan;
   if (options_.cost_model == CostModel::kExact) {
     // Solve on MACs or predicted instructions, judge RAM by the static arena,
     // report real MACs either way.
     const search::FusionDag solver_dag = instructions ? search::InstructionDag(dag, *r.latency) : dag;
-    const ArenaChoice choice = SolveForArena(g_, solver_dag, r.objective);
+    ArenaChoice choice;
+    try {
+      choice = SolveForArena(g_, solver_dag, objective);
+    } catch (const Error&) {
+      if (!(r.count_io && objective.kind == search::Objective::Kind::kRamBudget)) throw;
+      const int64_t smallest = SolveForArena(g_, solver_dag, search::Objective{}).arena_bytes + io;
+      throw Error("no fusion setting fits a device RAM budget of " + std::to_string(r.objective.ram_budget) +
+                  " bytes (arena + " + std::to_string(io) + " bytes of input and output buffers); the smallest feasible device RAM is " +
+                  std::to_string(smallest) + " bytes");
+    }
     const search::Setting setting = search::SettingOf(dag, choice.setting.edges);
     plan = MakePlan(dag, setting);
     plan.arena_bytes = choice.arena_bytes;
@@ -87,11 +123,11 @@ Plan Planner::Solve(const PlanRequest& r) const {
       PredictPlan(&plan, work, *r.latency);
     }
   } else {
-    plan = MakePlan(dag, search::SolveObjective(dag, r.objective));
+    plan = MakePlan(dag, search::SolveObjective(dag, objective));
     plan.arena_bytes = PlanArena(g_, plan).arena_bytes;  // the paper's blocks under msf's executor
     if (r.latency) PredictPlan(&plan, PlanStepWork(g_, plan), *r.latency);
   }
-  plan.model = g_.name;
+  Stamp(g_, &plan);
   plan.strategy = search::StrategyName(r.strategy);
   plan.cost_model = CostModelName(options_.cost_model);
   plan.objective = r.objective;
@@ -109,7 +145,7 @@ TradeOff Planner::TradeOffOf(const search::FusionDag& dag, const search::FusionD
                              const std::vector<int32_t>& edges) const {
   TradeOff t;
   t.plan = MakePlan(dag, search::SettingOf(dag, edges));
-  t.plan.model = g_.name;
+  Stamp(g_, &t.plan);
   t.plan.cost_model = CostModelName(options_.cost_model);
   t.plan.metric = metric;
   if (instructions && latency) {
@@ -148,7 +184,7 @@ TradeOff Planner::SolvePoint(const PlanRequest& r) const {
   const std::optional<search::FusionDag> instructions =
       r.latency ? std::optional(search::InstructionDag(dag, *r.latency)) : std::nullopt;
   const search::FusionDag& solver = r.metric == search::Metric::kInstructions ? *instructions : dag;
-  const search::Setting s = search::SolveObjective(solver, r.objective);
+  const search::Setting s = search::SolveObjective(solver, ArenaObjective(r, IoBufferBytes(g_)));
   TradeOff t = TradeOffOf(dag, instructions ? &*instructions : nullptr, r.latency, r.metric, s.edges);
   t.plan.strategy = search::StrategyName(r.strategy);
   t.plan.objective = r.objective;
@@ -179,10 +215,21 @@ Plan PlanOfSteps(const ir::Graph& g, const std::vector<step::StepSpec>& steps, s
     if (work) work->push_back(dag.edges.back().work);
   }
   Plan p = MakePlan(dag, search::SettingOf(dag, path));
-  p.model = g.name;
+  Stamp(g, &p);
   p.strategy = search::StrategyName(search::Strategy::kMsf);
   p.cost_model = CostModelName(CostModel::kExact);
   return p;
+}
+
+step::InputReads PlanInputReads(const ir::Graph& g, const Plan& plan) {
+  const step::GraphLiveness live = step::ComputeLiveness(g);
+  step::InputReads reads;
+  for (const PlanStep& s : plan.steps) {
+    const std::optional<step::StepMemory> m = step::DescribeStep(g, live, s);
+    if (!m) throw Error("plan step over ops " + std::to_string(s.from) + ".." + std::to_string(s.to - 1) + " cannot be formed");
+    reads.Add(step::InputReadsOf(g, *m, s));
+  }
+  return reads;
 }
 
 std::vector<step::StepWork> PlanStepWork(const ir::Graph& g, const Plan& plan) {

@@ -17,6 +17,7 @@
 #include "search/exact_dag.h"
 #include "search/objective.h"
 #include "search/strategy.h"
+#include "step/input_reads.h"
 
 namespace msf::plan {
 
@@ -38,6 +39,9 @@ struct PlanRequest {
   search::Metric metric = search::Metric::kMacs;  // what the solver minimises
   // Predicts each step's instructions; required for Metric::kInstructions.
   const cost::LatencyModel* latency = nullptr;
+  // The RAM budget is the device's: the arena plus the input / output
+  // buffers outside it (IoBufferBytes).
+  bool count_io = false;
 };
 
 // A point of a RAM/cost trade-off (Front, and the solutions msf pareto
@@ -115,6 +119,10 @@ class Planner {
 // laid out (arena_bytes 0); throws msf::Error for a step that cannot be formed.
 Plan PlanOfSteps(const ir::Graph& g, const std::vector<step::StepSpec>& steps,
                  std::vector<step::StepWork>* work = nullptr);
+
+// What `plan` asks of the input sensor, summed over its steps (zero for a
+// resident input).
+step::InputReads PlanInputReads(const ir::Graph& g, const Plan& plan);
 
 // The work of each step of `plan` on `g` (for latency predictions of plans
 // read from a file or built by the paper's model).

@@ -13,6 +13,7 @@
 
 #include "base/error.h"
 #include "cost/step_cost.h"
+#include "step/input_reads.h"
 #include "step/step_memory.h"
 #include "ir/analysis.h"
 
@@ -153,8 +154,11 @@ std::vector<Edge> FusedEdgesFrom(const ir::Graph& g, const step::GraphLiveness& 
         // Tiles only grow as the block gets longer (regions pulled through
         // more ops), so once they alone exceed the layer peak they always will.
         if (tiles > layer_peak) combo.alive = false;
+        // A streamed input is read once, in order: a block that would ask
+        // for a row again (or out of order) is no edge.
+        const bool readable = g.input_mode != ir::InputMode::kStream || step::InputReadsOf(g, m, spec).in_order_once;
         Edge e = MakeEdge(g, live, m, spec);
-        if (e.ram_bytes <= layer_peak) candidates.push_back(std::move(e));
+        if (e.ram_bytes <= layer_peak && readable) candidates.push_back(std::move(e));
       }
       any_alive = any_alive || combo.alive;
       // Prune per variant only: strategies restrict the DAG by variant.

@@ -114,12 +114,14 @@ bool IsExcludedIo(const ir::Graph& g, const GraphLiveness& live, ir::TensorId st
 }
 
 // Whole tensors live during ops [from, to), excluding `tiled` storages
-// (block tensors that only ever exist as tiles).
+// (block tensors that only ever exist as tiles). A streamed graph input is
+// the sensor's, on no device buffer: only its readers' outputs hold bytes.
 void AddWholeTensors(const ir::Graph& g, const GraphLiveness& live, int32_t from, int32_t to,
                      const std::vector<bool>& tiled, StepMemory* m) {
   for (ir::TensorId id : live.activation_storages) {
     const size_t s = static_cast<size_t>(id);
     if (live.born[s] == INT32_MAX || tiled[s]) continue;
+    if (live.born[s] == -1 && g.input_mode != ir::InputMode::kResident) continue;
     const bool produced_inside = live.born[s] >= from && live.born[s] < to;
     const bool crosses_in = live.born[s] < from && live.last_use[s] >= from;
     if (!produced_inside && !crosses_in) continue;
@@ -205,7 +207,8 @@ int WorkKindOf(const ir::Graph& g, const ir::Op& op) {
     case MSF_KERNEL_HARD_SWISH: return MSF_KERNEL_REQUANTIZE;
     case MSF_KERNEL_RESIZE_NEAREST:
     case MSF_KERNEL_CONCAT_PART:
-    case MSF_KERNEL_TRANSPOSE: return MSF_KERNEL_COPY;
+    case MSF_KERNEL_TRANSPOSE:
+    case MSF_KERNEL_READ_INPUT: return MSF_KERNEL_COPY;
     case MSF_KERNEL_MUL:
     case MSF_KERNEL_MUL_4D: return MSF_KERNEL_ADD;
     default: return kind;

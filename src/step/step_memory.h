@@ -66,7 +66,7 @@ StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMem
 
 // Work kind of an op (StepWork index): its runtime kernel (lower::KernelKindOf),
 // except kWorkDepthwiseGeneral for depthwise ops off the 3x3 multiplier-1 path;
-// kernels newer than the calibration (resize, concatenation, transpose: byte
+// kernels newer than the calibration (resize, concatenation, transpose, input reads: byte
 // movement; MUL: like ADD; LOGISTIC, HARD_SWISH and the float boundaries:
 // like requantisation, per element) count as the nearest calibrated family.
 int WorkKindOf(const ir::Graph& g, const ir::Op& op);

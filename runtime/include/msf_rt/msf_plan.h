@@ -38,8 +38,22 @@ typedef enum {
   MSF_KERNEL_MUL_4D,         /* any 4-D broadcast, whole tensors */
   MSF_KERNEL_LOGISTIC,
   MSF_KERNEL_HARD_SWISH,
-  MSF_KERNEL_TRANSPOSE       /* whole tensors */
+  MSF_KERNEL_TRANSPOSE,      /* whole tensors */
+  MSF_KERNEL_READ_INPUT      /* rows of a model input: copied, or pulled through msf_read_rows_fn */
 } msf_kernel_kind;
+
+/* READ_INPUT: which model input it reads. */
+typedef struct {
+  int32_t input;
+} msf_read_input_params;
+
+/* The sensor of a streamed input: writes pixels [col, col + cols) of row
+ * `row` of model input `input` (every channel, the tensor's bytes: int8, or
+ * float32 at a float boundary) to dst. A `stream` plan asks for each row
+ * once, in order, full width; a `reread` plan may ask for a part of a row
+ * again. Any status but MSF_OK stops the run and is returned. */
+typedef msf_status (*msf_read_rows_fn)(void *ctx, int32_t input, int32_t row, int32_t col, int32_t cols,
+                                       void *dst);
 
 /* MUL with a general 4-D broadcast (msf_mul_s8_broadcast4d). */
 typedef struct {
@@ -69,7 +83,7 @@ typedef struct {
  * msf_requantize_params, msf_fc_params, msf_mean_params, msf_softmax_params,
  * msf_float_io_params, msf_resize_params, msf_concat_part_params,
  * msf_mul_params, msf_mul_4d_params, msf_logistic_params,
- * msf_hard_swish_params, msf_transpose_params. */
+ * msf_hard_swish_params, msf_transpose_params, msf_read_input_params. */
 typedef struct {
   uint8_t kind;
   const void *params;
@@ -132,6 +146,10 @@ typedef struct {
   int16_t num_head_ops;
 
   int32_t scratch_offset; /* arena offset of kernel scratch, -1 if none */
+  /* A streamed input's READ_INPUT op (index into ops, or -1) run ahead of
+   * each row patch: it reads the rows of its row need not read before, full
+   * width, into its slot (a ring of rows); the patch loop skips it. */
+  int16_t row_reader;
 } msf_step;
 
 typedef struct {
@@ -147,6 +165,12 @@ typedef struct {
  * tensor beyond num_inputs / num_outputs. */
 msf_status msf_run_plan_io(const msf_plan *plan, const void *const *inputs, void *const *outputs,
                            uint8_t *arena);
+/* Runs a plan whose inputs are read through READ_INPUT steps (msf plan
+ * --input-mode stream|reread): rows come from read_rows(read_ctx, ...) and
+ * no input tensor exists. MSF_ARG_ERROR if a step reads an input other than
+ * through READ_INPUT. */
+msf_status msf_run_plan_stream(const msf_plan *plan, msf_read_rows_fn read_rows, void *read_ctx,
+                               void *const *outputs, uint8_t *arena);
 /* The same for a plan with one input and one output. */
 msf_status msf_run_plan(const msf_plan *plan, const int8_t *input, int8_t *output, uint8_t *arena);
 
