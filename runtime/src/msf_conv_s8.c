@@ -4,7 +4,9 @@
  *
  * The rectangle is walked row by row. Per output row the input row of
  * every kernel tap row is located once, per output pixel the column of every
- * tap (ring buffers resolved there, never per tap and channel). An output
+ * tap (ring buffers resolved there, never per tap and channel). A tall
+ * rectangle (w < h: the one- or two-column streamed cells of a fused block)
+ * is walked column by column instead, its columns located once per column. An output
  * pixel whose window lies wholly inside the tensor is "interior": its window
  * is kh runs of kw * in_c contiguous bytes (or kh * kw runs of in_c when the
  * window is dilated or wraps around a ring buffer) that are multiplied with
@@ -274,46 +276,210 @@ MSF_NOINLINE void border_px(const conv_ctx *c, const msf_view *in, int32_t ky0, 
   }
 }
 
+/* The context of one call. */
+MSF_FORCE_INLINE void conv_ctx_init(conv_ctx *c, const msf_conv_params *p, const msf_requant *q,
+                                    const int8_t *filter, const int32_t *bias, const int32_t *eff_bias) {
+  c->p = p, c->filter = filter, c->bias = bias, c->eff_bias = eff_bias;
+  c->multiplier = q->multiplier, c->shift = q->shift, c->qstep = q->per_channel ? 1 : 0;
+  c->taps = p->kernel_h * p->kernel_w * p->in_c;
+}
+
+/* The pixel pairing of conv_pointwise: a pixel waits for the next one. */
+typedef struct {
+  const int8_t *src;
+  int8_t *dst;
+} pw_pending;
+
+/* One pixel of a 1x1 convolution, `src` its input (0 for padding). */
+MSF_FORCE_INLINE void pointwise_visit(conv_ctx *c, const msf_view *in, msf_out_stage o, int full,
+                                      const int8_t *src, int32_t ix, int8_t *dst,
+                                      pw_pending *pending) {
+  const msf_conv_params *p = c->p;
+  if (src == 0) { /* padding: the bias alone */
+    border_px(c, in, 0, 0, ix, 0, 0, dst);
+    return;
+  }
+  if (pending->src == 0) {
+    pending->src = src, pending->dst = dst;
+    return;
+  }
+  (full ? pointwise_2px_full : pointwise_2px_clamp)(pending->src, src, c->filter, p->in_c, c->eff_bias,
+                                                     c->multiplier, c->shift, c->qstep, p->out_c, o,
+                                                     pending->dst, dst);
+  pending->src = 0;
+}
+
 /* A 1x1 convolution over the rectangle. Interior pixels are paired in
  * visiting order, across rows too, so a one-column patch (a streamed
- * column of a fused block) still runs two pixels per weight load. */
+ * column of a fused block) still runs two pixels per weight load. A tall
+ * rectangle is visited column by column, so that the input and output
+ * columns (a modulo on ring buffers) are located once per column. */
 static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, msf_view *out) {
   const msf_conv_params *p = c->p;
-  const int32_t row_bytes = in->w * in->c;
+  const int32_t row_bytes = in->w * in->c, out_row_bytes = out->w * out->c;
   msf_out_stage o;
   int full;
-  const int8_t *pending = 0;
-  int8_t *pending_dst = 0;
+  pw_pending pending;
   int32_t oy, ox;
   o.offset = p->output_offset, o.act_min = p->act_min, o.act_max = p->act_max;
   full = msf_out_stage_full(o);
-  for (oy = r->y0; oy < r->y0 + r->h; ++oy) {
-    const int32_t iy = oy * p->stride_h - p->pad_top;
-    const int row_in = iy >= 0 && iy < p->in_h;
-    c->rows[0] = row_in ? in->data + msf_view_row(in, iy) * row_bytes : 0;
+  pending.src = 0, pending.dst = 0;
+  if (r->w < r->h) { /* a tall rectangle: column by column */
     for (ox = r->x0; ox < r->x0 + r->w; ++ox) {
       const int32_t ix = ox * p->stride_w - p->pad_left;
-      int8_t *dst = msf_view_pixel(out, oy, ox);
-      const int8_t *src;
-      if (!row_in || ix < 0 || ix >= p->in_w) { /* padding: the bias alone */
-        border_px(c, in, 0, 0, ix, 0, 0, dst);
-        continue;
+      const int col_in = ix >= 0 && ix < p->in_w;
+      const int32_t in_col = col_in ? msf_view_col(in, ix) * p->in_c : 0;
+      int8_t *const dst_col = out->data + msf_view_col(out, ox) * out->c;
+      for (oy = r->y0; oy < r->y0 + r->h; ++oy) {
+        const int32_t iy = oy * p->stride_h - p->pad_top;
+        const int8_t *src = col_in && iy >= 0 && iy < p->in_h ? in->data + msf_view_row(in, iy) * row_bytes + in_col : 0;
+        pointwise_visit(c, in, o, full, src, ix, dst_col + msf_view_row(out, oy) * out_row_bytes, &pending);
       }
-      src = c->rows[0] + msf_view_col(in, ix) * p->in_c;
-      if (pending == 0) {
-        pending = src, pending_dst = dst;
-        continue;
+    }
+  } else { /* row by row (as pointwise_visit, written out: the hot path of whole layers) */
+    for (oy = r->y0; oy < r->y0 + r->h; ++oy) {
+      const int32_t iy = oy * p->stride_h - p->pad_top;
+      const int row_in = iy >= 0 && iy < p->in_h;
+      c->rows[0] = row_in ? in->data + msf_view_row(in, iy) * row_bytes : 0;
+      for (ox = r->x0; ox < r->x0 + r->w; ++ox) {
+        const int32_t ix = ox * p->stride_w - p->pad_left;
+        int8_t *dst = msf_view_pixel(out, oy, ox);
+        const int8_t *src;
+        if (!row_in || ix < 0 || ix >= p->in_w) { /* padding: the bias alone */
+          border_px(c, in, 0, 0, ix, 0, 0, dst);
+          continue;
+        }
+        src = c->rows[0] + msf_view_col(in, ix) * p->in_c;
+        if (pending.src == 0) {
+          pending.src = src, pending.dst = dst;
+          continue;
+        }
+        (full ? pointwise_2px_full : pointwise_2px_clamp)(pending.src, src, c->filter, p->in_c,
+                                                           c->eff_bias, c->multiplier, c->shift,
+                                                           c->qstep, p->out_c, o, pending.dst, dst);
+        pending.src = 0;
       }
-      (full ? pointwise_2px_full : pointwise_2px_clamp)(pending, src, c->filter, p->in_c,
-                                                         c->eff_bias, c->multiplier, c->shift,
-                                                         c->qstep, p->out_c, o, pending_dst, dst);
-      pending = 0;
     }
   }
-  if (pending != 0) {
-    (full ? pointwise_1px_full : pointwise_1px_clamp)(pending, c->filter, p->in_c, c->eff_bias,
+  if (pending.src != 0) {
+    (full ? pointwise_1px_full : pointwise_1px_clamp)(pending.src, c->filter, p->in_c, c->eff_bias,
                                                        c->multiplier, c->shift, c->qstep, p->out_c,
-                                                       o, pending_dst);
+                                                       o, pending.dst);
+  }
+}
+
+/* The column of the pixels a kxk convolution visits: its window's valid
+ * taps [kx0, kx1), the storage column of its first tap, whether the
+ * window's columns are contiguous, the output column's byte offset. */
+typedef struct {
+  int32_t x_origin, kx0, kx1, first, contiguous, dst;
+} conv_col;
+
+MSF_FORCE_INLINE void conv_col_locate(const msf_conv_params *p, const msf_view *in, const msf_view *out,
+                                      int32_t ox, conv_col *col) {
+  col->x_origin = ox * p->stride_w - p->pad_left;
+  msf_valid_taps(col->x_origin, p->dilation_w, p->kernel_w, p->in_w, &col->kx0, &col->kx1);
+  col->first = msf_view_col(in, col->x_origin);
+  col->contiguous = p->dilation_w == 1 && msf_cols_contiguous(in, col->first, p->kernel_w);
+  col->dst = msf_view_col(out, ox) * out->c;
+}
+
+/* One output pixel of a kxk convolution, its tap rows in c->rows: a
+ * border pixel or a non-contiguous window at once, a contiguous interior
+ * one paired with the next (pa waits in *pending). */
+MSF_FORCE_INLINE void kxk_visit(conv_ctx *c, const msf_view *in, int full, int32_t ky0, int32_t ky1,
+                                const conv_col *col, int8_t *dst, conv_window *win, conv_px *pa,
+                                conv_px *pb, int32_t *pending, int8_t **pending_dst) {
+  const msf_conv_params *p = c->p;
+  int32_t ky;
+  if (ky0 != 0 || ky1 != p->kernel_h || col->kx0 != 0 || col->kx1 != p->kernel_w) {
+    border_px(c, in, ky0, ky1, col->x_origin, col->kx0, col->kx1, dst);
+    return;
+  }
+  if (!col->contiguous) {
+    locate_window(p, in, col->x_origin, win);
+    interior_1px(c, win, dst);
+    return;
+  }
+  {
+    conv_px *px = *pending ? pb : pa;
+    const int32_t off = col->first * p->in_c;
+    for (ky = 0; ky < p->kernel_h; ++ky) px->run[ky] = c->rows[ky] + off;
+  }
+  if (!*pending) {
+    *pending = 1, *pending_dst = dst;
+    return;
+  }
+  (full ? kxk_2px_full : kxk_2px_clamp)(c, pa, pb, *pending_dst, dst);
+  *pending = 0;
+}
+
+/* A kxk convolution over the rectangle. */
+static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, msf_view *out) {
+  const msf_conv_params *p = c->p;
+  conv_window win;
+  conv_px pa, pb;
+  conv_col col;
+  int8_t *pending_dst = 0;
+  int32_t oy, ox, ky0, ky1, full, pending = 0;
+  const int32_t x_end = out_rect->x0 + out_rect->w;
+  full = p->act_min == -128 && p->act_max == 127;
+  /* Interior pixels with contiguous windows are paired in visiting order
+   * (across rows too, so one-column patches pair vertically). A tall
+   * rectangle is visited column by column: the window's columns (a modulo
+   * on ring buffers) and the output column are located once per column. */
+  if (out_rect->w < out_rect->h) {
+    const int32_t out_row_bytes = out->w * out->c;
+    for (ox = out_rect->x0; ox < x_end; ++ox) {
+      conv_col_locate(p, in, out, ox, &col);
+      for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
+        const int32_t y_origin = oy * p->stride_h - p->pad_top;
+        msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
+        msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c->rows);
+        kxk_visit(c, in, full, ky0, ky1, &col, out->data + msf_view_row(out, oy) * out_row_bytes + col.dst,
+                  &win, &pa, &pb, &pending, &pending_dst);
+      }
+    }
+  } else { /* row by row (as kxk_visit, written out: the hot path of whole layers) */
+    for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
+      const int32_t y_origin = oy * p->stride_h - p->pad_top;
+      int32_t ky;
+      msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
+      msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c->rows);
+      for (ox = out_rect->x0; ox < x_end; ++ox) {
+        const int32_t x_origin = ox * p->stride_w - p->pad_left;
+        int8_t *dst = msf_view_pixel(out, oy, ox);
+        int32_t kx0, kx1, first;
+        msf_valid_taps(x_origin, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+        if (ky0 != 0 || ky1 != p->kernel_h || kx0 != 0 || kx1 != p->kernel_w) {
+          border_px(c, in, ky0, ky1, x_origin, kx0, kx1, dst);
+          continue;
+        }
+        first = msf_view_col(in, x_origin);
+        if (p->dilation_w != 1 || !msf_cols_contiguous(in, first, p->kernel_w)) {
+          locate_window(p, in, x_origin, &win);
+          interior_1px(c, &win, dst);
+          continue;
+        }
+        {
+          conv_px *px = pending ? &pb : &pa;
+          for (ky = 0; ky < p->kernel_h; ++ky) px->run[ky] = c->rows[ky] + first * p->in_c;
+        }
+        if (!pending) {
+          pending = 1, pending_dst = dst;
+          continue;
+        }
+        (full ? kxk_2px_full : kxk_2px_clamp)(c, &pa, &pb, pending_dst, dst);
+        pending = 0;
+      }
+    }
+  }
+  if (pending) {
+    /* the last unpaired pixel: its runs as a one-run window over rows */
+    int32_t ky;
+    win.runs = 1, win.len = p->kernel_w * p->in_c, win.off[0] = 0;
+    for (ky = 0; ky < p->kernel_h; ++ky) c->rows[ky] = pa.run[ky];
+    interior_1px(c, &win, pending_dst);
   }
 }
 
@@ -321,67 +487,17 @@ msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf
                        const int8_t *filter, const int32_t *bias, const int32_t *eff_bias,
                        const msf_rect *out_rect, msf_view *out) {
   conv_ctx c;
-  conv_window win;
-  conv_px pa, pb;
-  int8_t *pending_dst = 0;
-  int32_t oy, ox, ky0, ky1, full, pending = 0;
-  const int32_t x_end = out_rect ? out_rect->x0 + out_rect->w : 0;
   const msf_status status = msf_conv_check(p, q, in, filter, out_rect, out, 0);
   if (status != MSF_OK || out_rect->h == 0 || out_rect->w == 0) return status;
   if (eff_bias == 0 || p->kernel_h > MSF_CONV_MAX_K || p->kernel_w > MSF_CONV_MAX_K ||
       !msf_requant_fast_ok(q, p->out_c) ||
       !msf_offset_fast_ok(p->input_offset))
     return msf_conv_s8_ref(p, q, in, filter, bias, out_rect, out);
-
-  c.p = p, c.filter = filter, c.bias = bias, c.eff_bias = eff_bias;
-  c.multiplier = q->multiplier, c.shift = q->shift, c.qstep = q->per_channel ? 1 : 0;
-  c.taps = p->kernel_h * p->kernel_w * p->in_c;
+  conv_ctx_init(&c, p, q, filter, bias, eff_bias);
   if (p->kernel_h == 1 && p->kernel_w == 1) {
     conv_pointwise(&c, in, out_rect, out);
-    return MSF_OK;
-  }
-
-  full = p->act_min == -128 && p->act_max == 127;
-  /* Interior pixels with contiguous windows are paired in visiting order
-   * (across rows too, so one-column patches pair vertically). */
-  for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
-    const int32_t y_origin = oy * p->stride_h - p->pad_top;
-    int32_t ky;
-    msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
-    msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c.rows);
-    for (ox = out_rect->x0; ox < x_end; ++ox) {
-      const int32_t x_origin = ox * p->stride_w - p->pad_left;
-      int8_t *dst = msf_view_pixel(out, oy, ox);
-      int32_t kx0, kx1, first;
-      msf_valid_taps(x_origin, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
-      if (ky0 != 0 || ky1 != p->kernel_h || kx0 != 0 || kx1 != p->kernel_w) {
-        border_px(&c, in, ky0, ky1, x_origin, kx0, kx1, dst);
-        continue;
-      }
-      first = msf_view_col(in, x_origin);
-      if (p->dilation_w != 1 || !msf_cols_contiguous(in, first, p->kernel_w)) {
-        locate_window(p, in, x_origin, &win);
-        interior_1px(&c, &win, dst);
-        continue;
-      }
-      {
-        conv_px *px = pending ? &pb : &pa;
-        for (ky = 0; ky < p->kernel_h; ++ky) px->run[ky] = c.rows[ky] + first * p->in_c;
-      }
-      if (!pending) {
-        pending = 1, pending_dst = dst;
-        continue;
-      }
-      (full ? kxk_2px_full : kxk_2px_clamp)(&c, &pa, &pb, pending_dst, dst);
-      pending = 0;
-    }
-  }
-  if (pending) {
-    /* the last unpaired pixel: its runs as a one-run window over rows */
-    int32_t ky;
-    win.runs = 1, win.len = p->kernel_w * p->in_c, win.off[0] = 0;
-    for (ky = 0; ky < p->kernel_h; ++ky) c.rows[ky] = pa.run[ky];
-    interior_1px(&c, &win, pending_dst);
+  } else {
+    conv_kxk(&c, in, out_rect, out);
   }
   return MSF_OK;
 }

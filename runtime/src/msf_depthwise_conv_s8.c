@@ -7,7 +7,8 @@
  * time run over the kernel taps, so every tap reads four adjacent input
  * bytes and four adjacent weights. Tap rows are located once per output
  * row, tap columns once per pixel (ring buffers resolved there, never per
- * tap and channel). Interior pixels (window inside the tensor) start from
+ * tap and channel); a tall rectangle (w < h, a fused block's streamed
+ * column) runs column by column, its tap columns located once per column. Interior pixels (window inside the tensor) start from
  * the effective bias; 3x3 ones run straight-line over the taps. Border
  * pixels add the input offset per tap over the valid taps only. With a depth
  * multiplier m > 1, each input value is loaded once per tap and used for
@@ -287,6 +288,26 @@ MSF_NOINLINE void dw_mult_border(const dw_ctx *c, int32_t ky0, int32_t ky1, int3
   dw_mult(c, ky0, ky1, kx0, kx1, 1, 0, dst);
 }
 
+/* One output pixel: the kernel for its window (interior or clipped). */
+MSF_FORCE_INLINE void dw_dispatch(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0,
+                                  int32_t kx1, int full, int8_t *dst) {
+  const msf_conv_params *p = c->p;
+  const int border = ky0 != 0 || ky1 != p->kernel_h || kx0 != 0 || kx1 != p->kernel_w;
+  if (p->depth_multiplier != 1) {
+    if (border) {
+      dw_mult_border(c, ky0, ky1, kx0, kx1, dst);
+    } else {
+      dw_mult_interior(c, full, dst);
+    }
+  } else if (border) {
+    (full ? dw_border_full : dw_border)(c, ky0, ky1, kx0, kx1, dst);
+  } else if (p->kernel_h == 3 && p->kernel_w == 3) {
+    (full ? dw_interior_3x3_full : dw_interior_3x3)(c, dst);
+  } else {
+    (full ? dw_interior_full : dw_interior)(c, dst);
+  }
+}
+
 msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
                                  const msf_view *in, const int8_t *filter, const int32_t *bias,
                                  const int32_t *eff_bias, const msf_rect *out_rect, msf_view *out) {
@@ -303,6 +324,27 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
   c.multiplier = q->multiplier, c.shift = q->shift, c.qstep = q->per_channel ? 1 : 0;
   full = p->act_min == -128 && p->act_max == 127;
 
+  if (out_rect->w < out_rect->h) {
+    /* A tall rectangle (a streamed column of a fused block): column by
+     * column, so the tap columns (ring buffers resolved by a modulo) and the
+     * output column are located once per column, not once per pixel. */
+    for (ox = out_rect->x0; ox < out_rect->x0 + out_rect->w; ++ox) {
+      const int32_t x_origin = ox * p->stride_w - p->pad_left;
+      int8_t *const dst_col = out->data + msf_view_col(out, ox) * out->c;
+      const int32_t out_row_bytes = out->w * out->c;
+      int32_t kx0, kx1;
+      msf_valid_taps(x_origin, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+      msf_tap_cols(in, x_origin, p->dilation_w, kx0, kx1, c.cols);
+      for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
+        const int32_t y_origin = oy * p->stride_h - p->pad_top;
+        msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
+        msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c.rows);
+        dw_dispatch(&c, ky0, ky1, kx0, kx1, full, dst_col + msf_view_row(out, oy) * out_row_bytes);
+      }
+    }
+    return MSF_OK;
+  }
+  /* Row by row (dw_dispatch written out: the hot path of whole layers). */
   for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
     const int32_t y_origin = oy * p->stride_h - p->pad_top;
     msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);

@@ -220,7 +220,42 @@ struct RunOptions {
   int view_runs = 6;
   bool harness = false;
   bool null_eff_bias = true;  // also compare the eff_bias == NULL fallback
+  int tall_runs = 0;          // CompareTallRects runs
 };
+
+// Tall rectangles (w < h: the kernels visit them column by column, as the
+// streamed columns of hcache blocks), one to three columns wide, odd and even
+// heights, on views whose column axis is mostly a ring (the fused blocks'
+// tiles) and whose row axis is an offset window or a ring.
+void CompareTallRects(std::mt19937& rng, const Tensor& in, const WindowGeom& g, const KernelFn& ref,
+                      const KernelFn& fast, int runs) {
+  using namespace msf_fast_test;
+  const int32_t oh = g.ay.out_size, ow = g.ax.out_size;
+  if (oh < 2) return;
+  for (int i = 0; i < runs; ++i) {
+    const int32_t w = Uniform(rng, 1, std::min<int32_t>(3, std::min(ow, oh - 1)));
+    const int32_t h = Uniform(rng, w + 1, oh);
+    const msf_rect r{Uniform(rng, 0, oh - h), Uniform(rng, 0, ow - w), h, w};
+    int32_t ylo, yhi, xlo, xhi;
+    g.ay.InputRange(r.y0, r.h, &ylo, &yhi);
+    g.ax.InputRange(r.x0, r.w, &xlo, &xhi);
+    const int imy = Pick(rng, {kWhole, kTight, kLoose, kRingExact});
+    const int imx = Pick(rng, {kRingExact, kRingLarger, kRingExact, kTight});
+    const int omy = Pick(rng, {kTight, kLoose, kRingExact});
+    const int omx = Pick(rng, {kRingExact, kRingLarger, kLoose});
+    ViewStore iv, ov;
+    BuildInputView(rng, in, MakeAxis(rng, imy, ylo, yhi, in.h), ylo, yhi, MakeAxis(rng, imx, xlo, xhi, in.w),
+                   xlo, xhi, &iv);
+    BuildOutputView(rng, MakeAxis(rng, omy, r.y0, r.y0 + r.h - 1, oh), MakeAxis(rng, omx, r.x0, r.x0 + r.w - 1, ow),
+                    g.out_c, &ov);
+    msf_status st = MSF_ARG_ERROR;
+    const auto res = SameOnViews(ref, fast, iv.v, r, ov.v, &st);
+    ASSERT_TRUE(res) << "tall rect run " << i << ": input " << AxisModeName(imy) << "/" << AxisModeName(imx)
+                     << ", output " << AxisModeName(omy) << "/" << AxisModeName(omx);
+    ASSERT_EQ(MSF_OK, st) << "reference rejected tall rect run " << i << " (test bug): in " << Str(iv.v)
+                          << " rect " << Str(r) << " out " << Str(ov.v);
+  }
+}
 
 RunOptions DefaultRunOptions(std::mt19937& rng, int64_t macs) {
   RunOptions o;
@@ -271,6 +306,11 @@ void RunConvSetup(std::mt19937& rng, const ConvSetup& s, const RunOptions& o) {
   const WindowGeom g{ay, ax, s.k.out_c};
   CompareOnRandomViews(rng, s.in, g, ref, fast, o.view_runs, true);
   if (::testing::Test::HasFatalFailure()) return;
+  if (o.tall_runs > 0) {
+    SCOPED_TRACE("tall rects");
+    CompareTallRects(rng, s.in, g, ref, fast, o.tall_runs);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
   if (o.null_eff_bias) {
     SCOPED_TRACE("eff_bias == NULL (reference fallback)");
     CompareOnRandomViews(rng, s.in, g, ref, fast_null, 1, true);
@@ -305,7 +345,7 @@ TEST(FastKernelsConv, RandomShapes) { RandomConvCases(false, 1000, 260); }
 TEST(FastKernelsDepthwise, RandomShapes) { RandomConvCases(true, 5000, 260); }
 
 void RunShapeList(const std::vector<ConvShape>& shapes, bool depthwise, uint32_t base_seed,
-                  int repeats) {
+                  int repeats, int tall_runs = 0) {
   uint32_t seed = base_seed;
   for (const ConvShape& k : shapes) {
     for (int r = 0; r < repeats; ++r, ++seed) {
@@ -314,6 +354,7 @@ void RunShapeList(const std::vector<ConvShape>& shapes, bool depthwise, uint32_t
       const ConvSetup s = RandomConvSetup(rng, k, depthwise);
       RunOptions o = DefaultRunOptions(rng, k.Macs(depthwise));
       o.harness = k.Macs(depthwise) <= 60000;
+      o.tall_runs = tall_runs;
       RunConvSetup(rng, s, o);
       if (::testing::Test::HasFailure()) return;
     }
@@ -375,6 +416,39 @@ TEST(FastKernelsDepthwise, DirectedShapes) {
   ConvShape big_pad{4, 4, 5, 5, 3, 3, 1, 1, 1, 1, 4, 4, 3, 5, 1};
   shapes.push_back(big_pad);
   RunShapeList(shapes, true, 30000, 2);
+}
+
+// Tall rectangles (column-by-column visiting) on the shapes of fused blocks'
+// streamed columns: channel counts 1, 3, 5, 8, 17, 64; 3x3 stride 1 and 2
+// (stem and depthwise), 1x1, dilation, padding on every side, multipliers.
+TEST(FastKernelsConv, TallRects) {
+  std::vector<ConvShape> shapes;
+  for (int32_t c : {1, 3, 5, 8, 17, 64}) {
+    shapes.push_back(MakeShape(11, 6, c, 8, 1, 1, 1, 1, 1, 1, false));
+    shapes.push_back(MakeShape(9, 7, c, c == 64 ? 5 : 17, 1, 1, 2, 1, 1, 1, false));
+    shapes.push_back(MakeShape(12, 9, c, 16, 3, 3, 2, 2, 1, 1, true));
+    shapes.push_back(MakeShape(10, 7, c, 3, 3, 3, 1, 1, 1, 1, true));
+  }
+  shapes.push_back(MakeShape(11, 9, 3, 5, 3, 3, 1, 1, 2, 2, true));
+  shapes.push_back(MakeShape(9, 8, 5, 4, 5, 3, 1, 2, 1, 1, true));
+  ConvShape big_pad{6, 5, 3, 5, 3, 3, 1, 1, 1, 1, 4, 3, 5, 2, 1};
+  shapes.push_back(big_pad);
+  RunShapeList(shapes, false, 40000, 2, 24);
+}
+
+TEST(FastKernelsDepthwise, TallRects) {
+  std::vector<ConvShape> shapes;
+  for (int32_t c : {1, 3, 5, 8, 17, 64}) {
+    shapes.push_back(MakeShape(11, 7, c, c, 3, 3, 1, 1, 1, 1, true));
+    shapes.push_back(MakeShape(12, 9, c, c, 3, 3, 2, 2, 1, 1, true));
+    shapes.push_back(MakeShape(10, 8, c, c, 7, 7, 2, 2, 1, 1, true));
+    shapes.push_back(MakeShape(9, 7, c, 2 * c, 5, 5, 1, 1, 1, 1, true, 2));
+  }
+  shapes.push_back(MakeShape(10, 8, 1, 8, 3, 3, 2, 2, 1, 1, true, 8));
+  shapes.push_back(MakeShape(11, 9, 5, 5, 3, 3, 1, 1, 2, 2, true));
+  ConvShape big_pad{6, 4, 5, 5, 3, 3, 1, 1, 1, 1, 4, 4, 3, 5, 1};
+  shapes.push_back(big_pad);
+  RunShapeList(shapes, true, 50000, 2, 24);
 }
 
 // Every boundary (multiplier, shift) pair, per channel in one layer and per
