@@ -35,9 +35,9 @@ int RunCodegen(CodegenArgs a) {
   options.model_label = std::filesystem::path(model).filename().string();
   options.plan_label = std::filesystem::path(plan_path).filename().string();
 
-  const ir::Graph g = frontend::LoadModel(model);
-  if (const auto& input = a.embed_input) options.input = frontend::ReadModelInput(g, *input);
   const plan::Plan plan = plan::ReadPlanFile(plan_path);
+  const ir::Graph g = frontend::LoadModel(model, plan.input_mode);  // the graph the plan was made for
+  if (const auto& input = a.embed_input) options.input = frontend::ReadModelInput(g, *input);
   const codegen::Package package = codegen::Generate(g, plan, options);
   codegen::WritePackage(package, dir, inputs);
   std::printf("wrote %zu files to %s: target %s, arena %lld bytes, input %lld bytes%s, output %lld bytes\n",

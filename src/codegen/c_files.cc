@@ -140,6 +140,29 @@ std::string ModelHeaderFile(const CFileContext& c, int64_t input_bytes, int64_t 
   } else {
     w.Line("int msf_model_invoke(const int8_t *in, int8_t *out);");
   }
+  if (g.input_mode != ir::InputMode::kResident) {
+    const bool stream = g.input_mode == ir::InputMode::kStream;
+    w.Line();
+    w.Line(std::string("#define MSF_MODEL_INPUT_") + (stream ? "STREAM" : "REREAD") + " 1");
+    w.Comment("Per input: rows, columns, bytes per pixel, and its offset in msf_model_input.");
+    std::string shapes;
+    int64_t at = 0;
+    for (ir::TensorId t : g.inputs) {
+      const ir::Tensor& in = g.tensor(t);
+      shapes += std::string(shapes.empty() ? "" : ", ") + "{" + CInt(in.H()) + ", " + CInt(in.W()) + ", " +
+                CInt(in.Bytes() / (int64_t{in.H()} * in.W())) + ", " + CInt(at) + "}";
+      at += in.Bytes();
+    }
+    w.Line("#define MSF_MODEL_NUM_INPUTS " + std::to_string(g.inputs.size()));
+    w.Line("#define MSF_MODEL_INPUT_SHAPES {" + shapes + "}");
+    w.Comment(stream ? "The input comes from a sensor: msf_model_invoke_stream asks read_rows for each row"
+                     : "The input is read through read_rows; rows may be asked for more than once");
+    w.Comment(stream ? "once, in order, full width, into the arena (msf_read_rows_fn, msf_rt/msf_plan.h)."
+                     : "(a frame buffer the firmware can read again), into the arena (msf_read_rows_fn).");
+    w.Line("#include \"msf_rt/msf_plan.h\"");
+    w.Line(extern_arena ? "int msf_model_invoke_stream(msf_read_rows_fn read_rows, void *ctx, int8_t *out, uint8_t *arena);"
+                        : "int msf_model_invoke_stream(msf_read_rows_fn read_rows, void *ctx, int8_t *out);");
+  }
   w.Line();
   w.Comment(c.options.input ? "The input tensor embedded with --embed-input (model_input.c, flash)."
                             : "An all-zero input tensor (model_input.c, flash): no --embed-input was given.");

@@ -85,6 +85,8 @@ Package Generate(const ir::Graph& g, const plan::Plan& plan, const Options& opti
       (path.size() > 2 && path.substr(path.size() - 2) == ".c" ? sources : headers).push_back(path);
     }
   }
+  pkg.files.push_back({"harness.h", EmbeddedText("targets/common/harness.h")});
+  headers.push_back("harness.h");
   if (options.target == Target::kHost) {
     pkg.files.push_back({"main.c", EmbeddedText("targets/host/main.c")});
   } else {

@@ -290,6 +290,22 @@ class ModelTables {
       w.Line("return (int)msf_run_plan_io(&plan, inputs, outputs, arena);");
     }
     w.Close();
+    if (g_.input_mode != ir::InputMode::kResident) {
+      w.Line();
+      w.Comment("The same with the input read row by row through read_rows (no input tensor).");
+      w.Open(extern_arena ? "int msf_model_invoke_stream(msf_read_rows_fn read_rows, void *ctx, int8_t *out, uint8_t *arena)"
+                          : "int msf_model_invoke_stream(msf_read_rows_fn read_rows, void *ctx, int8_t *out)");
+      if (extern_arena) w.Line("if (((uintptr_t)arena & (MSF_MODEL_ARENA_ALIGN - 1u)) != 0u) return (int)MSF_ARG_ERROR;");
+      std::vector<std::string> outs;
+      int64_t at = 0;
+      for (ir::TensorId t : g_.outputs) {
+        outs.push_back("out + " + CInt(at));
+        at += g_.tensor(t).Bytes();
+      }
+      w.Line("void *outputs[" + std::to_string(outs.size()) + "] = {" + Join(outs) + "};");
+      w.Line("return (int)msf_run_plan_stream(&plan, read_rows, ctx, outputs, arena);");
+      w.Close();
+    }
     return FileHeader(c_,
                       "The plan as runtime descriptor tables, run by msf_run_plan() (runtime/src/msf_plan_exec.c).") +
            Summary(rt) + w.text();

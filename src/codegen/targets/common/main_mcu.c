@@ -2,19 +2,21 @@
 /* Bare-metal harness: runs the model once on msf_model_input and prints
  *   output: <hex bytes of the output tensor>
  *   ram_static=N ram_stack=N ram_total=N instructions=N
- * Exit code 0 on success, 1 if the runtime rejected the plan. */
+ * and, for a streamed input (harness.h), input_pixels_read=N in_order=0|1.
+ * Exit code 0 on success, 1 if the runtime rejected the plan or a stream
+ * plan asked for a row twice or out of order.
+ * With -DMSF_HARNESS_INPUT_IN_RAM (make run INPUT_IN_RAM=1) the input is
+ * first copied to a RAM buffer, as firmware holding a camera frame would:
+ * ram_static then counts it. */
 #include <stdint.h>
 
+#include "harness.h"
 #include "model.h"
 #include "platform.h"
 
 static int8_t output[MSF_MODEL_OUTPUT_BYTES] __attribute__((aligned(4)));
-#ifdef MSF_MODEL_ARENA_EXTERN
-/* --arena extern: the firmware's arena (here a static array as well). */
-static uint8_t arena[MSF_MODEL_ARENA_BYTES > 0 ? MSF_MODEL_ARENA_BYTES : 1] __attribute__((aligned(MSF_MODEL_ARENA_ALIGN)));
-#define MSF_INVOKE(in, out) msf_model_invoke((in), (out), arena)
-#else
-#define MSF_INVOKE(in, out) msf_model_invoke((in), (out))
+#ifdef MSF_HARNESS_INPUT_IN_RAM
+static int8_t input_ram[MSF_MODEL_INPUT_BYTES] __attribute__((aligned(4)));
 #endif
 
 /* A small line buffer flushed to the console when full. */
@@ -58,8 +60,14 @@ int main(void) {
   int32_t i;
   int status;
 
+#ifdef MSF_HARNESS_INPUT_IN_RAM
+  for (i = 0; i < MSF_MODEL_INPUT_BYTES; ++i) input_ram[i] = msf_model_input[i];
+#define HARNESS_INPUT input_ram
+#else
+#define HARNESS_INPUT msf_model_input
+#endif
   start = plat_instructions();
-  status = MSF_INVOKE(msf_model_input, output);
+  status = harness_invoke(HARNESS_INPUT, output);
   instructions = plat_instructions() - start;
   stack = plat_stack_used();
   ram_static = plat_static_bytes();
@@ -79,6 +87,18 @@ int main(void) {
   put_str(" instructions=");
   put_u64(instructions);
   put_char('\n');
+#ifdef MSF_HARNESS_SENSOR
+  put_str("input_pixels_read=");
+  put_u64(sensor.pixels);
+  put_str(sensor.in_order ? " in_order=1\n" : " in_order=0\n");
+#ifdef MSF_MODEL_INPUT_STREAM
+  if (!sensor.in_order) {
+    put_str("msf: error: the stream plan asked for an input row twice or out of order\n");
+    flush();
+    return 1;
+  }
+#endif
+#endif
   flush();
   return 0;
 }

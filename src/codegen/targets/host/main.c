@@ -9,12 +9,14 @@
  * the few bytes the C library's start-up code keeps there). ram_stack is the
  * deepest stack use of msf_model_invoke: the stack area below main's frame is
  * painted before the call and scanned after it. Instructions are not counted
- * on the host (no portable, deterministic counter): "NA". Exit codes: 0 on
+ * on the host (no portable, deterministic counter): "NA". A streamed input
+ * (harness.h) adds a line input_pixels_read=N in_order=0|1. Exit codes: 0 on
  * success, 1 if the runtime rejected the plan, 2 on a bad input file. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "harness.h"
 #include "model.h"
 
 #define STACK_PROBE_BYTES (256 * 1024)
@@ -25,13 +27,6 @@ extern char __data_start[], _edata[], __bss_start[], _end[];
 
 static int8_t input[MSF_MODEL_INPUT_BYTES] __attribute__((aligned(4)));
 static int8_t output[MSF_MODEL_OUTPUT_BYTES] __attribute__((aligned(4)));
-#ifdef MSF_MODEL_ARENA_EXTERN
-/* --arena extern: the caller's arena (here a static array as well). */
-static uint8_t arena[MSF_MODEL_ARENA_BYTES > 0 ? MSF_MODEL_ARENA_BYTES : 1] __attribute__((aligned(MSF_MODEL_ARENA_ALIGN)));
-#define MSF_INVOKE(in, out) msf_model_invoke((in), (out), arena)
-#else
-#define MSF_INVOKE(in, out) msf_model_invoke((in), (out))
-#endif
 static uintptr_t probe_lo;
 
 /* Paints STACK_PROBE_BYTES of stack just below the caller's frame. */
@@ -85,7 +80,7 @@ int main(int argc, char **argv) {
     memcpy(input, msf_model_input, sizeof input);
   }
   paint_stack();
-  status = MSF_INVOKE(input, output);
+  status = harness_invoke(input, output);
   stack = stack_used(top);
   if (status != 0) {
     fprintf(stderr, "msf: error: the runtime rejected the plan's arguments\n");
@@ -96,5 +91,14 @@ int main(int argc, char **argv) {
   for (i = 0; i < MSF_MODEL_OUTPUT_BYTES; ++i) printf("%02x", (unsigned)(uint8_t)output[i]);
   printf("\nram_static=%lu ram_stack=%lu ram_total=%lu instructions=NA\n", ram_static, (unsigned long)stack,
          ram_static + (unsigned long)stack);
+#ifdef MSF_HARNESS_SENSOR
+  printf("input_pixels_read=%lu in_order=%d\n", (unsigned long)sensor.pixels, sensor.in_order);
+#ifdef MSF_MODEL_INPUT_STREAM
+  if (!sensor.in_order) {
+    fprintf(stderr, "msf: error: the stream plan asked for an input row twice or out of order\n");
+    return 1;
+  }
+#endif
+#endif
   return 0;
 }
