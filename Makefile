@@ -35,7 +35,7 @@ bench: build
 # Latency models and the paper report run generated code in QEMU (minutes);
 # neither is part of `make test`.
 MODELS ?= ../shared/models
-CALIBRATE_TARGETS ?= cortex-m4 cortex-m7 rv32imac
+CALIBRATE_TARGETS ?= cortex-m4 cortex-m7 rv32imac xtensa-lx106
 .PHONY: calibrate paper
 
 # calibration/<target>.json: QEMU micro-benchmarks fitted by `msf calibrate`

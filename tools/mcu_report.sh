@@ -113,6 +113,7 @@ describe() {
     cortex-m55) echo "cortex-m55 (arm-none-eabi-gcc $level, QEMU mps3-an547, no MVE; SysTick 31.25 instructions per tick)" ;;
     cortex-m0plus) echo "cortex-m0plus (arm-none-eabi-gcc $level, QEMU microbit: Cortex-M0, 16 KiB RAM; SysTick 62.5 instructions per tick)" ;;
     rv32imac) echo "rv32imac (riscv64-unknown-elf-gcc $level, QEMU virt; stands for ESP32-C3/C6)" ;;
+    xtensa-lx106) echo "xtensa-lx106 (xtensa-lx106-elf-gcc $level, QEMU sim, the ESP8266 core; CCOUNT 25 instructions per tick)" ;;
   esac
 }
 
@@ -140,7 +141,11 @@ paths), so their instruction counts agree; their cycle counts would not. cortex-
 cortex-m55 run the same DSP paths built for ARMv8-M Mainline / ARMv8.1-M, cortex-m0plus the
 portable C paths (ARMv6-M: no DSP, no divide instruction); their SysTick resolutions differ
 (50, 31.25 and 62.5 instructions per tick). cortex-m0plus runs on QEMU's micro:bit, whose 16 KiB
-of RAM (with a 4 KiB stack reserved) holds only the min-RAM plans.
+of RAM (with a 4 KiB stack reserved) holds only the min-RAM plans. xtensa-lx106 (the ESP8266's
+core: Call0 ABI, no divider, a multiplier without a high word) runs the portable C paths; its
+64-bit products and divisions call the harness's own routines (on the chip, the mask ROM's), and
+its instructions come from the core's cycle counter CCOUNT, which QEMU's lx106 clocks at 40 MHz:
+25 instructions per tick under `-icount shift=0`.
 EOF
 for target in $targets; do
   echo

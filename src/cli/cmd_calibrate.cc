@@ -119,7 +119,7 @@ void AddCalibrate(CLI::App& parent, std::vector<Command>* commands) {
   auto a = std::make_shared<CalibrateArgs>();
   CLI::App* app = parent.add_subcommand(
       "calibrate", "fit a target's latency model to QEMU runs of micro-benchmarks (calibration/*.json)");
-  AddValue(app, "--target", "cortex-m0plus|cortex-m4|cortex-m7|cortex-m33|cortex-m55|rv32imac", "the target to measure",
+  AddValue(app, "--target", "cortex-m0plus|cortex-m4|cortex-m7|cortex-m33|cortex-m55|rv32imac|xtensa-lx106", "the target to measure",
            [a](const std::string& v) { a->target = v; })
       ->required();
   AddText(app, "--out", "FILE", "write the latency model JSON here instead of stdout", &a->out);

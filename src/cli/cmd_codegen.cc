@@ -57,7 +57,7 @@ void AddCodegen(CLI::App& parent, std::vector<Command>* commands) {
   AddModel(app, &a->model);
   AddValue(app, "--plan", "PLAN.json", "the plan (from msf plan --json)", [a](const std::string& v) { a->plan = v; })
       ->required();
-  AddValue(app, "--target", "host|cortex-m0plus|cortex-m4|cortex-m7|cortex-m33|cortex-m55|rv32imac", "the package's target",
+  AddValue(app, "--target", "host|cortex-m0plus|cortex-m4|cortex-m7|cortex-m33|cortex-m55|rv32imac|xtensa-lx106", "the package's target",
            [a](const std::string& v) { a->options.target = codegen::ParseTarget(v); })
       ->required();
   AddValue(app, "--out", "DIR", "the package directory (replaced as a whole)", [a](const std::string& v) { a->out = v; })

@@ -50,10 +50,14 @@ Package Generate(const ir::Graph& g, const plan::Plan& plan, const Options& opti
   pkg.arena_bytes = dp.runtime_plan().arena_bytes;
   // The caller's tensors are byte strings cut at each tensor's offset: a
   // float32 tensor must start 4-aligned in them (its loads and stores).
-  const auto total_bytes = [&g](const std::vector<ir::TensorId>& tensors, const char* what) {
+  const auto total_bytes = [&g, &options](const std::vector<ir::TensorId>& tensors, const char* what) {
     int64_t at = 0;
     for (ir::TensorId t : tensors) {
       const ir::Tensor& x = g.tensor(t);
+      if (x.type == ir::DType::kFloat32 && options.target == Target::kXtensaLx106) {
+        throw Error(std::string("codegen: xtensa-lx106 cannot convert the float32 model ") + what + " '" + x.name +
+                    "': Debian's lx106 libgcc has no soft-float add or multiply (the ESP8266 ROM has them)");
+      }
       if (x.type == ir::DType::kFloat32 && at % 4 != 0) {
         throw Error(std::string("codegen: the float32 model ") + what + " '" + x.name + "' would start at byte " +
                     std::to_string(at) + " of the " + what + "s, not a multiple of 4");
@@ -97,7 +101,7 @@ Package Generate(const ir::Graph& g, const plan::Plan& plan, const Options& opti
     pkg.files.push_back({"platform.c", EmbeddedText(dir + "platform.c")});
     pkg.files.push_back({"link.ld", EmbeddedText(std::string("targets/") + t.link_script)});
     sources.push_back("platform.c");
-    if (options.target == Target::kRv32imac) {
+    if (options.target == Target::kRv32imac || options.target == Target::kXtensaLx106) {
       pkg.files.push_back({"start.S", EmbeddedText(dir + "start.S")});
       sources.push_back("start.S");
     }

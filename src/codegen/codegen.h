@@ -23,10 +23,10 @@
 
 namespace msf::codegen {
 
-enum class Target { kHost, kCortexM4, kCortexM7, kRv32imac, kCortexM33, kCortexM55, kCortexM0plus };
+enum class Target { kHost, kCortexM4, kCortexM7, kRv32imac, kCortexM33, kCortexM55, kCortexM0plus, kXtensaLx106 };
 
 // "host", "cortex-m0plus", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55",
-// "rv32imac"; throws msf::Error otherwise.
+// "rv32imac", "xtensa-lx106"; throws msf::Error otherwise.
 Target ParseTarget(std::string_view name);
 const char* TargetName(Target target);
 const std::vector<Target>& AllTargets();

@@ -35,6 +35,12 @@ const TargetInfo kTargets[] = {
     {Target::kRv32imac, "rv32imac", "rv32", "rv32/link.ld", "RISC-V RV32IMAC (QEMU virt)", "riscv64-unknown-elf-",
      "-march=rv32imac -mabi=ilp32 -misa-spec=2.2 -mcmodel=medany", "qemu-system-riscv32 -M virt -bios none",
      "--specs=picolibc.specs", "", 8192},
+    // The ESP8266's core (Call0 ABI, 32-bit multiplier without a divider, no FPU) on QEMU's
+    // Xtensa simulator machine; picolibc (memcpy & co.) as for RISC-V, by its full path: Debian's
+    // picolibc-xtensa-lx106-elf installs its specs outside gcc-xtensa-lx106's search path.
+    {Target::kXtensaLx106, "xtensa-lx106", "xtensa", "xtensa/link.ld", "Xtensa lx106, the ESP8266 core (QEMU sim)",
+     "xtensa-lx106-elf-", "-mabi=call0", "qemu-system-xtensa -M sim -cpu lx106",
+     "--specs=/usr/lib/xtensa-lx106-elf/picolibc.specs", "-DPLAT_CCOUNT_MHZ=40", 8192},
 };
 
 }  // namespace

@@ -179,7 +179,7 @@ LatencyModel ReadLatencyModelFile(const std::string& path) {
 }
 
 const std::vector<std::string>& CalibratedTargets() {
-  static const std::vector<std::string> targets = {"cortex-m4", "cortex-m7", "rv32imac"};
+  static const std::vector<std::string> targets = {"cortex-m4", "cortex-m7", "rv32imac", "xtensa-lx106"};
   return targets;
 }
 
@@ -192,8 +192,8 @@ LatencyModel BuiltinLatencyModel(const std::string& target) {
     }
   }
   throw Error("no built-in latency model for target '" + target +
-              "' (built in: cortex-m4, cortex-m7, rv32imac; measure one with msf calibrate --target " + target +
-              " --out FILE and pass --calibration FILE)");
+              "' (built in: cortex-m4, cortex-m7, rv32imac, xtensa-lx106; measure one with msf calibrate --target " +
+              target + " --out FILE and pass --calibration FILE)");
 }
 
 int64_t RoundPrediction(double instructions, int64_t cap) {

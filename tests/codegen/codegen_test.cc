@@ -15,6 +15,7 @@
 #include "base/error.h"
 #include "exec/fused_executor.h"
 #include "frontend/model_loader.h"
+#include "ir/graph_builder.h"
 #include "support/test_support.h"
 
 namespace msf {
@@ -79,7 +80,8 @@ TEST(CodegenPackage, EveryTargetGetsACompleteDeterministicPackage) {
     const bool mcu = target != codegen::Target::kHost;
     EXPECT_EQ(paths.count("link.ld"), mcu ? 1u : 0u);
     EXPECT_EQ(paths.count("platform.c"), mcu ? 1u : 0u);
-    EXPECT_EQ(paths.count("start.S"), target == codegen::Target::kRv32imac ? 1u : 0u);
+    EXPECT_EQ(paths.count("start.S"),
+              target == codegen::Target::kRv32imac || target == codegen::Target::kXtensaLx106 ? 1u : 0u);
 
     const std::string& model_c = Text(a, "model.c");
     EXPECT_NE(model_c.find("static uint8_t arena[" + std::to_string(a.arena_bytes) + "] __attribute__((aligned(4)));"),
@@ -100,7 +102,8 @@ TEST(CodegenPackage, EveryTargetGetsACompleteDeterministicPackage) {
         {codegen::Target::kRv32imac, "qemu-system-riscv32 -M virt"},
         {codegen::Target::kCortexM0plus, "qemu-system-arm -M microbit"},
         {codegen::Target::kCortexM33, "qemu-system-arm -M mps2-an505"},
-        {codegen::Target::kCortexM55, "qemu-system-arm -M mps3-an547"}};
+        {codegen::Target::kCortexM55, "qemu-system-arm -M mps3-an547"},
+        {codegen::Target::kXtensaLx106, "qemu-system-xtensa -M sim -cpu lx106"}};
     EXPECT_NE(makefile.find(tool.at(target)), std::string::npos);
     EXPECT_NE(makefile.find("-Wall -Wextra -Wpedantic -Werror"), std::string::npos);
   }
@@ -203,6 +206,41 @@ TEST(CodegenPackage, FloatOrHeapOnTheDevicePathFailsTheBuild) {
       EXPECT_NE(build.out.find("__aeabi_f"), std::string::npos) << build.out;
     }
     std::filesystem::remove_all(dir);
+  }
+}
+
+// QUANTIZE float32 -> int8 -> DEQUANTIZE: a float32 input and output, no weights.
+class NoWeights : public ir::WeightPolicy {
+ public:
+  ir::ConstantData Filter(const ir::Graph&, const ir::Op&, const std::vector<int32_t>&) override {
+    throw Error("internal: no filters here");
+  }
+  ir::ConstantData Bias(const ir::Graph&, const ir::Op&, int32_t) override { throw Error("internal: no biases here"); }
+  ir::Quant Output(const ir::Graph&, const ir::Op&, const std::vector<int32_t>&) override {
+    return ir::PerTensor(0.05f, 3);
+  }
+};
+
+// The lx106's libgcc has no soft-float add or multiply, which a float32 model
+// input or output needs: codegen refuses it in one line rather than leave a
+// package that fails to link; the other targets take it.
+TEST(CodegenPackage, XtensaRefusesFloatModelIo) {
+  ir::GraphBuilder b("float_io", std::make_unique<NoWeights>());
+  b.FloatInput({1, 4, 4, 2}, "image").Quantize(ir::PerTensor(0.02f, -3)).Dequantize();
+  const ir::Graph g = b.Take();
+  const plan::Plan plan = test::MakeCodegenPlan(g, "min_ram");
+  codegen::Options o;
+  o.target = codegen::Target::kCortexM0plus;
+  EXPECT_NO_THROW(codegen::Generate(g, plan, o));
+  o.target = codegen::Target::kXtensaLx106;
+  try {
+    codegen::Generate(g, plan, o);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("codegen: xtensa-lx106 cannot convert the float32 model input 'image': ", 0),
+              0u)
+        << e.what();
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
   }
 }
 

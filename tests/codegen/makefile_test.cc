@@ -59,6 +59,9 @@ TEST(CodegenMakefile, EveryTargetAndOptimisationIsFullySubstituted) {
       EXPECT_EQ(m.find("FORBIDDEN_HEAP  = ") != std::string::npos, !host);
       EXPECT_EQ(m.find("SPECS     = --specs=picolibc.specs\nCFLAGS   += $(SPECS)\n") != std::string::npos,
                 target == Target::kRv32imac);
+      EXPECT_EQ(m.find("SPECS     = --specs=/usr/lib/xtensa-lx106-elf/picolibc.specs\nCFLAGS   += $(SPECS)\n") !=
+                    std::string::npos,
+                target == Target::kXtensaLx106);
       EXPECT_EQ(m.back(), '\n');
     }
   }
