@@ -101,7 +101,8 @@ inline RunLines ParseRunLines(const std::string& text) {
         r.output.push_back(static_cast<uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
       }
       if (hex.size() % 2 != 0) r.output.clear();
-    } else if (line.rfind("ram_static=", 0) == 0 || line.rfind("flash_text=", 0) == 0) {
+    } else if (line.rfind("ram_static=", 0) == 0 || line.rfind("flash_text=", 0) == 0 ||
+               line.rfind("input_pixels_read=", 0) == 0) {
       if (line[0] == 'r') ++r.stats_lines;
       std::istringstream words(line);
       std::string word;
