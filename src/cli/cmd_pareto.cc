@@ -28,9 +28,16 @@ int FusedSteps(const plan::Plan& p) {
   return n;
 }
 
+// The RAM a point is shown with: the peak, plus the device's input/output
+// buffers with --count-io.
+int64_t ShownRam(const plan::TradeOff& t, bool count_io) {
+  return t.plan.peak_ram_bytes + (count_io ? t.plan.io_bytes : 0);
+}
+
 json PointJson(const plan::TradeOff& t) {
   const plan::Plan& p = t.plan;
   json j = {{"peak_ram_bytes", p.peak_ram_bytes}, {"peak_ram_bytes_with_io", p.peak_ram_bytes_with_io},
+            {"io_bytes", p.io_bytes}, {"device_ram_bytes", p.peak_ram_bytes + p.io_bytes},
             {"macs", p.macs}, {"mac_overhead", p.mac_overhead},
             {"steps", p.steps.size()}, {"fused_steps", FusedSteps(p)}};
   if (t.instructions >= 0) {
@@ -41,13 +48,13 @@ json PointJson(const plan::TradeOff& t) {
 }
 
 // Peak RAM, the solver's cost (MACs or predicted instructions) and its overhead.
-void PrintRow(const std::string& label, const plan::TradeOff& t) {
-  std::printf("%-10s %12s %15s %9.4f %6zu %6d\n", label.c_str(), Thousands(t.plan.peak_ram_bytes).c_str(),
+void PrintRow(const std::string& label, const plan::TradeOff& t, bool count_io) {
+  std::printf("%-10s %12s %15s %9.4f %6zu %6d\n", label.c_str(), Thousands(ShownRam(t, count_io)).c_str(),
               Thousands(t.cost).c_str(), t.overhead, t.plan.steps.size(), FusedSteps(t.plan));
 }
 
-report::ChartPoint ChartPointOf(const plan::TradeOff& t) {
-  return {static_cast<double>(t.plan.peak_ram_bytes) / 1000.0, t.overhead};
+report::ChartPoint ChartPointOf(const plan::TradeOff& t, bool count_io) {
+  return {static_cast<double>(ShownRam(t, count_io)) / 1000.0, t.overhead};
 }
 
 struct ParetoArgs {
@@ -74,22 +81,26 @@ int RunPareto(const ParetoArgs& a) {
   const cost::LatencyModel* latency_model = latency.model ? &*latency.model : nullptr;
   const bool instructions = latency.metric == search::Metric::kInstructions;
   const std::string metric = instructions ? "instructions" : "MACs";
-  const ir::Graph g = frontend::LoadModel(model);
+  const bool io = a.planner.count_io;
+  const ir::Graph g = frontend::LoadModel(model, a.planner.input_mode);
   const plan::Planner planner(g, PlannerOptionsFrom(a.planner));
   const std::vector<plan::TradeOff> front = planner.Front(latency.metric, latency_model);
 
   std::printf("model: %s, cost model: %s, vanilla %s%s: %s\n\n", model.c_str(), cost_model.c_str(),
               instructions ? "predicted " : "", instructions ? (latency.model->target + " instructions").c_str() : "MACs",
               Thousands(planner.VanillaCost(latency.metric, latency_model)).c_str());
-  std::printf("%-10s %12s %15s %9s %6s %6s\n", "", "peak RAM B", metric.c_str(), "overhead", "steps", "fused");
+  std::printf("%-10s %12s %15s %9s %6s %6s\n", "", io ? "device RAM B" : "peak RAM B", metric.c_str(), "overhead",
+              "steps", "fused");
   json front_json = json::array();
   std::vector<report::ChartPoint> chart_front;
   for (size_t i = 0; i < front.size(); ++i) {
-    PrintRow(i == 0 ? "front" : "", front[i]);
+    PrintRow(i == 0 ? "front" : "", front[i], io);
     front_json.push_back(PointJson(front[i]));
-    chart_front.push_back(ChartPointOf(front[i]));
+    chart_front.push_back(ChartPointOf(front[i], io));
   }
-  std::printf("(%zu non-dominated settings; peak RAM without network input/output)\n\n", front.size());
+  std::printf("(%zu non-dominated settings; %s; input %s)\n\n", front.size(),
+              io ? "device RAM = peak RAM + the input/output buffers outside it" : "peak RAM without network input/output",
+              ir::InputModeName(g.input_mode));
 
   const Baseline baselines[] = {{search::Strategy::kLayer, "layer-by-layer"},
                                 {search::Strategy::kMcunetV2, "MCUNetV2-style"},
@@ -112,16 +123,17 @@ int RunPareto(const ParetoArgs& a) {
       unavailable.push_back({{"strategy", name}, {"reason", e.what()}});
       continue;
     }
-    PrintRow(name, *point);
+    PrintRow(name, *point, io);
     json j = PointJson(*point);
     j["strategy"] = name;
     baselines_json.push_back(j);
-    chart_baselines.push_back({b.label, ChartPointOf(*point)});
+    chart_baselines.push_back({b.label, ChartPointOf(*point, io)});
   }
   for (const std::string& note : notes) std::printf("%s\n", note.c_str());
 
   if (const auto& path = a.json) {
-    json j = {{"model", model}, {"cost_model", cost_model}, {"minimise", instructions ? "instructions" : "macs"},
+    json j = {{"model", model}, {"cost_model", cost_model}, {"input_mode", ir::InputModeName(g.input_mode)},
+              {"minimise", instructions ? "instructions" : "macs"},
               {"vanilla_macs", planner.dag().vanilla_macs}};
     if (latency.model) {
       j["target"] = latency.model->target;
