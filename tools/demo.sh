@@ -49,3 +49,11 @@ for IN in "${INPUTS[@]}"; do
     fi
   fi
 done
+
+echo
+echo "== the whole device: the input streamed from the sensor (msf plan --input-mode stream --count-io)"
+"$MSF" plan "$MODEL" --max-overhead 1.3 --input-mode stream --count-io --json "$TMP/stream.json" | tail -3
+echo
+echo "== msf run --plan (the stream plan, rows served by a simulated sensor) on $(basename "${INPUTS[0]}")"
+"$MSF" run "$MODEL" --input "${INPUTS[0]}" --output "$TMP/stream.out.bin" --plan "$TMP/stream.json" --check
+
