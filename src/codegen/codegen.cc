@@ -96,7 +96,9 @@ Package Generate(const ir::Graph& g, const plan::Plan& plan, const Options& opti
   } else {
     pkg.files.push_back({"main.c", EmbeddedText("targets/common/main_mcu.c")});
     pkg.files.push_back({"platform.h", EmbeddedText("targets/common/platform.h")});
+    pkg.files.push_back({"platform_memory.h", EmbeddedText("targets/common/platform_memory.h")});
     headers.push_back("platform.h");
+    headers.push_back("platform_memory.h");
     const std::string dir = std::string("targets/") + t.dir + "/";
     pkg.files.push_back({"platform.c", EmbeddedText(dir + "platform.c")});
     pkg.files.push_back({"link.ld", EmbeddedText(std::string("targets/") + t.link_script)});

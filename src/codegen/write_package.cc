@@ -81,7 +81,8 @@ void CheckReplaceable(const Package& package, const std::string& dir, const std:
   // What a package holds, for any target, and what make adds (build/).
   std::set<std::string> names = {"Makefile", "main.c",     "model.c", "model.h", "model_input.c",
                                  "model_weights.c", "model_weights.h", "platform.c", "platform.h", "link.ld",
-                                 "start.S", "CMakeLists.txt", "runtime", "build", "harness.h"};
+                                 "start.S", "CMakeLists.txt", "runtime", "build", "harness.h",
+                                 "platform_memory.h"};
   for (const File& f : package.files) names.insert(f.path.substr(0, f.path.find('/')));
   // A concurrent `msf codegen --out` to the same directory may swap it while
   // we read it (entries vanish, the Makefile is gone): when the path names

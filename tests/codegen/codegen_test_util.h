@@ -115,6 +115,19 @@ inline RunLines ParseRunLines(const std::string& text) {
   return r;
 }
 
+// Builds the package in `dir` with its Makefile (-j2) and runs `make run`:
+// the run's result, or the build's when it failed or printed a warning
+// (exit code 1 then, the build's output as `out`).
+inline ShellResult BuildAndRunPackage(const std::string& dir) {
+  const std::string make = "make -s --no-print-directory -C " + ShellQuote(dir);
+  ShellResult build = RunShell(make + " -j2");
+  if (build.exit_code != 0 || build.out.find("warning") != std::string::npos) {
+    if (build.exit_code == 0) build.exit_code = 1;
+    return build;
+  }
+  return RunShell(make + " run");
+}
+
 inline std::string HexBytes(const std::vector<uint8_t>& bytes) {
   static const char* digits = "0123456789abcdef";
   std::string s;

@@ -147,11 +147,7 @@ TEST_P(CodegenTargets, GoldenOutputAndPlannedRamOnTheTarget) {
   std::filesystem::remove_all(dir);
   codegen::WritePackage(p, dir);
 
-  const std::string make = "make -s --no-print-directory -C " + test::ShellQuote(dir);
-  const test::ShellResult build = test::RunShell(make + " -j2");
-  ASSERT_EQ(build.exit_code, 0) << build.out;
-  EXPECT_EQ(build.out.find("warning"), std::string::npos) << build.out;
-  const test::ShellResult run = test::RunShell(make + " run");
+  const test::ShellResult run = test::BuildAndRunPackage(dir);
   ASSERT_EQ(run.exit_code, 0) << run.out;
 
   const test::RunLines lines = test::ParseRunLines(run.out);

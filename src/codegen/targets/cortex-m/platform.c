@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "platform.h"
+#include "platform_memory.h"
 
 #ifndef PLAT_SYSTICK_MHZ
 #define PLAT_SYSTICK_MHZ 25 /* mps2-an386 / -an500 */
@@ -24,12 +25,7 @@
 #endif
 /* Instructions (1 ns of the icount clock each) per tick, times 4: 31.25 at 32 MHz. */
 #define PLAT_INSTRUCTIONS_PER_TICK_X4 (4000u / PLAT_SYSTICK_MHZ)
-#define PLAT_STACK_PAINT 0xC5C5C5C5u
 
-/* Linker script symbols (link.ld). */
-extern uint32_t __data_load__[], __data_start__[], __data_end__[];
-extern uint32_t __bss_start__[], __bss_end__[];
-extern uint32_t __stack_bottom__[], __stack_top__[];
 
 int main(void);
 
@@ -64,17 +60,6 @@ uint64_t plat_instructions(void) {
   return ((((uint64_t)wraps << 24) + (0xFFFFFFu - value)) * PLAT_INSTRUCTIONS_PER_TICK_X4) >> 2;
 }
 
-uint32_t plat_stack_used(void) {
-  const uint32_t *p = __stack_bottom__;
-  while (p < __stack_top__ && *p == PLAT_STACK_PAINT) ++p;
-  return (uint32_t)((uintptr_t)__stack_top__ - (uintptr_t)p);
-}
-
-uint32_t plat_static_bytes(void) {
-  return (uint32_t)(((uintptr_t)__data_end__ - (uintptr_t)__data_start__) +
-                    ((uintptr_t)__bss_end__ - (uintptr_t)__bss_start__));
-}
-
 void SysTick_Handler(void) { systick_wraps = systick_wraps + 1u; }
 
 void Fault_Handler(void) {
@@ -84,12 +69,8 @@ void Fault_Handler(void) {
 
 void Reset_Handler(void) {
   uint32_t *sp;
-  uint32_t *p;
-  memcpy(__data_start__, __data_load__, (size_t)((uintptr_t)__data_end__ - (uintptr_t)__data_start__));
-  memset(__bss_start__, 0, (size_t)((uintptr_t)__bss_end__ - (uintptr_t)__bss_start__));
-  /* Paint the stack up to 64 bytes below the current stack pointer. */
   __asm__ volatile("mov %0, sp" : "=r"(sp));
-  for (p = __stack_bottom__; p < sp - 16; ++p) *p = PLAT_STACK_PAINT;
+  plat_init_memory(sp);
   /* SysTick: full 24-bit period, processor clock, interrupt on wrap. */
   SYST_RVR = 0xFFFFFFu;
   SYST_CVR = 0u;

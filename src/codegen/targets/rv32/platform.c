@@ -9,13 +9,9 @@
 #include <string.h>
 
 #include "platform.h"
+#include "platform_memory.h"
 
-#define PLAT_STACK_PAINT 0xC5C5C5C5u
 
-/* Linker script symbols (link.ld). */
-extern uint32_t __data_load__[], __data_start__[], __data_end__[];
-extern uint32_t __bss_start__[], __bss_end__[];
-extern uint32_t __stack_bottom__[], __stack_top__[];
 
 int main(void);
 int32_t plat_semihost(uint32_t op, const void *arg); /* start.S */
@@ -40,17 +36,6 @@ uint64_t plat_instructions(void) {
   return ((uint64_t)hi << 32) | lo;
 }
 
-uint32_t plat_stack_used(void) {
-  const uint32_t *p = __stack_bottom__;
-  while (p < __stack_top__ && *p == PLAT_STACK_PAINT) ++p;
-  return (uint32_t)((uintptr_t)__stack_top__ - (uintptr_t)p);
-}
-
-uint32_t plat_static_bytes(void) {
-  return (uint32_t)(((uintptr_t)__data_end__ - (uintptr_t)__data_start__) +
-                    ((uintptr_t)__bss_end__ - (uintptr_t)__bss_start__));
-}
-
 void plat_trap(void) {
   plat_write("msf: error: trap\n");
   plat_exit(99);
@@ -58,11 +43,7 @@ void plat_trap(void) {
 
 void plat_reset(void) {
   uint32_t *sp;
-  uint32_t *p;
-  memcpy(__data_start__, __data_load__, (size_t)((uintptr_t)__data_end__ - (uintptr_t)__data_start__));
-  memset(__bss_start__, 0, (size_t)((uintptr_t)__bss_end__ - (uintptr_t)__bss_start__));
-  /* Paint the stack up to 64 bytes below the current stack pointer. */
   __asm__ volatile("mv %0, sp" : "=r"(sp));
-  for (p = __stack_bottom__; p < sp - 16; ++p) *p = PLAT_STACK_PAINT;
+  plat_init_memory(sp);
   plat_exit(main());
 }

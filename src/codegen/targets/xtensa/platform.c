@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "platform.h"
+#include "platform_memory.h"
 
 #ifndef PLAT_CCOUNT_MHZ
 #define PLAT_CCOUNT_MHZ 40 /* QEMU's lx106 core configuration */
@@ -21,12 +22,7 @@
 #error "PLAT_CCOUNT_MHZ must divide 1000 (instructions per tick)"
 #endif
 #define PLAT_INSTRUCTIONS_PER_TICK (1000u / PLAT_CCOUNT_MHZ)
-#define PLAT_STACK_PAINT 0xC5C5C5C5u
 
-/* Linker script symbols (link.ld). */
-extern uint32_t __data_load__[], __data_start__[], __data_end__[];
-extern uint32_t __bss_start__[], __bss_end__[];
-extern uint32_t __stack_bottom__[], __stack_top__[];
 
 int main(void);
 void plat_reset(void);
@@ -64,17 +60,6 @@ uint64_t plat_instructions(void) {
   return ((((uint64_t)ccount_wraps) << 32) | now) * PLAT_INSTRUCTIONS_PER_TICK;
 }
 
-uint32_t plat_stack_used(void) {
-  const uint32_t *p = __stack_bottom__;
-  while (p < __stack_top__ && *p == PLAT_STACK_PAINT) ++p;
-  return (uint32_t)((uintptr_t)__stack_top__ - (uintptr_t)p);
-}
-
-uint32_t plat_static_bytes(void) {
-  return (uint32_t)(((uintptr_t)__data_end__ - (uintptr_t)__data_start__) +
-                    ((uintptr_t)__bss_end__ - (uintptr_t)__bss_start__));
-}
-
 void plat_fault(void) {
   plat_write("msf: error: processor exception\n");
   plat_exit(99);
@@ -82,12 +67,8 @@ void plat_fault(void) {
 
 void plat_reset(void) {
   uint32_t *sp;
-  uint32_t *p;
-  memcpy(__data_start__, __data_load__, (size_t)((uintptr_t)__data_end__ - (uintptr_t)__data_start__));
-  memset(__bss_start__, 0, (size_t)((uintptr_t)__bss_end__ - (uintptr_t)__bss_start__));
-  /* Paint the stack up to 64 bytes below the current stack pointer. */
   __asm__ volatile("mov %0, a1" : "=a"(sp));
-  for (p = __stack_bottom__; p < sp - 16; ++p) *p = PLAT_STACK_PAINT;
+  plat_init_memory(sp);
   plat_exit(main());
 }
 
