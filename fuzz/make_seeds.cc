@@ -184,7 +184,9 @@ std::optional<std::vector<uint8_t>> ToTflite(const ir::Graph& g, bool float_io) 
       case ir::OpKind::kMul:
       case ir::OpKind::kLogistic:
       case ir::OpKind::kHardSwish:
-      case ir::OpKind::kTranspose: return std::nullopt;
+      case ir::OpKind::kTranspose:
+      case ir::OpKind::kReadInput:  // msf's own (streamed inputs), never in a .tflite file
+        return std::nullopt;
     }
   }
   int32_t net_out = tensor(g.output());
