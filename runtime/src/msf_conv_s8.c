@@ -47,6 +47,7 @@ typedef struct {
   const int32_t *bias, *eff_bias;
   const int32_t *multiplier, *shift;
   int32_t qstep; /* 1 per channel, 0 per tensor */
+  int32_t narrow; /* msf_rq_stage_narrow is exact (MSF_RQ_NARROW) */
   int32_t taps;  /* filter bytes per output channel */
   const int8_t *rows[MSF_CONV_MAX_K]; /* storage row of each tap row, 0 outside */
 } conv_ctx;
@@ -78,10 +79,11 @@ static inline int8_t conv_out(const conv_ctx *c, uint32_t acc, int32_t oc) {
 }
 
 /* A 1x1 convolution of two pixels: [2 x k] x [k x out_c], everything the
- * loop needs in arguments (no loads through the context in the loop). */
+ * loop needs in arguments (no loads through the context in the loop).
+ * `full` and `narrow` (literals) pick the output stage. */
 MSF_FORCE_INLINE void pointwise_2px(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
                                     const int32_t *eff, const int32_t *m, const int32_t *sh,
-                                    int32_t qs, int32_t out_c, msf_out_stage o, int full,
+                                    int32_t qs, int32_t out_c, msf_out_stage o, int full, int narrow,
                                     int8_t *dst_a, int8_t *dst_b) {
   const int8_t *const w_end = w + (out_c & ~1) * k;
   while (w != w_end) {
@@ -89,7 +91,14 @@ MSF_FORCE_INLINE void pointwise_2px(const int8_t *a, const int8_t *b, const int8
     acc.a0 = acc.b0 = (uint32_t)eff[0];
     acc.a1 = acc.b1 = (uint32_t)eff[1];
     msf_dot_2x2(a, b, w, w + k, k, &acc);
-    {
+    if (narrow) {
+      const int32_t m0 = m[0], m1 = m[qs], e0 = -sh[0], e1 = -sh[qs];
+      const int32_t h0 = (int32_t)(1u << (e0 - 1)), h1 = (int32_t)(1u << (e1 - 1));
+      dst_a[0] = msf_rq_stage_narrow((int32_t)acc.a0, m0, e0, h0, o, full);
+      dst_b[0] = msf_rq_stage_narrow((int32_t)acc.b0, m0, e0, h0, o, full);
+      dst_a[1] = msf_rq_stage_narrow((int32_t)acc.a1, m1, e1, h1, o, full);
+      dst_b[1] = msf_rq_stage_narrow((int32_t)acc.b1, m1, e1, h1, o, full);
+    } else {
       const int32_t m0 = m[0], m1 = m[qs], s0 = sh[0], s1 = sh[qs];
       dst_a[0] = msf_rq_stage((int32_t)acc.a0, m0, s0, o, full);
       dst_b[0] = msf_rq_stage((int32_t)acc.b0, m0, s0, o, full);
@@ -105,17 +114,35 @@ MSF_FORCE_INLINE void pointwise_2px(const int8_t *a, const int8_t *b, const int8
     dst_b[0] = msf_rq_stage((int32_t)sb, m[0], sh[0], o, full);
   }
 }
-MSF_NOINLINE void pointwise_2px_full(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
-                                     const int32_t *eff, const int32_t *m, const int32_t *sh,
-                                     int32_t qs, int32_t out_c, msf_out_stage o, int8_t *dst_a,
-                                     int8_t *dst_b) {
-  pointwise_2px(a, b, w, k, eff, m, sh, qs, out_c, o, 1, dst_a, dst_b);
-}
-MSF_NOINLINE void pointwise_2px_clamp(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
-                                      const int32_t *eff, const int32_t *m, const int32_t *sh,
-                                      int32_t qs, int32_t out_c, msf_out_stage o, int8_t *dst_a,
-                                      int8_t *dst_b) {
-  pointwise_2px(a, b, w, k, eff, m, sh, qs, out_c, o, 0, dst_a, dst_b);
+
+typedef void (*pw2_fn)(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
+                       const int32_t *eff, const int32_t *m, const int32_t *sh, int32_t qs,
+                       int32_t out_c, msf_out_stage o, int8_t *dst_a, int8_t *dst_b);
+
+/* The variants: K a literal (the small K of early layers, 8 and 16: the dot
+ * products unroll) or any (K = 0), and the output stage. */
+#define MSF_PW2(NAME, K, FULL, NARROW)                                                            \
+  MSF_NOINLINE void NAME(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,            \
+                         const int32_t *eff, const int32_t *m, const int32_t *sh, int32_t qs,     \
+                         int32_t out_c, msf_out_stage o, int8_t *dst_a, int8_t *dst_b) {          \
+    pointwise_2px(a, b, w, (K) ? (K) : k, eff, m, sh, qs, out_c, o, FULL, NARROW, dst_a, dst_b); \
+  }
+MSF_PW2(pointwise_2px_full, 0, 1, 0)
+MSF_PW2(pointwise_2px_clamp, 0, 0, 0)
+MSF_PW2(pointwise_2px_narrow, 0, 1, 1)
+MSF_PW2(pointwise_2px_k8_full, 8, 1, 0)
+MSF_PW2(pointwise_2px_k8_clamp, 8, 0, 0)
+MSF_PW2(pointwise_2px_k8_narrow, 8, 1, 1)
+MSF_PW2(pointwise_2px_k16_full, 16, 1, 0)
+MSF_PW2(pointwise_2px_k16_clamp, 16, 0, 0)
+MSF_PW2(pointwise_2px_k16_narrow, 16, 1, 1)
+
+/* The pair kernel for K and the output stage, chosen once per call. */
+static pw2_fn pointwise_2px_for(int32_t k, int full, int narrow) {
+  if (k == 8) return full ? (narrow ? pointwise_2px_k8_narrow : pointwise_2px_k8_full) : pointwise_2px_k8_clamp;
+  if (k == 16)
+    return full ? (narrow ? pointwise_2px_k16_narrow : pointwise_2px_k16_full) : pointwise_2px_k16_clamp;
+  return full ? (narrow ? pointwise_2px_narrow : pointwise_2px_full) : pointwise_2px_clamp;
 }
 
 /* One pixel of a 1x1 convolution (an unpaired one: see conv_pointwise). */
@@ -162,7 +189,7 @@ typedef struct {
 /* Two such pixels, two output channels at a time; the runs meet the
  * weights [oc][ky][...] row by row. */
 MSF_FORCE_INLINE void kxk_2px(const conv_ctx *c, const conv_px *pa, const conv_px *pb, int full,
-                              int8_t *dst_a, int8_t *dst_b) {
+                              int narrow, int8_t *dst_a, int8_t *dst_b) {
   const msf_conv_params *p = c->p;
   const int32_t kh = p->kernel_h, len = p->kernel_w * p->in_c, taps = c->taps, qs = c->qstep;
   const int32_t out_c = p->out_c;
@@ -177,7 +204,14 @@ MSF_FORCE_INLINE void kxk_2px(const conv_ctx *c, const conv_px *pa, const conv_p
     acc.a0 = acc.b0 = (uint32_t)eff[oc];
     acc.a1 = acc.b1 = (uint32_t)eff[oc + 1];
     for (ky = 0; ky < kh; ++ky) msf_dot_2x2(pa->run[ky], pb->run[ky], w0 + ky * len, w1 + ky * len, len, &acc);
-    {
+    if (narrow) {
+      const int32_t m0 = m[0], m1 = m[qs], e0 = -sh[0], e1 = -sh[qs];
+      const int32_t h0 = (int32_t)(1u << (e0 - 1)), h1 = (int32_t)(1u << (e1 - 1));
+      dst_a[oc] = msf_rq_stage_narrow((int32_t)acc.a0, m0, e0, h0, o, full);
+      dst_b[oc] = msf_rq_stage_narrow((int32_t)acc.b0, m0, e0, h0, o, full);
+      dst_a[oc + 1] = msf_rq_stage_narrow((int32_t)acc.a1, m1, e1, h1, o, full);
+      dst_b[oc + 1] = msf_rq_stage_narrow((int32_t)acc.b1, m1, e1, h1, o, full);
+    } else {
       const int32_t m0 = m[0], m1 = m[qs], s0 = sh[0], s1 = sh[qs];
       dst_a[oc] = msf_rq_stage((int32_t)acc.a0, m0, s0, o, full);
       dst_b[oc] = msf_rq_stage((int32_t)acc.b0, m0, s0, o, full);
@@ -196,11 +230,15 @@ MSF_FORCE_INLINE void kxk_2px(const conv_ctx *c, const conv_px *pa, const conv_p
 }
 MSF_NOINLINE void kxk_2px_full(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
                                int8_t *dst_a, int8_t *dst_b) {
-  kxk_2px(c, pa, pb, 1, dst_a, dst_b);
+  kxk_2px(c, pa, pb, 1, 0, dst_a, dst_b);
+}
+MSF_NOINLINE void kxk_2px_narrow(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
+                                 int8_t *dst_a, int8_t *dst_b) {
+  kxk_2px(c, pa, pb, 1, 1, dst_a, dst_b);
 }
 MSF_NOINLINE void kxk_2px_clamp(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
                                 int8_t *dst_a, int8_t *dst_b) {
-  kxk_2px(c, pa, pb, 0, dst_a, dst_b);
+  kxk_2px(c, pa, pb, 0, 0, dst_a, dst_b);
 }
 
 /* One interior pixel. */
@@ -281,6 +319,7 @@ MSF_FORCE_INLINE void conv_ctx_init(conv_ctx *c, const msf_conv_params *p, const
                                     const int8_t *filter, const int32_t *bias, const int32_t *eff_bias) {
   c->p = p, c->filter = filter, c->bias = bias, c->eff_bias = eff_bias;
   c->multiplier = q->multiplier, c->shift = q->shift, c->qstep = q->per_channel ? 1 : 0;
+  c->narrow = MSF_RQ_NARROW(q);
   c->taps = p->kernel_h * p->kernel_w * p->in_c;
 }
 
@@ -291,7 +330,7 @@ typedef struct {
 } pw_pending;
 
 /* One pixel of a 1x1 convolution, `src` its input (0 for padding). */
-MSF_FORCE_INLINE void pointwise_visit(conv_ctx *c, const msf_view *in, msf_out_stage o, int full,
+MSF_FORCE_INLINE void pointwise_visit(conv_ctx *c, const msf_view *in, msf_out_stage o, pw2_fn pw2,
                                       const int8_t *src, int32_t ix, int8_t *dst,
                                       pw_pending *pending) {
   const msf_conv_params *p = c->p;
@@ -303,9 +342,8 @@ MSF_FORCE_INLINE void pointwise_visit(conv_ctx *c, const msf_view *in, msf_out_s
     pending->src = src, pending->dst = dst;
     return;
   }
-  (full ? pointwise_2px_full : pointwise_2px_clamp)(pending->src, src, c->filter, p->in_c, c->eff_bias,
-                                                     c->multiplier, c->shift, c->qstep, p->out_c, o,
-                                                     pending->dst, dst);
+  pw2(pending->src, src, c->filter, p->in_c, c->eff_bias, c->multiplier, c->shift, c->qstep, p->out_c,
+      o, pending->dst, dst);
   pending->src = 0;
 }
 
@@ -319,10 +357,12 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
   const int32_t row_bytes = in->w * in->c, out_row_bytes = out->w * out->c;
   msf_out_stage o;
   int full;
+  pw2_fn pw2;
   pw_pending pending;
   int32_t oy, ox;
   o.offset = p->output_offset, o.act_min = p->act_min, o.act_max = p->act_max;
   full = msf_out_stage_full(o);
+  pw2 = pointwise_2px_for(p->in_c, full, c->narrow);
   pending.src = 0, pending.dst = 0;
   if (r->w < r->h) { /* a tall rectangle: column by column */
     for (ox = r->x0; ox < r->x0 + r->w; ++ox) {
@@ -333,7 +373,7 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
       for (oy = r->y0; oy < r->y0 + r->h; ++oy) {
         const int32_t iy = oy * p->stride_h - p->pad_top;
         const int8_t *src = col_in && iy >= 0 && iy < p->in_h ? in->data + msf_view_row(in, iy) * row_bytes + in_col : 0;
-        pointwise_visit(c, in, o, full, src, ix, dst_col + msf_view_row(out, oy) * out_row_bytes, &pending);
+        pointwise_visit(c, in, o, pw2, src, ix, dst_col + msf_view_row(out, oy) * out_row_bytes, &pending);
       }
     }
   } else { /* row by row (as pointwise_visit, written out: the hot path of whole layers) */
@@ -354,9 +394,8 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
           pending.src = src, pending.dst = dst;
           continue;
         }
-        (full ? pointwise_2px_full : pointwise_2px_clamp)(pending.src, src, c->filter, p->in_c,
-                                                           c->eff_bias, c->multiplier, c->shift,
-                                                           c->qstep, p->out_c, o, pending.dst, dst);
+        pw2(pending.src, src, c->filter, p->in_c, c->eff_bias, c->multiplier, c->shift, c->qstep,
+            p->out_c, o, pending.dst, dst);
         pending.src = 0;
       }
     }
@@ -410,7 +449,7 @@ MSF_FORCE_INLINE void kxk_visit(conv_ctx *c, const msf_view *in, int full, int32
     *pending = 1, *pending_dst = dst;
     return;
   }
-  (full ? kxk_2px_full : kxk_2px_clamp)(c, pa, pb, *pending_dst, dst);
+  (full ? (c->narrow ? kxk_2px_narrow : kxk_2px_full) : kxk_2px_clamp)(c, pa, pb, *pending_dst, dst);
   *pending = 0;
 }
 
@@ -469,7 +508,7 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
           pending = 1, pending_dst = dst;
           continue;
         }
-        (full ? kxk_2px_full : kxk_2px_clamp)(c, &pa, &pb, pending_dst, dst);
+        (full ? (c->narrow ? kxk_2px_narrow : kxk_2px_full) : kxk_2px_clamp)(c, &pa, &pb, pending_dst, dst);
         pending = 0;
       }
     }

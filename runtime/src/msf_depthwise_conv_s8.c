@@ -43,6 +43,7 @@ typedef struct {
   const int32_t *bias, *eff_bias;
   const int32_t *multiplier, *shift;
   int32_t qstep;
+  int32_t narrow; /* msf_rq_stage_narrow is exact (MSF_RQ_NARROW) */
   const int8_t *rows[MSF_DW_MAX_K]; /* storage row of each tap row, 0 outside */
   int32_t cols[MSF_DW_MAX_K];        /* byte offset of each tap column in its row */
 } dw_ctx;
@@ -88,6 +89,16 @@ static inline int8_t dw_out(const dw_ctx *c, uint32_t acc, int32_t oc) {
 
 /* Requantises a0..a3 into channels [ch, ch + 4) of dst; m, sh point at
  * channel ch's multiplier and shift, qs is 1 per channel, 0 per tensor. */
+MSF_FORCE_INLINE void dw_store4_narrow(int8_t *dst, const int32_t *m, const int32_t *sh, int32_t qs,
+                                       msf_out_stage o, int full, uint32_t a0, uint32_t a1, uint32_t a2,
+                                       uint32_t a3) {
+  const int32_t m0 = m[0], m1 = m[qs], m2 = m[2 * qs], m3 = m[3 * qs];
+  const int32_t e0 = -sh[0], e1 = -sh[qs], e2 = -sh[2 * qs], e3 = -sh[3 * qs];
+  dst[0] = msf_rq_stage_narrow((int32_t)a0, m0, e0, (int32_t)(1u << (e0 - 1)), o, full);
+  dst[1] = msf_rq_stage_narrow((int32_t)a1, m1, e1, (int32_t)(1u << (e1 - 1)), o, full);
+  dst[2] = msf_rq_stage_narrow((int32_t)a2, m2, e2, (int32_t)(1u << (e2 - 1)), o, full);
+  dst[3] = msf_rq_stage_narrow((int32_t)a3, m3, e3, (int32_t)(1u << (e3 - 1)), o, full);
+}
 MSF_FORCE_INLINE void dw_store4(int8_t *dst, const int32_t *m, const int32_t *sh, int32_t qs,
                                 msf_out_stage o, int full, uint32_t a0, uint32_t a1, uint32_t a2,
                                 uint32_t a3) {
@@ -159,7 +170,7 @@ MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_
 
 /* The most common pixel of MobileNet-like networks: interior 3x3, depth
  * multiplier 1; taps unrolled, four channels per iteration. */
-MSF_FORCE_INLINE void dw_3x3(const dw_ctx *c, int full, int8_t *dst) {
+MSF_FORCE_INLINE void dw_3x3(const dw_ctx *c, int full, int narrow, int8_t *dst) {
   const int32_t channels = c->p->out_c, qs = c->qstep;
   const msf_out_stage o = dw_stage(c);
   const int32_t *m = c->multiplier, *sh = c->shift;
@@ -181,7 +192,11 @@ MSF_FORCE_INLINE void dw_3x3(const dw_ctx *c, int full, int8_t *dst) {
     DW_TAP(r2 + c0 + ch, w);
     DW_TAP(r2 + c1 + ch, w + channels);
     DW_TAP(r2 + c2 + ch, w + 2 * channels);
-    dw_store4(dst + ch, m + ch * qs, sh + ch * qs, qs, o, full, a0, a1, a2, a3);
+    if (narrow) {
+      dw_store4_narrow(dst + ch, m + ch * qs, sh + ch * qs, qs, o, full, a0, a1, a2, a3);
+    } else {
+      dw_store4(dst + ch, m + ch * qs, sh + ch * qs, qs, o, full, a0, a1, a2, a3);
+    }
   }
   for (; ch < channels; ++ch) {
     const uint32_t acc = dw_one(c, ch, 0, 3, 0, 3, 0, (uint32_t)c->eff_bias[ch]);
@@ -189,8 +204,9 @@ MSF_FORCE_INLINE void dw_3x3(const dw_ctx *c, int full, int8_t *dst) {
   }
 }
 
-MSF_NOINLINE void dw_interior_3x3_full(const dw_ctx *c, int8_t *dst) { dw_3x3(c, 1, dst); }
-MSF_NOINLINE void dw_interior_3x3(const dw_ctx *c, int8_t *dst) { dw_3x3(c, 0, dst); }
+MSF_NOINLINE void dw_interior_3x3_full(const dw_ctx *c, int8_t *dst) { dw_3x3(c, 1, 0, dst); }
+MSF_NOINLINE void dw_interior_3x3(const dw_ctx *c, int8_t *dst) { dw_3x3(c, 0, 0, dst); }
+MSF_NOINLINE void dw_interior_3x3_narrow(const dw_ctx *c, int8_t *dst) { dw_3x3(c, 1, 1, dst); }
 
 /* The other pixel kinds, each a function of its own (see MSF_NOINLINE). */
 MSF_NOINLINE void dw_interior(const dw_ctx *c, int8_t *dst) {
@@ -302,7 +318,7 @@ MSF_FORCE_INLINE void dw_dispatch(const dw_ctx *c, int32_t ky0, int32_t ky1, int
   } else if (border) {
     (full ? dw_border_full : dw_border)(c, ky0, ky1, kx0, kx1, dst);
   } else if (p->kernel_h == 3 && p->kernel_w == 3) {
-    (full ? dw_interior_3x3_full : dw_interior_3x3)(c, dst);
+    (full ? (c->narrow ? dw_interior_3x3_narrow : dw_interior_3x3_full) : dw_interior_3x3)(c, dst);
   } else {
     (full ? dw_interior_full : dw_interior)(c, dst);
   }
@@ -322,6 +338,7 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
 
   c.p = p, c.filter = filter, c.bias = bias, c.eff_bias = eff_bias;
   c.multiplier = q->multiplier, c.shift = q->shift, c.qstep = q->per_channel ? 1 : 0;
+  c.narrow = MSF_RQ_NARROW(q);
   full = p->act_min == -128 && p->act_max == 127;
 
   if (out_rect->w < out_rect->h) {
@@ -365,7 +382,7 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
       } else if (border) {
         (full ? dw_border_full : dw_border)(&c, ky0, ky1, kx0, kx1, dst);
       } else if (p->kernel_h == 3 && p->kernel_w == 3) {
-        (full ? dw_interior_3x3_full : dw_interior_3x3)(&c, dst);
+        (full ? (c.narrow ? dw_interior_3x3_narrow : dw_interior_3x3_full) : dw_interior_3x3)(&c, dst);
       } else {
         (full ? dw_interior_full : dw_interior)(&c, dst);
       }
