@@ -93,7 +93,7 @@ MSF_FORCE_INLINE void pointwise_2px(const int8_t *a, const int8_t *b, const int8
     msf_dot_2x2(a, b, w, w + k, k, &acc);
     if (narrow) {
       const int32_t m0 = m[0], m1 = m[qs], e0 = -sh[0], e1 = -sh[qs];
-      const int32_t h0 = (int32_t)(1u << (e0 - 1)), h1 = (int32_t)(1u << (e1 - 1));
+      const int32_t h0 = msf_rq_half(e0), h1 = msf_rq_half(e1);
       dst_a[0] = msf_rq_stage_narrow((int32_t)acc.a0, m0, e0, h0, o, full);
       dst_b[0] = msf_rq_stage_narrow((int32_t)acc.b0, m0, e0, h0, o, full);
       dst_a[1] = msf_rq_stage_narrow((int32_t)acc.a1, m1, e1, h1, o, full);
@@ -148,23 +148,37 @@ static pw2_fn pointwise_2px_for(int32_t k, int full, int narrow) {
 /* One pixel of a 1x1 convolution (an unpaired one: see conv_pointwise). */
 MSF_FORCE_INLINE void pointwise_1px(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
                                     const int32_t *m, const int32_t *sh, int32_t qs, int32_t out_c,
-                                    msf_out_stage o, int full, int8_t *dst) {
+                                    msf_out_stage o, int full, int narrow, int8_t *dst) {
   const int8_t *const w_end4 = w + (out_c & ~3) * k, *const w_end2 = w + (out_c & ~1) * k;
   while (w != w_end4) {
     uint32_t s[4];
     s[0] = (uint32_t)eff[0], s[1] = (uint32_t)eff[1], s[2] = (uint32_t)eff[2], s[3] = (uint32_t)eff[3];
     msf_dot_1x4(a, w, k, s);
-    dst[0] = msf_rq_stage((int32_t)s[0], m[0], sh[0], o, full);
-    dst[1] = msf_rq_stage((int32_t)s[1], m[qs], sh[qs], o, full);
-    dst[2] = msf_rq_stage((int32_t)s[2], m[2 * qs], sh[2 * qs], o, full);
-    dst[3] = msf_rq_stage((int32_t)s[3], m[3 * qs], sh[3 * qs], o, full);
+    if (narrow) {
+      const int32_t e0 = -sh[0], e1 = -sh[qs], e2 = -sh[2 * qs], e3 = -sh[3 * qs];
+      dst[0] = msf_rq_stage_narrow((int32_t)s[0], m[0], e0, msf_rq_half(e0), o, full);
+      dst[1] = msf_rq_stage_narrow((int32_t)s[1], m[qs], e1, msf_rq_half(e1), o, full);
+      dst[2] = msf_rq_stage_narrow((int32_t)s[2], m[2 * qs], e2, msf_rq_half(e2), o, full);
+      dst[3] = msf_rq_stage_narrow((int32_t)s[3], m[3 * qs], e3, msf_rq_half(e3), o, full);
+    } else {
+      dst[0] = msf_rq_stage((int32_t)s[0], m[0], sh[0], o, full);
+      dst[1] = msf_rq_stage((int32_t)s[1], m[qs], sh[qs], o, full);
+      dst[2] = msf_rq_stage((int32_t)s[2], m[2 * qs], sh[2 * qs], o, full);
+      dst[3] = msf_rq_stage((int32_t)s[3], m[3 * qs], sh[3 * qs], o, full);
+    }
     w += 4 * k, eff += 4, m += 4 * qs, sh += 4 * qs, dst += 4;
   }
   if (w != w_end2) {
     uint32_t s0 = (uint32_t)eff[0], s1 = (uint32_t)eff[1];
     msf_dot_1x2(a, w, w + k, k, &s0, &s1);
-    dst[0] = msf_rq_stage((int32_t)s0, m[0], sh[0], o, full);
-    dst[1] = msf_rq_stage((int32_t)s1, m[qs], sh[qs], o, full);
+    if (narrow) {
+      const int32_t e0 = -sh[0], e1 = -sh[qs];
+      dst[0] = msf_rq_stage_narrow((int32_t)s0, m[0], e0, msf_rq_half(e0), o, full);
+      dst[1] = msf_rq_stage_narrow((int32_t)s1, m[qs], e1, msf_rq_half(e1), o, full);
+    } else {
+      dst[0] = msf_rq_stage((int32_t)s0, m[0], sh[0], o, full);
+      dst[1] = msf_rq_stage((int32_t)s1, m[qs], sh[qs], o, full);
+    }
     w += 2 * k, eff += 2, m += 2 * qs, sh += 2 * qs, dst += 2;
   }
   if (out_c & 1) dst[0] = msf_rq_stage((int32_t)msf_dot_1x1(a, w, k, (uint32_t)eff[0]), m[0], sh[0], o, full);
@@ -172,12 +186,17 @@ MSF_FORCE_INLINE void pointwise_1px(const int8_t *a, const int8_t *w, int32_t k,
 MSF_NOINLINE void pointwise_1px_full(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
                                      const int32_t *m, const int32_t *sh, int32_t qs,
                                      int32_t out_c, msf_out_stage o, int8_t *dst) {
-  pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 1, dst);
+  pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 1, 0, dst);
+}
+MSF_NOINLINE void pointwise_1px_narrow(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
+                                       const int32_t *m, const int32_t *sh, int32_t qs,
+                                       int32_t out_c, msf_out_stage o, int8_t *dst) {
+  pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 1, 1, dst);
 }
 MSF_NOINLINE void pointwise_1px_clamp(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
                                       const int32_t *m, const int32_t *sh, int32_t qs,
                                       int32_t out_c, msf_out_stage o, int8_t *dst) {
-  pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 0, dst);
+  pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 0, 0, dst);
 }
 
 /* An interior pixel whose window is kh contiguous runs of kw * in_c bytes
@@ -206,7 +225,7 @@ MSF_FORCE_INLINE void kxk_2px(const conv_ctx *c, const conv_px *pa, const conv_p
     for (ky = 0; ky < kh; ++ky) msf_dot_2x2(pa->run[ky], pb->run[ky], w0 + ky * len, w1 + ky * len, len, &acc);
     if (narrow) {
       const int32_t m0 = m[0], m1 = m[qs], e0 = -sh[0], e1 = -sh[qs];
-      const int32_t h0 = (int32_t)(1u << (e0 - 1)), h1 = (int32_t)(1u << (e1 - 1));
+      const int32_t h0 = msf_rq_half(e0), h1 = msf_rq_half(e1);
       dst_a[oc] = msf_rq_stage_narrow((int32_t)acc.a0, m0, e0, h0, o, full);
       dst_b[oc] = msf_rq_stage_narrow((int32_t)acc.b0, m0, e0, h0, o, full);
       dst_a[oc + 1] = msf_rq_stage_narrow((int32_t)acc.a1, m1, e1, h1, o, full);
@@ -362,6 +381,18 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
   int32_t oy, ox;
   o.offset = p->output_offset, o.act_min = p->act_min, o.act_max = p->act_max;
   full = msf_out_stage_full(o);
+  if (r->w == 1 && r->h == 1) { /* one pixel (a network's 1x1 head, a fused block's cell) */
+    const int32_t iy = r->y0 * p->stride_h - p->pad_top, ix = r->x0 * p->stride_w - p->pad_left;
+    int8_t *dst = msf_view_pixel(out, r->y0, r->x0);
+    if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
+      border_px(c, in, 0, 0, ix, 0, 0, dst);
+    } else {
+      (full ? (c->narrow ? pointwise_1px_narrow : pointwise_1px_full) : pointwise_1px_clamp)(
+          msf_view_pixel(in, iy, ix), c->filter, p->in_c, c->eff_bias, c->multiplier, c->shift, c->qstep,
+          p->out_c, o, dst);
+    }
+    return;
+  }
   pw2 = pointwise_2px_for(p->in_c, full, c->narrow);
   pending.src = 0, pending.dst = 0;
   if (r->w < r->h) { /* a tall rectangle: column by column */
@@ -401,9 +432,9 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
     }
   }
   if (pending.src != 0) {
-    (full ? pointwise_1px_full : pointwise_1px_clamp)(pending.src, c->filter, p->in_c, c->eff_bias,
-                                                       c->multiplier, c->shift, c->qstep, p->out_c,
-                                                       o, pending.dst);
+    (full ? (c->narrow ? pointwise_1px_narrow : pointwise_1px_full) : pointwise_1px_clamp)(
+        pending.src, c->filter, p->in_c, c->eff_bias, c->multiplier, c->shift, c->qstep, p->out_c, o,
+        pending.dst);
   }
 }
 

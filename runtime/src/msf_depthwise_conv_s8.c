@@ -94,20 +94,26 @@ MSF_FORCE_INLINE void dw_store4_narrow(int8_t *dst, const int32_t *m, const int3
                                        uint32_t a3) {
   const int32_t m0 = m[0], m1 = m[qs], m2 = m[2 * qs], m3 = m[3 * qs];
   const int32_t e0 = -sh[0], e1 = -sh[qs], e2 = -sh[2 * qs], e3 = -sh[3 * qs];
-  dst[0] = msf_rq_stage_narrow((int32_t)a0, m0, e0, (int32_t)(1u << (e0 - 1)), o, full);
-  dst[1] = msf_rq_stage_narrow((int32_t)a1, m1, e1, (int32_t)(1u << (e1 - 1)), o, full);
-  dst[2] = msf_rq_stage_narrow((int32_t)a2, m2, e2, (int32_t)(1u << (e2 - 1)), o, full);
-  dst[3] = msf_rq_stage_narrow((int32_t)a3, m3, e3, (int32_t)(1u << (e3 - 1)), o, full);
+  dst[0] = msf_rq_stage_narrow((int32_t)a0, m0, e0, msf_rq_half(e0), o, full);
+  dst[1] = msf_rq_stage_narrow((int32_t)a1, m1, e1, msf_rq_half(e1), o, full);
+  dst[2] = msf_rq_stage_narrow((int32_t)a2, m2, e2, msf_rq_half(e2), o, full);
+  dst[3] = msf_rq_stage_narrow((int32_t)a3, m3, e3, msf_rq_half(e3), o, full);
 }
 MSF_FORCE_INLINE void dw_store4(int8_t *dst, const int32_t *m, const int32_t *sh, int32_t qs,
-                                msf_out_stage o, int full, uint32_t a0, uint32_t a1, uint32_t a2,
-                                uint32_t a3) {
-  const int32_t m0 = m[0], m1 = m[qs], m2 = m[2 * qs], m3 = m[3 * qs];
-  const int32_t s0 = sh[0], s1 = sh[qs], s2 = sh[2 * qs], s3 = sh[3 * qs];
-  dst[0] = msf_rq_stage((int32_t)a0, m0, s0, o, full);
-  dst[1] = msf_rq_stage((int32_t)a1, m1, s1, o, full);
-  dst[2] = msf_rq_stage((int32_t)a2, m2, s2, o, full);
-  dst[3] = msf_rq_stage((int32_t)a3, m3, s3, o, full);
+                                msf_out_stage o, int full, int narrow, uint32_t a0, uint32_t a1,
+                                uint32_t a2, uint32_t a3) {
+  if (narrow) {
+    dw_store4_narrow(dst, m, sh, qs, o, full, a0, a1, a2, a3);
+    return;
+  }
+  {
+    const int32_t m0 = m[0], m1 = m[qs], m2 = m[2 * qs], m3 = m[3 * qs];
+    const int32_t s0 = sh[0], s1 = sh[qs], s2 = sh[2 * qs], s3 = sh[3 * qs];
+    dst[0] = msf_rq_stage((int32_t)a0, m0, s0, o, full);
+    dst[1] = msf_rq_stage((int32_t)a1, m1, s1, o, full);
+    dst[2] = msf_rq_stage((int32_t)a2, m2, s2, o, full);
+    dst[3] = msf_rq_stage((int32_t)a3, m3, s3, o, full);
+  }
 }
 
 static msf_out_stage dw_stage(const dw_ctx *c) {
@@ -135,7 +141,7 @@ MSF_FORCE_INLINE uint32_t dw_one(const dw_ctx *c, int32_t ch, int32_t ky0, int32
  * bias, the input offset added per tap (clipped taps are skipped, which is
  * TFLite's zero-point padding). */
 MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
-                               int32_t kw, int border, int full, int8_t *dst) {
+                               int32_t kw, int border, int full, int narrow, int8_t *dst) {
   const int32_t channels = c->p->out_c, qs = c->qstep;
   const int32_t *init = border ? c->bias : c->eff_bias;
   const msf_out_stage o = dw_stage(c);
@@ -160,7 +166,7 @@ MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_
         }
       }
     }
-    dw_store4(dst + ch, c->multiplier + ch * qs, c->shift + ch * qs, qs, o, full, a0, a1, a2, a3);
+    dw_store4(dst + ch, c->multiplier + ch * qs, c->shift + ch * qs, qs, o, full, narrow, a0, a1, a2, a3);
   }
   for (; ch < channels; ++ch) {
     const uint32_t acc = dw_one(c, ch, ky0, ky1, kx0, kx1, border, init ? (uint32_t)init[ch] : 0u);
@@ -195,7 +201,7 @@ MSF_FORCE_INLINE void dw_3x3(const dw_ctx *c, int full, int narrow, int8_t *dst)
     if (narrow) {
       dw_store4_narrow(dst + ch, m + ch * qs, sh + ch * qs, qs, o, full, a0, a1, a2, a3);
     } else {
-      dw_store4(dst + ch, m + ch * qs, sh + ch * qs, qs, o, full, a0, a1, a2, a3);
+      dw_store4(dst + ch, m + ch * qs, sh + ch * qs, qs, o, full, 0, a0, a1, a2, a3);
     }
   }
   for (; ch < channels; ++ch) {
@@ -210,22 +216,33 @@ MSF_NOINLINE void dw_interior_3x3_narrow(const dw_ctx *c, int8_t *dst) { dw_3x3(
 
 /* The other pixel kinds, each a function of its own (see MSF_NOINLINE). */
 MSF_NOINLINE void dw_interior(const dw_ctx *c, int8_t *dst) {
-  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, c->p->kernel_w, 0, 0, dst);
+  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, c->p->kernel_w, 0, 0, 0, dst);
 }
 MSF_NOINLINE void dw_interior_full(const dw_ctx *c, int8_t *dst) {
-  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, c->p->kernel_w, 0, 1, dst);
+  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, c->p->kernel_w, 0, 1, 0, dst);
+}
+MSF_NOINLINE void dw_interior_narrow(const dw_ctx *c, int8_t *dst) {
+  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, c->p->kernel_w, 0, 1, 1, dst);
 }
 /* Border pixels; 3x3 (the common kernel) with its row stride a literal. */
 MSF_NOINLINE void dw_border(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
                             int8_t *dst) {
-  dw_pixel(c, ky0, ky1, kx0, kx1, c->p->kernel_w, 1, 0, dst);
+  dw_pixel(c, ky0, ky1, kx0, kx1, c->p->kernel_w, 1, 0, 0, dst);
 }
 MSF_NOINLINE void dw_border_full(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0,
                                  int32_t kx1, int8_t *dst) {
   if (c->p->kernel_w == 3) {
-    dw_pixel(c, ky0, ky1, kx0, kx1, 3, 1, 1, dst);
+    dw_pixel(c, ky0, ky1, kx0, kx1, 3, 1, 1, 0, dst);
   } else {
-    dw_pixel(c, ky0, ky1, kx0, kx1, c->p->kernel_w, 1, 1, dst);
+    dw_pixel(c, ky0, ky1, kx0, kx1, c->p->kernel_w, 1, 1, 0, dst);
+  }
+}
+MSF_NOINLINE void dw_border_narrow(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0,
+                                   int32_t kx1, int8_t *dst) {
+  if (c->p->kernel_w == 3) {
+    dw_pixel(c, ky0, ky1, kx0, kx1, 3, 1, 1, 1, dst);
+  } else {
+    dw_pixel(c, ky0, ky1, kx0, kx1, c->p->kernel_w, 1, 1, 1, dst);
   }
 }
 
@@ -233,7 +250,7 @@ MSF_NOINLINE void dw_border_full(const dw_ctx *c, int32_t ky0, int32_t ky1, int3
  * With m a multiple of 4 the input value is loaded once per tap for four
  * outputs (one word of weights, SMLABB / SMLATB with DSP). */
 MSF_FORCE_INLINE void dw_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
-                              int border, int full, int8_t *dst) {
+                              int border, int full, int narrow, int8_t *dst) {
   const msf_conv_params *p = c->p;
   const int32_t m = p->depth_multiplier, channels = p->out_c, kw = p->kernel_w, qs = c->qstep;
   const int32_t off = border ? p->input_offset : 0;
@@ -262,7 +279,7 @@ MSF_FORCE_INLINE void dw_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t
 #endif
         }
       }
-      dw_store4(dst + oc, c->multiplier + oc * qs, c->shift + oc * qs, qs, o, full, a0, a1, a2, a3);
+      dw_store4(dst + oc, c->multiplier + oc * qs, c->shift + oc * qs, qs, o, full, narrow, a0, a1, a2, a3);
     }
     return;
   }
@@ -279,7 +296,7 @@ MSF_FORCE_INLINE void dw_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t
         a2 += (uint32_t)((x[i2] + off) * w[2]), a3 += (uint32_t)((x[i3] + off) * w[3]);
       }
     }
-    dw_store4(dst + oc, c->multiplier + oc * qs, c->shift + oc * qs, qs, o, full, a0, a1, a2, a3);
+    dw_store4(dst + oc, c->multiplier + oc * qs, c->shift + oc * qs, qs, o, full, narrow, a0, a1, a2, a3);
   }
   for (; oc < channels; ++oc) {
     const int32_t ic = oc / m;
@@ -293,15 +310,17 @@ MSF_FORCE_INLINE void dw_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t
   }
 }
 MSF_NOINLINE void dw_mult_interior(const dw_ctx *c, int full, int8_t *dst) {
-  if (full) {
-    dw_mult(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 1, dst);
+  if (full && c->narrow) {
+    dw_mult(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 1, 1, dst);
+  } else if (full) {
+    dw_mult(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 1, 0, dst);
   } else {
-    dw_mult(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 0, dst);
+    dw_mult(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 0, 0, dst);
   }
 }
 MSF_NOINLINE void dw_mult_border(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0,
                                  int32_t kx1, int8_t *dst) {
-  dw_mult(c, ky0, ky1, kx0, kx1, 1, 0, dst);
+  dw_mult(c, ky0, ky1, kx0, kx1, 1, 0, 0, dst);
 }
 
 /* One output pixel: the kernel for its window (interior or clipped). */
@@ -316,11 +335,11 @@ MSF_FORCE_INLINE void dw_dispatch(const dw_ctx *c, int32_t ky0, int32_t ky1, int
       dw_mult_interior(c, full, dst);
     }
   } else if (border) {
-    (full ? dw_border_full : dw_border)(c, ky0, ky1, kx0, kx1, dst);
+    (full ? (c->narrow ? dw_border_narrow : dw_border_full) : dw_border)(c, ky0, ky1, kx0, kx1, dst);
   } else if (p->kernel_h == 3 && p->kernel_w == 3) {
     (full ? (c->narrow ? dw_interior_3x3_narrow : dw_interior_3x3_full) : dw_interior_3x3)(c, dst);
   } else {
-    (full ? dw_interior_full : dw_interior)(c, dst);
+    (full ? (c->narrow ? dw_interior_narrow : dw_interior_full) : dw_interior)(c, dst);
   }
 }
 
@@ -380,11 +399,11 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
           dw_mult_interior(&c, full, dst);
         }
       } else if (border) {
-        (full ? dw_border_full : dw_border)(&c, ky0, ky1, kx0, kx1, dst);
+        (full ? (c.narrow ? dw_border_narrow : dw_border_full) : dw_border)(&c, ky0, ky1, kx0, kx1, dst);
       } else if (p->kernel_h == 3 && p->kernel_w == 3) {
         (full ? (c.narrow ? dw_interior_3x3_narrow : dw_interior_3x3_full) : dw_interior_3x3)(&c, dst);
       } else {
-        (full ? dw_interior_full : dw_interior)(&c, dst);
+        (full ? (c.narrow ? dw_interior_narrow : dw_interior_full) : dw_interior)(&c, dst);
       }
     }
   }

@@ -59,7 +59,9 @@ int32_t msf_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int3
  * INT32_MIN, every shift a right shift in [-31, -1], and every accumulator
  * the kernels can form has |acc| < 2^30 whatever the int8 input: an
  * interior pixel's eff_bias + sum(x * w) with |x| <= 128, a border pixel's
- * bias + sum((x + input_offset) * w) over any subset of the taps. Lowering
+ * bias + sum((x + input_offset) * w) over any subset of the taps. A
+ * channel whose multiplier is 0 (a zero scale) only needs a shift in
+ * [-31, 0]: it outputs the offset whatever its accumulator. Lowering
  * sets MSF_REQUANT_NARROW in msf_requant.verified from it (host work, once
  * per layer). */
 int32_t msf_requant_narrow_ok(const msf_conv_params *p, const msf_requant *q, const int8_t *filter,
@@ -79,6 +81,10 @@ int32_t msf_requant_narrow_ok(const msf_conv_params *p, const msf_requant *q, co
     const int32_t i = q->per_channel ? oc : 0;
     const int64_t b = bias ? bias[oc] : 0, e = eff_bias[oc];
     int64_t sum = 0;
+    if (q->multiplier[i] == 0) { /* outputs 0 from any accumulator (see msf_rq_stage_narrow) */
+      if (q->shift[i] < -31 || q->shift[i] > 0) return 0;
+      continue;
+    }
     if (q->multiplier[i] == INT32_MIN || q->shift[i] < -31 || q->shift[i] > -1) return 0;
     for (t = 0; t < taps; ++t) {
       const int32_t w = depthwise ? filter[t * p->out_c + oc] : filter[oc * taps + t];

@@ -85,12 +85,14 @@ MSF_FORCE_INLINE int8_t msf_rq_stage(int32_t acc, int32_t multiplier, int32_t sh
  * 2acc, and its result x has |x| <= |acc| < 2^30, so gemmlowp's rounding
  * divide (ties away from zero) is (x - [x < 0] + 2^(e-1)) >> e without
  * overflow. Bit-exact with msf_rq_stage under those conditions. `half` is
- * 2^(e-1). */
+ * msf_rq_half(e) = 2^(e-1). A channel whose multiplier is 0 gives 0 from
+ * any accumulator in both forms, so it may have any accumulator and
+ * e = 0 (half 0): QuantizeMultiplier's (0, 0) for a zero scale. */
 MSF_FORCE_INLINE int8_t msf_rq_stage_narrow(int32_t acc, int32_t multiplier, int32_t e, int32_t half,
                                             msf_out_stage o, int full) {
   int32_t x, v;
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-  __asm__("smmulr %0, %1, %2" : "=r"(x) : "r"(acc * 2), "r"(multiplier));
+  __asm__("smmulr %0, %1, %2" : "=r"(x) : "r"(msf_wrap_shl(acc, 1)), "r"(multiplier));
 #else
   x = (int32_t)msf_asr64((int64_t)acc * (2 * (int64_t)multiplier) + ((int64_t)1 << 31), 32);
 #endif
@@ -98,6 +100,8 @@ MSF_FORCE_INLINE int8_t msf_rq_stage_narrow(int32_t acc, int32_t multiplier, int
   v = x + o.offset;
   return (int8_t)(full ? MSF_SSAT8(v) : msf_clamp(v, o.act_min, o.act_max));
 }
+
+static inline int32_t msf_rq_half(int32_t e) { return (int32_t)((1u << e) >> 1); }
 
 /* Whether a call may use msf_rq_stage_narrow (never with single rounding). */
 #ifdef MSF_SINGLE_ROUNDING

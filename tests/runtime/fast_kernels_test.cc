@@ -398,6 +398,13 @@ void NarrowCases(bool depthwise, uint32_t base_seed) {
       s.bias.assign(size_t(n), 0);
       for (auto& v : s.bias) v = msf_fast_test::Uniform(rng, -2000, 2000);
       if (variant == 2) s.bias.assign(size_t(n), (1 << 29));  // large bias, still within the bound
+      if (variant == 0) {  // zero-scale channels: (0, 0) or (0, right shift), any bias
+        for (int32_t c = 0; c < n; ++c) {
+          if (s.q.mult[size_t(c)] != 0) continue;
+          if (c % 2) s.q.shift[size_t(c)] = 0;
+          s.bias[size_t(c)] = c % 4 < 2 ? INT32_MAX : -INT32_MAX;
+        }
+      }
       if (variant == 3) {
         s.in_off = Chance(rng, 0.5) ? 128 : -127;
         s.act_min = -100, s.act_max = 90;
@@ -444,6 +451,13 @@ TEST(FastKernelsConv, NarrowRequantisationBound) {
       shift[1] = bad;
       EXPECT_EQ(0, msf_requant_narrow_ok(&p, &q, filter, bias, eff, depthwise)) << bad;
     }
+    // a zero multiplier: shift 0 and any bias allowed, a left shift not
+    mult[1] = 0, bias[1] = INT32_MAX;
+    shift[1] = 0;
+    EXPECT_EQ(1, msf_requant_narrow_ok(&p, &q, filter, bias, eff, depthwise));
+    shift[1] = 1;
+    EXPECT_EQ(0, msf_requant_narrow_ok(&p, &q, filter, bias, eff, depthwise));
+    mult[1] = 1 << 30, bias[1] = 0;
     shift[1] = -31;
     mult[0] = INT32_MIN;
     EXPECT_EQ(0, msf_requant_narrow_ok(&p, &q, filter, bias, eff, depthwise));
