@@ -125,7 +125,8 @@ typedef void (*pw2_fn)(const int8_t *a, const int8_t *b, const int8_t *w, int32_
   MSF_NOINLINE void NAME(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,            \
                          const int32_t *eff, const int32_t *m, const int32_t *sh, int32_t qs,     \
                          int32_t out_c, msf_out_stage o, int8_t *dst_a, int8_t *dst_b) {          \
-    pointwise_2px(a, b, w, (K) ? (K) : k, eff, m, sh, qs, out_c, o, FULL, NARROW, dst_a, dst_b); \
+    pointwise_2px(a, b, w, (K) ? (K) : k, eff, m, sh, (NARROW) ? 1 : qs, out_c, o, FULL, NARROW,   \
+                  dst_a, dst_b);                                                                 \
   }
 MSF_PW2(pointwise_2px_full, 0, 1, 0)
 MSF_PW2(pointwise_2px_clamp, 0, 0, 0)
@@ -138,6 +139,7 @@ MSF_PW2(pointwise_2px_k16_clamp, 16, 0, 0)
 MSF_PW2(pointwise_2px_k16_narrow, 16, 1, 1)
 
 /* The pair kernel for K and the output stage, chosen once per call. */
+/* (the narrow variants are per channel: qs a literal 1) */
 static pw2_fn pointwise_2px_for(int32_t k, int full, int narrow) {
   if (k == 8) return full ? (narrow ? pointwise_2px_k8_narrow : pointwise_2px_k8_full) : pointwise_2px_k8_clamp;
   if (k == 16)
@@ -208,9 +210,11 @@ typedef struct {
 /* Two such pixels, two output channels at a time; the runs meet the
  * weights [oc][ky][...] row by row. */
 MSF_FORCE_INLINE void kxk_2px(const conv_ctx *c, const conv_px *pa, const conv_px *pb, int full,
-                              int narrow, int8_t *dst_a, int8_t *dst_b) {
+                              int narrow, int32_t kh_lit, int32_t len_lit, int8_t *dst_a, int8_t *dst_b) {
   const msf_conv_params *p = c->p;
-  const int32_t kh = p->kernel_h, len = p->kernel_w * p->in_c, taps = c->taps, qs = c->qstep;
+  /* kh_lit, len_lit: the kernel rows and run length as literals (0: any) */
+  const int32_t kh = kh_lit ? kh_lit : p->kernel_h, len = len_lit ? len_lit : p->kernel_w * p->in_c;
+  const int32_t taps = kh_lit && len_lit ? kh_lit * len_lit : c->taps, qs = c->qstep;
   const int32_t out_c = p->out_c;
   const int32_t *m = c->multiplier, *sh = c->shift, *eff = c->eff_bias;
   const int8_t *w0 = c->filter;
@@ -249,15 +253,26 @@ MSF_FORCE_INLINE void kxk_2px(const conv_ctx *c, const conv_px *pa, const conv_p
 }
 MSF_NOINLINE void kxk_2px_full(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
                                int8_t *dst_a, int8_t *dst_b) {
-  kxk_2px(c, pa, pb, 1, 0, dst_a, dst_b);
+  kxk_2px(c, pa, pb, 1, 0, 0, 0, dst_a, dst_b);
 }
 MSF_NOINLINE void kxk_2px_narrow(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
                                  int8_t *dst_a, int8_t *dst_b) {
-  kxk_2px(c, pa, pb, 1, 1, dst_a, dst_b);
+  kxk_2px(c, pa, pb, 1, 1, 0, 0, dst_a, dst_b);
 }
+/* The 3x3 stem over 3 input channels (runs of 9 bytes), narrow or full. */
+MSF_NOINLINE void kxk_2px_k3c3_narrow(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
+                                      int8_t *dst_a, int8_t *dst_b) {
+  kxk_2px(c, pa, pb, 1, 1, 3, 9, dst_a, dst_b);
+}
+MSF_NOINLINE void kxk_2px_k3c3_full(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
+                                    int8_t *dst_a, int8_t *dst_b) {
+  kxk_2px(c, pa, pb, 1, 0, 3, 9, dst_a, dst_b);
+}
+typedef void (*kxk2_fn)(const conv_ctx *c, const conv_px *pa, const conv_px *pb, int8_t *dst_a,
+                        int8_t *dst_b);
 MSF_NOINLINE void kxk_2px_clamp(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
                                 int8_t *dst_a, int8_t *dst_b) {
-  kxk_2px(c, pa, pb, 0, 0, dst_a, dst_b);
+  kxk_2px(c, pa, pb, 0, 0, 0, 0, dst_a, dst_b);
 }
 
 /* One interior pixel. */
@@ -393,7 +408,7 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
     }
     return;
   }
-  pw2 = pointwise_2px_for(p->in_c, full, c->narrow);
+  pw2 = pointwise_2px_for(p->in_c, full, c->narrow && c->qstep);
   pending.src = 0, pending.dst = 0;
   if (r->w < r->h) { /* a tall rectangle: column by column */
     for (ox = r->x0; ox < r->x0 + r->w; ++ox) {
@@ -457,7 +472,7 @@ MSF_FORCE_INLINE void conv_col_locate(const msf_conv_params *p, const msf_view *
 /* One output pixel of a kxk convolution, its tap rows in c->rows: a
  * border pixel or a non-contiguous window at once, a contiguous interior
  * one paired with the next (pa waits in *pending). */
-MSF_FORCE_INLINE void kxk_visit(conv_ctx *c, const msf_view *in, int full, int32_t ky0, int32_t ky1,
+MSF_FORCE_INLINE void kxk_visit(conv_ctx *c, const msf_view *in, kxk2_fn kxk2, int32_t ky0, int32_t ky1,
                                 const conv_col *col, int8_t *dst, conv_window *win, conv_px *pa,
                                 conv_px *pb, int32_t *pending, int8_t **pending_dst) {
   const msf_conv_params *p = c->p;
@@ -480,7 +495,7 @@ MSF_FORCE_INLINE void kxk_visit(conv_ctx *c, const msf_view *in, int full, int32
     *pending = 1, *pending_dst = dst;
     return;
   }
-  (full ? (c->narrow ? kxk_2px_narrow : kxk_2px_full) : kxk_2px_clamp)(c, pa, pb, *pending_dst, dst);
+  kxk2(c, pa, pb, *pending_dst, dst);
   *pending = 0;
 }
 
@@ -492,8 +507,16 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
   conv_col col;
   int8_t *pending_dst = 0;
   int32_t oy, ox, ky0, ky1, full, pending = 0;
+  kxk2_fn kxk2;
   const int32_t x_end = out_rect->x0 + out_rect->w;
   full = p->act_min == -128 && p->act_max == 127;
+  if (!full) {
+    kxk2 = kxk_2px_clamp;
+  } else if (p->kernel_h == 3 && p->kernel_w == 3 && p->in_c == 3) {
+    kxk2 = c->narrow ? kxk_2px_k3c3_narrow : kxk_2px_k3c3_full;
+  } else {
+    kxk2 = c->narrow ? kxk_2px_narrow : kxk_2px_full;
+  }
   /* Interior pixels with contiguous windows are paired in visiting order
    * (across rows too, so one-column patches pair vertically). A tall
    * rectangle is visited column by column: the window's columns (a modulo
@@ -506,7 +529,7 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
         const int32_t y_origin = oy * p->stride_h - p->pad_top;
         msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
         msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c->rows);
-        kxk_visit(c, in, full, ky0, ky1, &col, out->data + msf_view_row(out, oy) * out_row_bytes + col.dst,
+        kxk_visit(c, in, kxk2, ky0, ky1, &col, out->data + msf_view_row(out, oy) * out_row_bytes + col.dst,
                   &win, &pa, &pb, &pending, &pending_dst);
       }
     }
@@ -539,7 +562,7 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
           pending = 1, pending_dst = dst;
           continue;
         }
-        (full ? (c->narrow ? kxk_2px_narrow : kxk_2px_full) : kxk_2px_clamp)(c, &pa, &pb, pending_dst, dst);
+        kxk2(c, &pa, &pb, pending_dst, dst);
         pending = 0;
       }
     }
