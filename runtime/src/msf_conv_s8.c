@@ -47,7 +47,7 @@ typedef struct {
   const int32_t *bias, *eff_bias;
   const int32_t *multiplier, *shift;
   int32_t qstep; /* 1 per channel, 0 per tensor */
-  int32_t narrow; /* msf_rq_stage_narrow is exact (MSF_RQ_NARROW) */
+  int32_t narrow; /* msf_rq_stage_narrow is exact (MSF_RQ_NARROW), per channel */
   int32_t taps;  /* filter bytes per output channel */
   const int8_t *rows[MSF_CONV_MAX_K]; /* storage row of each tap row, 0 outside */
 } conv_ctx;
@@ -139,7 +139,7 @@ MSF_PW2(pointwise_2px_k16_clamp, 16, 0, 0)
 MSF_PW2(pointwise_2px_k16_narrow, 16, 1, 1)
 
 /* The pair kernel for K and the output stage, chosen once per call. */
-/* (the narrow variants are per channel: qs a literal 1) */
+/* (narrow is only set per channel: qs a literal 1 there) */
 static pw2_fn pointwise_2px_for(int32_t k, int full, int narrow) {
   if (k == 8) return full ? (narrow ? pointwise_2px_k8_narrow : pointwise_2px_k8_full) : pointwise_2px_k8_clamp;
   if (k == 16)
@@ -193,7 +193,8 @@ MSF_NOINLINE void pointwise_1px_full(const int8_t *a, const int8_t *w, int32_t k
 MSF_NOINLINE void pointwise_1px_narrow(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
                                        const int32_t *m, const int32_t *sh, int32_t qs,
                                        int32_t out_c, msf_out_stage o, int8_t *dst) {
-  pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 1, 1, dst);
+  (void)qs;
+  pointwise_1px(a, w, k, eff, m, sh, 1, out_c, o, 1, 1, dst);
 }
 MSF_NOINLINE void pointwise_1px_clamp(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
                                       const int32_t *m, const int32_t *sh, int32_t qs,
@@ -214,7 +215,7 @@ MSF_FORCE_INLINE void kxk_2px(const conv_ctx *c, const conv_px *pa, const conv_p
   const msf_conv_params *p = c->p;
   /* kh_lit, len_lit: the kernel rows and run length as literals (0: any) */
   const int32_t kh = kh_lit ? kh_lit : p->kernel_h, len = len_lit ? len_lit : p->kernel_w * p->in_c;
-  const int32_t taps = kh_lit && len_lit ? kh_lit * len_lit : c->taps, qs = c->qstep;
+  const int32_t taps = kh_lit && len_lit ? kh_lit * len_lit : c->taps, qs = narrow ? 1 : c->qstep;
   const int32_t out_c = p->out_c;
   const int32_t *m = c->multiplier, *sh = c->shift, *eff = c->eff_bias;
   const int8_t *w0 = c->filter;
@@ -353,7 +354,7 @@ MSF_FORCE_INLINE void conv_ctx_init(conv_ctx *c, const msf_conv_params *p, const
                                     const int8_t *filter, const int32_t *bias, const int32_t *eff_bias) {
   c->p = p, c->filter = filter, c->bias = bias, c->eff_bias = eff_bias;
   c->multiplier = q->multiplier, c->shift = q->shift, c->qstep = q->per_channel ? 1 : 0;
-  c->narrow = MSF_RQ_NARROW(q);
+  c->narrow = MSF_RQ_NARROW(q) && q->per_channel; /* the narrow kernels step per channel */
   c->taps = p->kernel_h * p->kernel_w * p->in_c;
 }
 
@@ -408,7 +409,7 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
     }
     return;
   }
-  pw2 = pointwise_2px_for(p->in_c, full, c->narrow && c->qstep);
+  pw2 = pointwise_2px_for(p->in_c, full, c->narrow);
   pending.src = 0, pending.dst = 0;
   if (r->w < r->h) { /* a tall rectangle: column by column */
     for (ox = r->x0; ox < r->x0 + r->w; ++ox) {
@@ -416,10 +417,12 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
       const int col_in = ix >= 0 && ix < p->in_w;
       const int32_t in_col = col_in ? msf_view_col(in, ix) * p->in_c : 0;
       int8_t *const dst_col = out->data + msf_view_col(out, ox) * out->c;
+      int32_t in_row = msf_view_row(in, r->y0 * p->stride_h - p->pad_top), out_row = msf_view_row(out, r->y0);
       for (oy = r->y0; oy < r->y0 + r->h; ++oy) {
         const int32_t iy = oy * p->stride_h - p->pad_top;
-        const int8_t *src = col_in && iy >= 0 && iy < p->in_h ? in->data + msf_view_row(in, iy) * row_bytes + in_col : 0;
-        pointwise_visit(c, in, o, pw2, src, ix, dst_col + msf_view_row(out, oy) * out_row_bytes, &pending);
+        const int8_t *src = col_in && iy >= 0 && iy < p->in_h ? in->data + in_row * row_bytes + in_col : 0;
+        pointwise_visit(c, in, o, pw2, src, ix, dst_col + out_row * out_row_bytes, &pending);
+        in_row = msf_row_step(in, in_row, p->stride_h), out_row = msf_row_step(out, out_row, 1);
       }
     }
   } else { /* row by row (as pointwise_visit, written out: the hot path of whole layers) */
@@ -524,13 +527,16 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
   if (out_rect->w < out_rect->h) {
     const int32_t out_row_bytes = out->w * out->c;
     for (ox = out_rect->x0; ox < x_end; ++ox) {
+      int32_t in_row = msf_view_row(in, out_rect->y0 * p->stride_h - p->pad_top);
+      int32_t out_row = msf_view_row(out, out_rect->y0);
       conv_col_locate(p, in, out, ox, &col);
       for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
         const int32_t y_origin = oy * p->stride_h - p->pad_top;
         msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
-        msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c->rows);
-        kxk_visit(c, in, kxk2, ky0, ky1, &col, out->data + msf_view_row(out, oy) * out_row_bytes + col.dst,
+        msf_tap_rows_at(in, in_row, p->dilation_h, p->kernel_h, ky0, ky1, c->rows);
+        kxk_visit(c, in, kxk2, ky0, ky1, &col, out->data + out_row * out_row_bytes + col.dst,
                   &win, &pa, &pb, &pending, &pending_dst);
+        in_row = msf_row_step(in, in_row, p->stride_h), out_row = msf_row_step(out, out_row, 1);
       }
     }
   } else { /* row by row (as kxk_visit, written out: the hot path of whole layers) */

@@ -43,7 +43,7 @@ typedef struct {
   const int32_t *bias, *eff_bias;
   const int32_t *multiplier, *shift;
   int32_t qstep;
-  int32_t narrow; /* msf_rq_stage_narrow is exact (MSF_RQ_NARROW) */
+  int32_t narrow; /* msf_rq_stage_narrow is exact (MSF_RQ_NARROW), per channel */
   const int8_t *rows[MSF_DW_MAX_K]; /* storage row of each tap row, 0 outside */
   int32_t cols[MSF_DW_MAX_K];        /* byte offset of each tap column in its row */
 } dw_ctx;
@@ -142,7 +142,7 @@ MSF_FORCE_INLINE uint32_t dw_one(const dw_ctx *c, int32_t ch, int32_t ky0, int32
  * TFLite's zero-point padding). */
 MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
                                int32_t kw, int border, int full, int narrow, int8_t *dst) {
-  const int32_t channels = c->p->out_c, qs = c->qstep;
+  const int32_t channels = c->p->out_c, qs = narrow ? 1 : c->qstep;
   const int32_t *init = border ? c->bias : c->eff_bias;
   const msf_out_stage o = dw_stage(c);
 #ifdef MSF_DOT_DSP
@@ -177,7 +177,8 @@ MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_
 /* The most common pixel of MobileNet-like networks: interior 3x3, depth
  * multiplier 1; taps unrolled, four channels per iteration. */
 MSF_FORCE_INLINE void dw_3x3(const dw_ctx *c, int full, int narrow, int8_t *dst) {
-  const int32_t channels = c->p->out_c, qs = c->qstep;
+  /* (narrow: per channel, c->narrow is only set so) */
+  const int32_t channels = c->p->out_c, qs = narrow ? 1 : c->qstep;
   const msf_out_stage o = dw_stage(c);
   const int32_t *m = c->multiplier, *sh = c->shift;
   const int8_t *r0 = c->rows[0], *r1 = c->rows[1], *r2 = c->rows[2];
@@ -252,7 +253,7 @@ MSF_NOINLINE void dw_border_narrow(const dw_ctx *c, int32_t ky0, int32_t ky1, in
 MSF_FORCE_INLINE void dw_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
                               int border, int full, int narrow, int8_t *dst) {
   const msf_conv_params *p = c->p;
-  const int32_t m = p->depth_multiplier, channels = p->out_c, kw = p->kernel_w, qs = c->qstep;
+  const int32_t m = p->depth_multiplier, channels = p->out_c, kw = p->kernel_w, qs = narrow ? 1 : c->qstep;
   const int32_t off = border ? p->input_offset : 0;
   const int32_t *init = border ? c->bias : c->eff_bias;
   const msf_out_stage o = dw_stage(c);
@@ -357,7 +358,7 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
 
   c.p = p, c.filter = filter, c.bias = bias, c.eff_bias = eff_bias;
   c.multiplier = q->multiplier, c.shift = q->shift, c.qstep = q->per_channel ? 1 : 0;
-  c.narrow = MSF_RQ_NARROW(q);
+  c.narrow = MSF_RQ_NARROW(q) && q->per_channel; /* the narrow kernels step per channel */
   full = p->act_min == -128 && p->act_max == 127;
 
   if (out_rect->w < out_rect->h) {
@@ -370,12 +371,15 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
       const int32_t out_row_bytes = out->w * out->c;
       int32_t kx0, kx1;
       msf_valid_taps(x_origin, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+      int32_t in_row = msf_view_row(in, out_rect->y0 * p->stride_h - p->pad_top);
+      int32_t out_row = msf_view_row(out, out_rect->y0);
       msf_tap_cols(in, x_origin, p->dilation_w, kx0, kx1, c.cols);
       for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
         const int32_t y_origin = oy * p->stride_h - p->pad_top;
         msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
-        msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c.rows);
-        dw_dispatch(&c, ky0, ky1, kx0, kx1, full, dst_col + msf_view_row(out, oy) * out_row_bytes);
+        msf_tap_rows_at(in, in_row, p->dilation_h, p->kernel_h, ky0, ky1, c.rows);
+        dw_dispatch(&c, ky0, ky1, kx0, kx1, full, dst_col + out_row * out_row_bytes);
+        in_row = msf_row_step(in, in_row, p->stride_h), out_row = msf_row_step(out, out_row, 1);
       }
     }
     return MSF_OK;
