@@ -227,6 +227,7 @@ MSF_FORCE_INLINE void kxk_2px(const conv_ctx *c, const conv_px *pa, const conv_p
     msf_acc2x2 acc;
     acc.a0 = acc.b0 = (uint32_t)eff[oc];
     acc.a1 = acc.b1 = (uint32_t)eff[oc + 1];
+    MSF_UNROLL4 /* (the stem's 3 rows, kh a literal) */
     for (ky = 0; ky < kh; ++ky) msf_dot_2x2(pa->run[ky], pb->run[ky], w0 + ky * len, w1 + ky * len, len, &acc);
     if (narrow) {
       const int32_t m0 = m[0], m1 = m[qs], e0 = -sh[0], e1 = -sh[qs];
