@@ -278,9 +278,9 @@ MSF_NOINLINE void kxk_2px_clamp(const conv_ctx *c, const conv_px *pa, const conv
 }
 
 /* One interior pixel. */
-MSF_NOINLINE void interior_1px(const conv_ctx *c, const conv_window *win, int8_t *dst) {
+MSF_FORCE_INLINE void interior_1px_body(const conv_ctx *c, const conv_window *win, int narrow, int8_t *dst) {
   const msf_conv_params *p = c->p;
-  const int32_t kh = p->kernel_h, kw_c = p->kernel_w * p->in_c, len = win->len, qs = c->qstep;
+  const int32_t kh = p->kernel_h, kw_c = p->kernel_w * p->in_c, len = win->len, qs = narrow ? 1 : c->qstep;
   const int32_t out_c = p->out_c, off = p->output_offset, lo = p->act_min, hi = p->act_max;
   const int32_t taps = c->taps;
   const int32_t *m = c->multiplier, *sh = c->shift;
@@ -295,7 +295,13 @@ MSF_NOINLINE void interior_1px(const conv_ctx *c, const conv_window *win, int8_t
         msf_dot_1x2(c->rows[ky] + win->off[r], w0 + w, w1 + w, len, &s0, &s1);
       }
     }
-    {
+    if (narrow) {
+      msf_out_stage o;
+      const int32_t e0 = -sh[0], e1 = -sh[qs];
+      o.offset = off, o.act_min = lo, o.act_max = hi;
+      dst[oc] = msf_rq_stage_narrow((int32_t)s0, m[0], e0, msf_rq_half(e0), o, 0);
+      dst[oc + 1] = msf_rq_stage_narrow((int32_t)s1, m[qs], e1, msf_rq_half(e1), o, 0);
+    } else {
       const int32_t m0 = m[0], m1 = m[qs], sh0 = sh[0], sh1 = sh[qs];
       dst[oc] = msf_rq_output((int32_t)s0, m0, sh0, off, lo, hi);
       dst[oc + 1] = msf_rq_output((int32_t)s1, m1, sh1, off, lo, hi);
@@ -310,6 +316,16 @@ MSF_NOINLINE void interior_1px(const conv_ctx *c, const conv_window *win, int8_t
     }
     dst[oc] = conv_out(c, s, oc);
   }
+}
+/* One interior pixel (narrow: per channel, any activation range). */
+MSF_NOINLINE void interior_1px_narrow(const conv_ctx *c, const conv_window *win, int8_t *dst) {
+  interior_1px_body(c, win, 1, dst);
+}
+MSF_NOINLINE void interior_1px_wide(const conv_ctx *c, const conv_window *win, int8_t *dst) {
+  interior_1px_body(c, win, 0, dst);
+}
+MSF_FORCE_INLINE void interior_1px(const conv_ctx *c, const conv_window *win, int8_t *dst) {
+  (c->narrow ? interior_1px_narrow : interior_1px_wide)(c, win, dst);
 }
 
 /* A pixel whose window is clipped by padding: valid taps only, offset per tap. */
