@@ -150,13 +150,17 @@ static __attribute__((noinline)) void empty_bracket(void) {
   bench_mark();
 }
 
+/* msf_requant_narrow_ok for the current layer (set before its calls). */
+static int bench_narrow;
+
 static msf_status call_kernel(const bench_layer *L, int variant, const msf_view *in,
                               const msf_view *in2, const msf_rect *r, msf_view *out) {
   msf_requant q;
   q.multiplier = L->multiplier;
   q.shift = L->shift;
   q.per_channel = 1;
-  q.verified = 1; /* as msf's lowering sets it for these constants */
+  /* as msf's lowering sets it for these constants and this filter */
+  q.verified = bench_narrow && (L->kind == BK_CONV || L->kind == BK_DW) ? 3 : 1;
   switch (L->kind * 2 + variant) {
     case BK_CONV * 2 + V_FAST: return conv_fast(L, &q, in, in2, r, out);
     case BK_CONV * 2 + V_REF: return conv_ref(L, &q, in, in2, r, out);
@@ -278,6 +282,12 @@ static void run_layer(const bench_layer *L) {
       msf_conv_s8_eff_bias(&L->conv, bench_filter, L->bias, bench_eff_bias);
     else
       msf_depthwise_conv_s8_eff_bias(&L->conv, bench_filter, L->bias, bench_eff_bias);
+    {
+      msf_requant q;
+      q.multiplier = L->multiplier, q.shift = L->shift, q.per_channel = 1, q.verified = 1;
+      bench_narrow = msf_requant_narrow_ok(&L->conv, &q, bench_filter, L->bias, bench_eff_bias,
+                                           L->kind == BK_DW) != 0;
+    }
   }
 
   in.data = bench_in1;

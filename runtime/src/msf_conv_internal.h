@@ -83,6 +83,27 @@ static inline void msf_tap_rows(const msf_view *in, int32_t y_origin, int32_t di
   }
 }
 
+/* Storage rows walked down a tall rectangle without a modulo per row: a
+ * cursor holds the storage row of a full-tensor row y (msf_view_row) and
+ * moves on by `step` rows, wrapping around a ring by subtraction. */
+static inline int32_t msf_row_step(const msf_view *v, int32_t row, int32_t step) {
+  row += step;
+  if (v->ring_y) {
+    while (row >= v->h) row -= v->h;
+  }
+  return row;
+}
+
+/* msf_tap_rows for the window whose first row is stored at storage row
+ * `row0` (msf_view_row of its y_origin, which may lie in the padding). */
+static inline void msf_tap_rows_at(const msf_view *in, int32_t row0, int32_t dilation, int32_t kh,
+                                   int32_t ky0, int32_t ky1, const int8_t **rows) {
+  const int32_t row_bytes = in->w * in->c;
+  int32_t ky;
+  for (ky = 0; ky < kh; ++ky)
+    rows[ky] = (ky >= ky0 && ky < ky1) ? in->data + msf_row_step(in, row0, ky * dilation) * row_bytes : 0;
+}
+
 /* Whether columns [col, col + span) of a ring view are stored contiguously
  * (the window does not wrap around the ring's end). Plain views always are. */
 static inline int msf_cols_contiguous(const msf_view *v, int32_t col, int32_t span) {

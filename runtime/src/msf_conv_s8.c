@@ -47,6 +47,7 @@ typedef struct {
   const int32_t *bias, *eff_bias;
   const int32_t *multiplier, *shift;
   int32_t qstep; /* 1 per channel, 0 per tensor */
+  int32_t narrow; /* msf_rq_stage_narrow is exact (MSF_RQ_NARROW), per channel */
   int32_t taps;  /* filter bytes per output channel */
   const int8_t *rows[MSF_CONV_MAX_K]; /* storage row of each tap row, 0 outside */
 } conv_ctx;
@@ -78,10 +79,11 @@ static inline int8_t conv_out(const conv_ctx *c, uint32_t acc, int32_t oc) {
 }
 
 /* A 1x1 convolution of two pixels: [2 x k] x [k x out_c], everything the
- * loop needs in arguments (no loads through the context in the loop). */
+ * loop needs in arguments (no loads through the context in the loop).
+ * `full` and `narrow` (literals) pick the output stage. */
 MSF_FORCE_INLINE void pointwise_2px(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
                                     const int32_t *eff, const int32_t *m, const int32_t *sh,
-                                    int32_t qs, int32_t out_c, msf_out_stage o, int full,
+                                    int32_t qs, int32_t out_c, msf_out_stage o, int full, int narrow,
                                     int8_t *dst_a, int8_t *dst_b) {
   const int8_t *const w_end = w + (out_c & ~1) * k;
   while (w != w_end) {
@@ -89,7 +91,14 @@ MSF_FORCE_INLINE void pointwise_2px(const int8_t *a, const int8_t *b, const int8
     acc.a0 = acc.b0 = (uint32_t)eff[0];
     acc.a1 = acc.b1 = (uint32_t)eff[1];
     msf_dot_2x2(a, b, w, w + k, k, &acc);
-    {
+    if (narrow) {
+      const int32_t m0 = m[0], m1 = m[qs], e0 = -sh[0], e1 = -sh[qs];
+      const int32_t h0 = msf_rq_half(e0), h1 = msf_rq_half(e1);
+      dst_a[0] = msf_rq_stage_narrow((int32_t)acc.a0, m0, e0, h0, o, full);
+      dst_b[0] = msf_rq_stage_narrow((int32_t)acc.b0, m0, e0, h0, o, full);
+      dst_a[1] = msf_rq_stage_narrow((int32_t)acc.a1, m1, e1, h1, o, full);
+      dst_b[1] = msf_rq_stage_narrow((int32_t)acc.b1, m1, e1, h1, o, full);
+    } else {
       const int32_t m0 = m[0], m1 = m[qs], s0 = sh[0], s1 = sh[qs];
       dst_a[0] = msf_rq_stage((int32_t)acc.a0, m0, s0, o, full);
       dst_b[0] = msf_rq_stage((int32_t)acc.b0, m0, s0, o, full);
@@ -105,39 +114,73 @@ MSF_FORCE_INLINE void pointwise_2px(const int8_t *a, const int8_t *b, const int8
     dst_b[0] = msf_rq_stage((int32_t)sb, m[0], sh[0], o, full);
   }
 }
-MSF_NOINLINE void pointwise_2px_full(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
-                                     const int32_t *eff, const int32_t *m, const int32_t *sh,
-                                     int32_t qs, int32_t out_c, msf_out_stage o, int8_t *dst_a,
-                                     int8_t *dst_b) {
-  pointwise_2px(a, b, w, k, eff, m, sh, qs, out_c, o, 1, dst_a, dst_b);
-}
-MSF_NOINLINE void pointwise_2px_clamp(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
-                                      const int32_t *eff, const int32_t *m, const int32_t *sh,
-                                      int32_t qs, int32_t out_c, msf_out_stage o, int8_t *dst_a,
-                                      int8_t *dst_b) {
-  pointwise_2px(a, b, w, k, eff, m, sh, qs, out_c, o, 0, dst_a, dst_b);
+
+typedef void (*pw2_fn)(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
+                       const int32_t *eff, const int32_t *m, const int32_t *sh, int32_t qs,
+                       int32_t out_c, msf_out_stage o, int8_t *dst_a, int8_t *dst_b);
+
+/* The variants: K a literal (the small K of early layers, 8 and 16: the dot
+ * products unroll) or any (K = 0), and the output stage. */
+#define MSF_PW2(NAME, K, FULL, NARROW)                                                            \
+  MSF_NOINLINE void NAME(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,            \
+                         const int32_t *eff, const int32_t *m, const int32_t *sh, int32_t qs,     \
+                         int32_t out_c, msf_out_stage o, int8_t *dst_a, int8_t *dst_b) {          \
+    pointwise_2px(a, b, w, (K) ? (K) : k, eff, m, sh, (NARROW) ? 1 : qs, out_c, o, FULL, NARROW,   \
+                  dst_a, dst_b);                                                                 \
+  }
+MSF_PW2(pointwise_2px_full, 0, 1, 0)
+MSF_PW2(pointwise_2px_clamp, 0, 0, 0)
+MSF_PW2(pointwise_2px_narrow, 0, 1, 1)
+MSF_PW2(pointwise_2px_k8_full, 8, 1, 0)
+MSF_PW2(pointwise_2px_k8_clamp, 8, 0, 0)
+MSF_PW2(pointwise_2px_k8_narrow, 8, 1, 1)
+MSF_PW2(pointwise_2px_k16_full, 16, 1, 0)
+MSF_PW2(pointwise_2px_k16_clamp, 16, 0, 0)
+MSF_PW2(pointwise_2px_k16_narrow, 16, 1, 1)
+
+/* The pair kernel for K and the output stage, chosen once per call. */
+/* (narrow is only set per channel: qs a literal 1 there) */
+static pw2_fn pointwise_2px_for(int32_t k, int full, int narrow) {
+  if (k == 8) return full ? (narrow ? pointwise_2px_k8_narrow : pointwise_2px_k8_full) : pointwise_2px_k8_clamp;
+  if (k == 16)
+    return full ? (narrow ? pointwise_2px_k16_narrow : pointwise_2px_k16_full) : pointwise_2px_k16_clamp;
+  return full ? (narrow ? pointwise_2px_narrow : pointwise_2px_full) : pointwise_2px_clamp;
 }
 
 /* One pixel of a 1x1 convolution (an unpaired one: see conv_pointwise). */
 MSF_FORCE_INLINE void pointwise_1px(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
                                     const int32_t *m, const int32_t *sh, int32_t qs, int32_t out_c,
-                                    msf_out_stage o, int full, int8_t *dst) {
+                                    msf_out_stage o, int full, int narrow, int8_t *dst) {
   const int8_t *const w_end4 = w + (out_c & ~3) * k, *const w_end2 = w + (out_c & ~1) * k;
   while (w != w_end4) {
     uint32_t s[4];
     s[0] = (uint32_t)eff[0], s[1] = (uint32_t)eff[1], s[2] = (uint32_t)eff[2], s[3] = (uint32_t)eff[3];
     msf_dot_1x4(a, w, k, s);
-    dst[0] = msf_rq_stage((int32_t)s[0], m[0], sh[0], o, full);
-    dst[1] = msf_rq_stage((int32_t)s[1], m[qs], sh[qs], o, full);
-    dst[2] = msf_rq_stage((int32_t)s[2], m[2 * qs], sh[2 * qs], o, full);
-    dst[3] = msf_rq_stage((int32_t)s[3], m[3 * qs], sh[3 * qs], o, full);
+    if (narrow) {
+      const int32_t e0 = -sh[0], e1 = -sh[qs], e2 = -sh[2 * qs], e3 = -sh[3 * qs];
+      dst[0] = msf_rq_stage_narrow((int32_t)s[0], m[0], e0, msf_rq_half(e0), o, full);
+      dst[1] = msf_rq_stage_narrow((int32_t)s[1], m[qs], e1, msf_rq_half(e1), o, full);
+      dst[2] = msf_rq_stage_narrow((int32_t)s[2], m[2 * qs], e2, msf_rq_half(e2), o, full);
+      dst[3] = msf_rq_stage_narrow((int32_t)s[3], m[3 * qs], e3, msf_rq_half(e3), o, full);
+    } else {
+      dst[0] = msf_rq_stage((int32_t)s[0], m[0], sh[0], o, full);
+      dst[1] = msf_rq_stage((int32_t)s[1], m[qs], sh[qs], o, full);
+      dst[2] = msf_rq_stage((int32_t)s[2], m[2 * qs], sh[2 * qs], o, full);
+      dst[3] = msf_rq_stage((int32_t)s[3], m[3 * qs], sh[3 * qs], o, full);
+    }
     w += 4 * k, eff += 4, m += 4 * qs, sh += 4 * qs, dst += 4;
   }
   if (w != w_end2) {
     uint32_t s0 = (uint32_t)eff[0], s1 = (uint32_t)eff[1];
     msf_dot_1x2(a, w, w + k, k, &s0, &s1);
-    dst[0] = msf_rq_stage((int32_t)s0, m[0], sh[0], o, full);
-    dst[1] = msf_rq_stage((int32_t)s1, m[qs], sh[qs], o, full);
+    if (narrow) {
+      const int32_t e0 = -sh[0], e1 = -sh[qs];
+      dst[0] = msf_rq_stage_narrow((int32_t)s0, m[0], e0, msf_rq_half(e0), o, full);
+      dst[1] = msf_rq_stage_narrow((int32_t)s1, m[qs], e1, msf_rq_half(e1), o, full);
+    } else {
+      dst[0] = msf_rq_stage((int32_t)s0, m[0], sh[0], o, full);
+      dst[1] = msf_rq_stage((int32_t)s1, m[qs], sh[qs], o, full);
+    }
     w += 2 * k, eff += 2, m += 2 * qs, sh += 2 * qs, dst += 2;
   }
   if (out_c & 1) dst[0] = msf_rq_stage((int32_t)msf_dot_1x1(a, w, k, (uint32_t)eff[0]), m[0], sh[0], o, full);
@@ -145,12 +188,18 @@ MSF_FORCE_INLINE void pointwise_1px(const int8_t *a, const int8_t *w, int32_t k,
 MSF_NOINLINE void pointwise_1px_full(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
                                      const int32_t *m, const int32_t *sh, int32_t qs,
                                      int32_t out_c, msf_out_stage o, int8_t *dst) {
-  pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 1, dst);
+  pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 1, 0, dst);
+}
+MSF_NOINLINE void pointwise_1px_narrow(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
+                                       const int32_t *m, const int32_t *sh, int32_t qs,
+                                       int32_t out_c, msf_out_stage o, int8_t *dst) {
+  (void)qs;
+  pointwise_1px(a, w, k, eff, m, sh, 1, out_c, o, 1, 1, dst);
 }
 MSF_NOINLINE void pointwise_1px_clamp(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
                                       const int32_t *m, const int32_t *sh, int32_t qs,
                                       int32_t out_c, msf_out_stage o, int8_t *dst) {
-  pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 0, dst);
+  pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 0, 0, dst);
 }
 
 /* An interior pixel whose window is kh contiguous runs of kw * in_c bytes
@@ -162,9 +211,11 @@ typedef struct {
 /* Two such pixels, two output channels at a time; the runs meet the
  * weights [oc][ky][...] row by row. */
 MSF_FORCE_INLINE void kxk_2px(const conv_ctx *c, const conv_px *pa, const conv_px *pb, int full,
-                              int8_t *dst_a, int8_t *dst_b) {
+                              int narrow, int32_t kh_lit, int32_t len_lit, int8_t *dst_a, int8_t *dst_b) {
   const msf_conv_params *p = c->p;
-  const int32_t kh = p->kernel_h, len = p->kernel_w * p->in_c, taps = c->taps, qs = c->qstep;
+  /* kh_lit, len_lit: the kernel rows and run length as literals (0: any) */
+  const int32_t kh = kh_lit ? kh_lit : p->kernel_h, len = len_lit ? len_lit : p->kernel_w * p->in_c;
+  const int32_t taps = kh_lit && len_lit ? kh_lit * len_lit : c->taps, qs = narrow ? 1 : c->qstep;
   const int32_t out_c = p->out_c;
   const int32_t *m = c->multiplier, *sh = c->shift, *eff = c->eff_bias;
   const int8_t *w0 = c->filter;
@@ -176,8 +227,16 @@ MSF_FORCE_INLINE void kxk_2px(const conv_ctx *c, const conv_px *pa, const conv_p
     msf_acc2x2 acc;
     acc.a0 = acc.b0 = (uint32_t)eff[oc];
     acc.a1 = acc.b1 = (uint32_t)eff[oc + 1];
+    MSF_UNROLL4 /* (the stem's 3 rows, kh a literal) */
     for (ky = 0; ky < kh; ++ky) msf_dot_2x2(pa->run[ky], pb->run[ky], w0 + ky * len, w1 + ky * len, len, &acc);
-    {
+    if (narrow) {
+      const int32_t m0 = m[0], m1 = m[qs], e0 = -sh[0], e1 = -sh[qs];
+      const int32_t h0 = msf_rq_half(e0), h1 = msf_rq_half(e1);
+      dst_a[oc] = msf_rq_stage_narrow((int32_t)acc.a0, m0, e0, h0, o, full);
+      dst_b[oc] = msf_rq_stage_narrow((int32_t)acc.b0, m0, e0, h0, o, full);
+      dst_a[oc + 1] = msf_rq_stage_narrow((int32_t)acc.a1, m1, e1, h1, o, full);
+      dst_b[oc + 1] = msf_rq_stage_narrow((int32_t)acc.b1, m1, e1, h1, o, full);
+    } else {
       const int32_t m0 = m[0], m1 = m[qs], s0 = sh[0], s1 = sh[qs];
       dst_a[oc] = msf_rq_stage((int32_t)acc.a0, m0, s0, o, full);
       dst_b[oc] = msf_rq_stage((int32_t)acc.b0, m0, s0, o, full);
@@ -196,17 +255,32 @@ MSF_FORCE_INLINE void kxk_2px(const conv_ctx *c, const conv_px *pa, const conv_p
 }
 MSF_NOINLINE void kxk_2px_full(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
                                int8_t *dst_a, int8_t *dst_b) {
-  kxk_2px(c, pa, pb, 1, dst_a, dst_b);
+  kxk_2px(c, pa, pb, 1, 0, 0, 0, dst_a, dst_b);
 }
+MSF_NOINLINE void kxk_2px_narrow(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
+                                 int8_t *dst_a, int8_t *dst_b) {
+  kxk_2px(c, pa, pb, 1, 1, 0, 0, dst_a, dst_b);
+}
+/* The 3x3 stem over 3 input channels (runs of 9 bytes), narrow or full. */
+MSF_NOINLINE void kxk_2px_k3c3_narrow(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
+                                      int8_t *dst_a, int8_t *dst_b) {
+  kxk_2px(c, pa, pb, 1, 1, 3, 9, dst_a, dst_b);
+}
+MSF_NOINLINE void kxk_2px_k3c3_full(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
+                                    int8_t *dst_a, int8_t *dst_b) {
+  kxk_2px(c, pa, pb, 1, 0, 3, 9, dst_a, dst_b);
+}
+typedef void (*kxk2_fn)(const conv_ctx *c, const conv_px *pa, const conv_px *pb, int8_t *dst_a,
+                        int8_t *dst_b);
 MSF_NOINLINE void kxk_2px_clamp(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
                                 int8_t *dst_a, int8_t *dst_b) {
-  kxk_2px(c, pa, pb, 0, dst_a, dst_b);
+  kxk_2px(c, pa, pb, 0, 0, 0, 0, dst_a, dst_b);
 }
 
 /* One interior pixel. */
-MSF_NOINLINE void interior_1px(const conv_ctx *c, const conv_window *win, int8_t *dst) {
+MSF_FORCE_INLINE void interior_1px_body(const conv_ctx *c, const conv_window *win, int narrow, int8_t *dst) {
   const msf_conv_params *p = c->p;
-  const int32_t kh = p->kernel_h, kw_c = p->kernel_w * p->in_c, len = win->len, qs = c->qstep;
+  const int32_t kh = p->kernel_h, kw_c = p->kernel_w * p->in_c, len = win->len, qs = narrow ? 1 : c->qstep;
   const int32_t out_c = p->out_c, off = p->output_offset, lo = p->act_min, hi = p->act_max;
   const int32_t taps = c->taps;
   const int32_t *m = c->multiplier, *sh = c->shift;
@@ -221,7 +295,13 @@ MSF_NOINLINE void interior_1px(const conv_ctx *c, const conv_window *win, int8_t
         msf_dot_1x2(c->rows[ky] + win->off[r], w0 + w, w1 + w, len, &s0, &s1);
       }
     }
-    {
+    if (narrow) {
+      msf_out_stage o;
+      const int32_t e0 = -sh[0], e1 = -sh[qs];
+      o.offset = off, o.act_min = lo, o.act_max = hi;
+      dst[oc] = msf_rq_stage_narrow((int32_t)s0, m[0], e0, msf_rq_half(e0), o, 0);
+      dst[oc + 1] = msf_rq_stage_narrow((int32_t)s1, m[qs], e1, msf_rq_half(e1), o, 0);
+    } else {
       const int32_t m0 = m[0], m1 = m[qs], sh0 = sh[0], sh1 = sh[qs];
       dst[oc] = msf_rq_output((int32_t)s0, m0, sh0, off, lo, hi);
       dst[oc + 1] = msf_rq_output((int32_t)s1, m1, sh1, off, lo, hi);
@@ -236,6 +316,16 @@ MSF_NOINLINE void interior_1px(const conv_ctx *c, const conv_window *win, int8_t
     }
     dst[oc] = conv_out(c, s, oc);
   }
+}
+/* One interior pixel (narrow: per channel, any activation range). */
+MSF_NOINLINE void interior_1px_narrow(const conv_ctx *c, const conv_window *win, int8_t *dst) {
+  interior_1px_body(c, win, 1, dst);
+}
+MSF_NOINLINE void interior_1px_wide(const conv_ctx *c, const conv_window *win, int8_t *dst) {
+  interior_1px_body(c, win, 0, dst);
+}
+MSF_FORCE_INLINE void interior_1px(const conv_ctx *c, const conv_window *win, int8_t *dst) {
+  (c->narrow ? interior_1px_narrow : interior_1px_wide)(c, win, dst);
 }
 
 /* A pixel whose window is clipped by padding: valid taps only, offset per tap. */
@@ -281,6 +371,7 @@ MSF_FORCE_INLINE void conv_ctx_init(conv_ctx *c, const msf_conv_params *p, const
                                     const int8_t *filter, const int32_t *bias, const int32_t *eff_bias) {
   c->p = p, c->filter = filter, c->bias = bias, c->eff_bias = eff_bias;
   c->multiplier = q->multiplier, c->shift = q->shift, c->qstep = q->per_channel ? 1 : 0;
+  c->narrow = MSF_RQ_NARROW(q) && q->per_channel; /* the narrow kernels step per channel */
   c->taps = p->kernel_h * p->kernel_w * p->in_c;
 }
 
@@ -291,7 +382,7 @@ typedef struct {
 } pw_pending;
 
 /* One pixel of a 1x1 convolution, `src` its input (0 for padding). */
-MSF_FORCE_INLINE void pointwise_visit(conv_ctx *c, const msf_view *in, msf_out_stage o, int full,
+MSF_FORCE_INLINE void pointwise_visit(conv_ctx *c, const msf_view *in, msf_out_stage o, pw2_fn pw2,
                                       const int8_t *src, int32_t ix, int8_t *dst,
                                       pw_pending *pending) {
   const msf_conv_params *p = c->p;
@@ -303,9 +394,8 @@ MSF_FORCE_INLINE void pointwise_visit(conv_ctx *c, const msf_view *in, msf_out_s
     pending->src = src, pending->dst = dst;
     return;
   }
-  (full ? pointwise_2px_full : pointwise_2px_clamp)(pending->src, src, c->filter, p->in_c, c->eff_bias,
-                                                     c->multiplier, c->shift, c->qstep, p->out_c, o,
-                                                     pending->dst, dst);
+  pw2(pending->src, src, c->filter, p->in_c, c->eff_bias, c->multiplier, c->shift, c->qstep, p->out_c,
+      o, pending->dst, dst);
   pending->src = 0;
 }
 
@@ -319,10 +409,24 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
   const int32_t row_bytes = in->w * in->c, out_row_bytes = out->w * out->c;
   msf_out_stage o;
   int full;
+  pw2_fn pw2;
   pw_pending pending;
   int32_t oy, ox;
   o.offset = p->output_offset, o.act_min = p->act_min, o.act_max = p->act_max;
   full = msf_out_stage_full(o);
+  if (r->w == 1 && r->h == 1) { /* one pixel (a network's 1x1 head, a fused block's cell) */
+    const int32_t iy = r->y0 * p->stride_h - p->pad_top, ix = r->x0 * p->stride_w - p->pad_left;
+    int8_t *dst = msf_view_pixel(out, r->y0, r->x0);
+    if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
+      border_px(c, in, 0, 0, ix, 0, 0, dst);
+    } else {
+      (full ? (c->narrow ? pointwise_1px_narrow : pointwise_1px_full) : pointwise_1px_clamp)(
+          msf_view_pixel(in, iy, ix), c->filter, p->in_c, c->eff_bias, c->multiplier, c->shift, c->qstep,
+          p->out_c, o, dst);
+    }
+    return;
+  }
+  pw2 = pointwise_2px_for(p->in_c, full, c->narrow);
   pending.src = 0, pending.dst = 0;
   if (r->w < r->h) { /* a tall rectangle: column by column */
     for (ox = r->x0; ox < r->x0 + r->w; ++ox) {
@@ -330,10 +434,12 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
       const int col_in = ix >= 0 && ix < p->in_w;
       const int32_t in_col = col_in ? msf_view_col(in, ix) * p->in_c : 0;
       int8_t *const dst_col = out->data + msf_view_col(out, ox) * out->c;
+      int32_t in_row = msf_view_row(in, r->y0 * p->stride_h - p->pad_top), out_row = msf_view_row(out, r->y0);
       for (oy = r->y0; oy < r->y0 + r->h; ++oy) {
         const int32_t iy = oy * p->stride_h - p->pad_top;
-        const int8_t *src = col_in && iy >= 0 && iy < p->in_h ? in->data + msf_view_row(in, iy) * row_bytes + in_col : 0;
-        pointwise_visit(c, in, o, full, src, ix, dst_col + msf_view_row(out, oy) * out_row_bytes, &pending);
+        const int8_t *src = col_in && iy >= 0 && iy < p->in_h ? in->data + in_row * row_bytes + in_col : 0;
+        pointwise_visit(c, in, o, pw2, src, ix, dst_col + out_row * out_row_bytes, &pending);
+        in_row = msf_row_step(in, in_row, p->stride_h), out_row = msf_row_step(out, out_row, 1);
       }
     }
   } else { /* row by row (as pointwise_visit, written out: the hot path of whole layers) */
@@ -354,17 +460,16 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
           pending.src = src, pending.dst = dst;
           continue;
         }
-        (full ? pointwise_2px_full : pointwise_2px_clamp)(pending.src, src, c->filter, p->in_c,
-                                                           c->eff_bias, c->multiplier, c->shift,
-                                                           c->qstep, p->out_c, o, pending.dst, dst);
+        pw2(pending.src, src, c->filter, p->in_c, c->eff_bias, c->multiplier, c->shift, c->qstep,
+            p->out_c, o, pending.dst, dst);
         pending.src = 0;
       }
     }
   }
   if (pending.src != 0) {
-    (full ? pointwise_1px_full : pointwise_1px_clamp)(pending.src, c->filter, p->in_c, c->eff_bias,
-                                                       c->multiplier, c->shift, c->qstep, p->out_c,
-                                                       o, pending.dst);
+    (full ? (c->narrow ? pointwise_1px_narrow : pointwise_1px_full) : pointwise_1px_clamp)(
+        pending.src, c->filter, p->in_c, c->eff_bias, c->multiplier, c->shift, c->qstep, p->out_c, o,
+        pending.dst);
   }
 }
 
@@ -387,7 +492,7 @@ MSF_FORCE_INLINE void conv_col_locate(const msf_conv_params *p, const msf_view *
 /* One output pixel of a kxk convolution, its tap rows in c->rows: a
  * border pixel or a non-contiguous window at once, a contiguous interior
  * one paired with the next (pa waits in *pending). */
-MSF_FORCE_INLINE void kxk_visit(conv_ctx *c, const msf_view *in, int full, int32_t ky0, int32_t ky1,
+MSF_FORCE_INLINE void kxk_visit(conv_ctx *c, const msf_view *in, kxk2_fn kxk2, int32_t ky0, int32_t ky1,
                                 const conv_col *col, int8_t *dst, conv_window *win, conv_px *pa,
                                 conv_px *pb, int32_t *pending, int8_t **pending_dst) {
   const msf_conv_params *p = c->p;
@@ -410,7 +515,7 @@ MSF_FORCE_INLINE void kxk_visit(conv_ctx *c, const msf_view *in, int full, int32
     *pending = 1, *pending_dst = dst;
     return;
   }
-  (full ? kxk_2px_full : kxk_2px_clamp)(c, pa, pb, *pending_dst, dst);
+  kxk2(c, pa, pb, *pending_dst, dst);
   *pending = 0;
 }
 
@@ -422,8 +527,16 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
   conv_col col;
   int8_t *pending_dst = 0;
   int32_t oy, ox, ky0, ky1, full, pending = 0;
+  kxk2_fn kxk2;
   const int32_t x_end = out_rect->x0 + out_rect->w;
   full = p->act_min == -128 && p->act_max == 127;
+  if (!full) {
+    kxk2 = kxk_2px_clamp;
+  } else if (p->kernel_h == 3 && p->kernel_w == 3 && p->in_c == 3) {
+    kxk2 = c->narrow ? kxk_2px_k3c3_narrow : kxk_2px_k3c3_full;
+  } else {
+    kxk2 = c->narrow ? kxk_2px_narrow : kxk_2px_full;
+  }
   /* Interior pixels with contiguous windows are paired in visiting order
    * (across rows too, so one-column patches pair vertically). A tall
    * rectangle is visited column by column: the window's columns (a modulo
@@ -431,13 +544,16 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
   if (out_rect->w < out_rect->h) {
     const int32_t out_row_bytes = out->w * out->c;
     for (ox = out_rect->x0; ox < x_end; ++ox) {
+      int32_t in_row = msf_view_row(in, out_rect->y0 * p->stride_h - p->pad_top);
+      int32_t out_row = msf_view_row(out, out_rect->y0);
       conv_col_locate(p, in, out, ox, &col);
       for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
         const int32_t y_origin = oy * p->stride_h - p->pad_top;
         msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
-        msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c->rows);
-        kxk_visit(c, in, full, ky0, ky1, &col, out->data + msf_view_row(out, oy) * out_row_bytes + col.dst,
+        msf_tap_rows_at(in, in_row, p->dilation_h, p->kernel_h, ky0, ky1, c->rows);
+        kxk_visit(c, in, kxk2, ky0, ky1, &col, out->data + out_row * out_row_bytes + col.dst,
                   &win, &pa, &pb, &pending, &pending_dst);
+        in_row = msf_row_step(in, in_row, p->stride_h), out_row = msf_row_step(out, out_row, 1);
       }
     }
   } else { /* row by row (as kxk_visit, written out: the hot path of whole layers) */
@@ -469,7 +585,7 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
           pending = 1, pending_dst = dst;
           continue;
         }
-        (full ? kxk_2px_full : kxk_2px_clamp)(c, &pa, &pb, pending_dst, dst);
+        kxk2(c, &pa, &pb, pending_dst, dst);
         pending = 0;
       }
     }

@@ -43,6 +43,7 @@ typedef struct {
   const int32_t *bias, *eff_bias;
   const int32_t *multiplier, *shift;
   int32_t qstep;
+  int32_t narrow; /* msf_rq_stage_narrow is exact (MSF_RQ_NARROW), per channel */
   const int8_t *rows[MSF_DW_MAX_K]; /* storage row of each tap row, 0 outside */
   int32_t cols[MSF_DW_MAX_K];        /* byte offset of each tap column in its row */
 } dw_ctx;
@@ -88,15 +89,31 @@ static inline int8_t dw_out(const dw_ctx *c, uint32_t acc, int32_t oc) {
 
 /* Requantises a0..a3 into channels [ch, ch + 4) of dst; m, sh point at
  * channel ch's multiplier and shift, qs is 1 per channel, 0 per tensor. */
-MSF_FORCE_INLINE void dw_store4(int8_t *dst, const int32_t *m, const int32_t *sh, int32_t qs,
-                                msf_out_stage o, int full, uint32_t a0, uint32_t a1, uint32_t a2,
-                                uint32_t a3) {
+MSF_FORCE_INLINE void dw_store4_narrow(int8_t *dst, const int32_t *m, const int32_t *sh, int32_t qs,
+                                       msf_out_stage o, int full, uint32_t a0, uint32_t a1, uint32_t a2,
+                                       uint32_t a3) {
   const int32_t m0 = m[0], m1 = m[qs], m2 = m[2 * qs], m3 = m[3 * qs];
-  const int32_t s0 = sh[0], s1 = sh[qs], s2 = sh[2 * qs], s3 = sh[3 * qs];
-  dst[0] = msf_rq_stage((int32_t)a0, m0, s0, o, full);
-  dst[1] = msf_rq_stage((int32_t)a1, m1, s1, o, full);
-  dst[2] = msf_rq_stage((int32_t)a2, m2, s2, o, full);
-  dst[3] = msf_rq_stage((int32_t)a3, m3, s3, o, full);
+  const int32_t e0 = -sh[0], e1 = -sh[qs], e2 = -sh[2 * qs], e3 = -sh[3 * qs];
+  dst[0] = msf_rq_stage_narrow((int32_t)a0, m0, e0, msf_rq_half(e0), o, full);
+  dst[1] = msf_rq_stage_narrow((int32_t)a1, m1, e1, msf_rq_half(e1), o, full);
+  dst[2] = msf_rq_stage_narrow((int32_t)a2, m2, e2, msf_rq_half(e2), o, full);
+  dst[3] = msf_rq_stage_narrow((int32_t)a3, m3, e3, msf_rq_half(e3), o, full);
+}
+MSF_FORCE_INLINE void dw_store4(int8_t *dst, const int32_t *m, const int32_t *sh, int32_t qs,
+                                msf_out_stage o, int full, int narrow, uint32_t a0, uint32_t a1,
+                                uint32_t a2, uint32_t a3) {
+  if (narrow) {
+    dw_store4_narrow(dst, m, sh, qs, o, full, a0, a1, a2, a3);
+    return;
+  }
+  {
+    const int32_t m0 = m[0], m1 = m[qs], m2 = m[2 * qs], m3 = m[3 * qs];
+    const int32_t s0 = sh[0], s1 = sh[qs], s2 = sh[2 * qs], s3 = sh[3 * qs];
+    dst[0] = msf_rq_stage((int32_t)a0, m0, s0, o, full);
+    dst[1] = msf_rq_stage((int32_t)a1, m1, s1, o, full);
+    dst[2] = msf_rq_stage((int32_t)a2, m2, s2, o, full);
+    dst[3] = msf_rq_stage((int32_t)a3, m3, s3, o, full);
+  }
 }
 
 static msf_out_stage dw_stage(const dw_ctx *c) {
@@ -124,8 +141,8 @@ MSF_FORCE_INLINE uint32_t dw_one(const dw_ctx *c, int32_t ch, int32_t ky0, int32
  * bias, the input offset added per tap (clipped taps are skipped, which is
  * TFLite's zero-point padding). */
 MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
-                               int32_t kw, int border, int full, int8_t *dst) {
-  const int32_t channels = c->p->out_c, qs = c->qstep;
+                               int32_t kw, int border, int full, int narrow, int8_t *dst) {
+  const int32_t channels = c->p->out_c, qs = narrow ? 1 : c->qstep;
   const int32_t *init = border ? c->bias : c->eff_bias;
   const msf_out_stage o = dw_stage(c);
 #ifdef MSF_DOT_DSP
@@ -149,7 +166,7 @@ MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_
         }
       }
     }
-    dw_store4(dst + ch, c->multiplier + ch * qs, c->shift + ch * qs, qs, o, full, a0, a1, a2, a3);
+    dw_store4(dst + ch, c->multiplier + ch * qs, c->shift + ch * qs, qs, o, full, narrow, a0, a1, a2, a3);
   }
   for (; ch < channels; ++ch) {
     const uint32_t acc = dw_one(c, ch, ky0, ky1, kx0, kx1, border, init ? (uint32_t)init[ch] : 0u);
@@ -159,8 +176,9 @@ MSF_FORCE_INLINE void dw_pixel(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_
 
 /* The most common pixel of MobileNet-like networks: interior 3x3, depth
  * multiplier 1; taps unrolled, four channels per iteration. */
-MSF_FORCE_INLINE void dw_3x3(const dw_ctx *c, int full, int8_t *dst) {
-  const int32_t channels = c->p->out_c, qs = c->qstep;
+MSF_FORCE_INLINE void dw_3x3(const dw_ctx *c, int full, int narrow, int8_t *dst) {
+  /* (narrow: per channel, c->narrow is only set so) */
+  const int32_t channels = c->p->out_c, qs = narrow ? 1 : c->qstep;
   const msf_out_stage o = dw_stage(c);
   const int32_t *m = c->multiplier, *sh = c->shift;
   const int8_t *r0 = c->rows[0], *r1 = c->rows[1], *r2 = c->rows[2];
@@ -181,7 +199,11 @@ MSF_FORCE_INLINE void dw_3x3(const dw_ctx *c, int full, int8_t *dst) {
     DW_TAP(r2 + c0 + ch, w);
     DW_TAP(r2 + c1 + ch, w + channels);
     DW_TAP(r2 + c2 + ch, w + 2 * channels);
-    dw_store4(dst + ch, m + ch * qs, sh + ch * qs, qs, o, full, a0, a1, a2, a3);
+    if (narrow) {
+      dw_store4_narrow(dst + ch, m + ch * qs, sh + ch * qs, qs, o, full, a0, a1, a2, a3);
+    } else {
+      dw_store4(dst + ch, m + ch * qs, sh + ch * qs, qs, o, full, 0, a0, a1, a2, a3);
+    }
   }
   for (; ch < channels; ++ch) {
     const uint32_t acc = dw_one(c, ch, 0, 3, 0, 3, 0, (uint32_t)c->eff_bias[ch]);
@@ -189,27 +211,39 @@ MSF_FORCE_INLINE void dw_3x3(const dw_ctx *c, int full, int8_t *dst) {
   }
 }
 
-MSF_NOINLINE void dw_interior_3x3_full(const dw_ctx *c, int8_t *dst) { dw_3x3(c, 1, dst); }
-MSF_NOINLINE void dw_interior_3x3(const dw_ctx *c, int8_t *dst) { dw_3x3(c, 0, dst); }
+MSF_NOINLINE void dw_interior_3x3_full(const dw_ctx *c, int8_t *dst) { dw_3x3(c, 1, 0, dst); }
+MSF_NOINLINE void dw_interior_3x3(const dw_ctx *c, int8_t *dst) { dw_3x3(c, 0, 0, dst); }
+MSF_NOINLINE void dw_interior_3x3_narrow(const dw_ctx *c, int8_t *dst) { dw_3x3(c, 1, 1, dst); }
 
 /* The other pixel kinds, each a function of its own (see MSF_NOINLINE). */
 MSF_NOINLINE void dw_interior(const dw_ctx *c, int8_t *dst) {
-  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, c->p->kernel_w, 0, 0, dst);
+  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, c->p->kernel_w, 0, 0, 0, dst);
 }
 MSF_NOINLINE void dw_interior_full(const dw_ctx *c, int8_t *dst) {
-  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, c->p->kernel_w, 0, 1, dst);
+  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, c->p->kernel_w, 0, 1, 0, dst);
+}
+MSF_NOINLINE void dw_interior_narrow(const dw_ctx *c, int8_t *dst) {
+  dw_pixel(c, 0, c->p->kernel_h, 0, c->p->kernel_w, c->p->kernel_w, 0, 1, 1, dst);
 }
 /* Border pixels; 3x3 (the common kernel) with its row stride a literal. */
 MSF_NOINLINE void dw_border(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
                             int8_t *dst) {
-  dw_pixel(c, ky0, ky1, kx0, kx1, c->p->kernel_w, 1, 0, dst);
+  dw_pixel(c, ky0, ky1, kx0, kx1, c->p->kernel_w, 1, 0, 0, dst);
 }
 MSF_NOINLINE void dw_border_full(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0,
                                  int32_t kx1, int8_t *dst) {
   if (c->p->kernel_w == 3) {
-    dw_pixel(c, ky0, ky1, kx0, kx1, 3, 1, 1, dst);
+    dw_pixel(c, ky0, ky1, kx0, kx1, 3, 1, 1, 0, dst);
   } else {
-    dw_pixel(c, ky0, ky1, kx0, kx1, c->p->kernel_w, 1, 1, dst);
+    dw_pixel(c, ky0, ky1, kx0, kx1, c->p->kernel_w, 1, 1, 0, dst);
+  }
+}
+MSF_NOINLINE void dw_border_narrow(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0,
+                                   int32_t kx1, int8_t *dst) {
+  if (c->p->kernel_w == 3) {
+    dw_pixel(c, ky0, ky1, kx0, kx1, 3, 1, 1, 1, dst);
+  } else {
+    dw_pixel(c, ky0, ky1, kx0, kx1, c->p->kernel_w, 1, 1, 1, dst);
   }
 }
 
@@ -217,9 +251,9 @@ MSF_NOINLINE void dw_border_full(const dw_ctx *c, int32_t ky0, int32_t ky1, int3
  * With m a multiple of 4 the input value is loaded once per tap for four
  * outputs (one word of weights, SMLABB / SMLATB with DSP). */
 MSF_FORCE_INLINE void dw_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
-                              int border, int full, int8_t *dst) {
+                              int border, int full, int narrow, int8_t *dst) {
   const msf_conv_params *p = c->p;
-  const int32_t m = p->depth_multiplier, channels = p->out_c, kw = p->kernel_w, qs = c->qstep;
+  const int32_t m = p->depth_multiplier, channels = p->out_c, kw = p->kernel_w, qs = narrow ? 1 : c->qstep;
   const int32_t off = border ? p->input_offset : 0;
   const int32_t *init = border ? c->bias : c->eff_bias;
   const msf_out_stage o = dw_stage(c);
@@ -246,7 +280,7 @@ MSF_FORCE_INLINE void dw_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t
 #endif
         }
       }
-      dw_store4(dst + oc, c->multiplier + oc * qs, c->shift + oc * qs, qs, o, full, a0, a1, a2, a3);
+      dw_store4(dst + oc, c->multiplier + oc * qs, c->shift + oc * qs, qs, o, full, narrow, a0, a1, a2, a3);
     }
     return;
   }
@@ -263,7 +297,7 @@ MSF_FORCE_INLINE void dw_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t
         a2 += (uint32_t)((x[i2] + off) * w[2]), a3 += (uint32_t)((x[i3] + off) * w[3]);
       }
     }
-    dw_store4(dst + oc, c->multiplier + oc * qs, c->shift + oc * qs, qs, o, full, a0, a1, a2, a3);
+    dw_store4(dst + oc, c->multiplier + oc * qs, c->shift + oc * qs, qs, o, full, narrow, a0, a1, a2, a3);
   }
   for (; oc < channels; ++oc) {
     const int32_t ic = oc / m;
@@ -277,15 +311,17 @@ MSF_FORCE_INLINE void dw_mult(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t
   }
 }
 MSF_NOINLINE void dw_mult_interior(const dw_ctx *c, int full, int8_t *dst) {
-  if (full) {
-    dw_mult(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 1, dst);
+  if (full && c->narrow) {
+    dw_mult(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 1, 1, dst);
+  } else if (full) {
+    dw_mult(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 1, 0, dst);
   } else {
-    dw_mult(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 0, dst);
+    dw_mult(c, 0, c->p->kernel_h, 0, c->p->kernel_w, 0, 0, 0, dst);
   }
 }
 MSF_NOINLINE void dw_mult_border(const dw_ctx *c, int32_t ky0, int32_t ky1, int32_t kx0,
                                  int32_t kx1, int8_t *dst) {
-  dw_mult(c, ky0, ky1, kx0, kx1, 1, 0, dst);
+  dw_mult(c, ky0, ky1, kx0, kx1, 1, 0, 0, dst);
 }
 
 /* One output pixel: the kernel for its window (interior or clipped). */
@@ -300,11 +336,11 @@ MSF_FORCE_INLINE void dw_dispatch(const dw_ctx *c, int32_t ky0, int32_t ky1, int
       dw_mult_interior(c, full, dst);
     }
   } else if (border) {
-    (full ? dw_border_full : dw_border)(c, ky0, ky1, kx0, kx1, dst);
+    (full ? (c->narrow ? dw_border_narrow : dw_border_full) : dw_border)(c, ky0, ky1, kx0, kx1, dst);
   } else if (p->kernel_h == 3 && p->kernel_w == 3) {
-    (full ? dw_interior_3x3_full : dw_interior_3x3)(c, dst);
+    (full ? (c->narrow ? dw_interior_3x3_narrow : dw_interior_3x3_full) : dw_interior_3x3)(c, dst);
   } else {
-    (full ? dw_interior_full : dw_interior)(c, dst);
+    (full ? (c->narrow ? dw_interior_narrow : dw_interior_full) : dw_interior)(c, dst);
   }
 }
 
@@ -322,6 +358,7 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
 
   c.p = p, c.filter = filter, c.bias = bias, c.eff_bias = eff_bias;
   c.multiplier = q->multiplier, c.shift = q->shift, c.qstep = q->per_channel ? 1 : 0;
+  c.narrow = MSF_RQ_NARROW(q) && q->per_channel; /* the narrow kernels step per channel */
   full = p->act_min == -128 && p->act_max == 127;
 
   if (out_rect->w < out_rect->h) {
@@ -334,12 +371,15 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
       const int32_t out_row_bytes = out->w * out->c;
       int32_t kx0, kx1;
       msf_valid_taps(x_origin, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+      int32_t in_row = msf_view_row(in, out_rect->y0 * p->stride_h - p->pad_top);
+      int32_t out_row = msf_view_row(out, out_rect->y0);
       msf_tap_cols(in, x_origin, p->dilation_w, kx0, kx1, c.cols);
       for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
         const int32_t y_origin = oy * p->stride_h - p->pad_top;
         msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
-        msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c.rows);
-        dw_dispatch(&c, ky0, ky1, kx0, kx1, full, dst_col + msf_view_row(out, oy) * out_row_bytes);
+        msf_tap_rows_at(in, in_row, p->dilation_h, p->kernel_h, ky0, ky1, c.rows);
+        dw_dispatch(&c, ky0, ky1, kx0, kx1, full, dst_col + out_row * out_row_bytes);
+        in_row = msf_row_step(in, in_row, p->stride_h), out_row = msf_row_step(out, out_row, 1);
       }
     }
     return MSF_OK;
@@ -363,11 +403,11 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
           dw_mult_interior(&c, full, dst);
         }
       } else if (border) {
-        (full ? dw_border_full : dw_border)(&c, ky0, ky1, kx0, kx1, dst);
+        (full ? (c.narrow ? dw_border_narrow : dw_border_full) : dw_border)(&c, ky0, ky1, kx0, kx1, dst);
       } else if (p->kernel_h == 3 && p->kernel_w == 3) {
-        (full ? dw_interior_3x3_full : dw_interior_3x3)(&c, dst);
+        (full ? (c.narrow ? dw_interior_3x3_narrow : dw_interior_3x3_full) : dw_interior_3x3)(&c, dst);
       } else {
-        (full ? dw_interior_full : dw_interior)(&c, dst);
+        (full ? (c.narrow ? dw_interior_narrow : dw_interior_full) : dw_interior)(&c, dst);
       }
     }
   }

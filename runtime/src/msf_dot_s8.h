@@ -45,6 +45,14 @@ static inline uint32_t msf_load_s8x4(const int8_t *p) {
 #define MSF_DOT_FN static inline
 #endif
 
+/* Full unrolling of a loop whose trip count is a literal at an inlined
+ * call site (K = 8, 16 of early 1x1 layers, the stem's 9-byte runs). */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+#define MSF_UNROLL4 _Pragma("GCC unroll 4")
+#else
+#define MSF_UNROLL4
+#endif
+
 typedef struct {
   uint32_t a0, a1; /* pixel A: channels 0, 1 */
   uint32_t b0, b1; /* pixel B: channels 0, 1 */
@@ -56,6 +64,28 @@ MSF_DOT_FN void msf_dot_2x2(const int8_t *a, const int8_t *b, const int8_t *w0,
   uint32_t a0 = acc->a0, a1 = acc->a1, b0 = acc->b0, b1 = acc->b1;
   const int8_t *const a_end4 = a + (n & ~3), *const a_end = a + n;
 #ifdef MSF_DOT_DSP
+  if (__builtin_constant_p(n) && n <= 16) {
+    int32_t i;
+    MSF_UNROLL4
+    for (i = 0; i < (n & ~3); i += 4) {
+      const uint32_t va = msf_load_s8x4(a + i), vb = msf_load_s8x4(b + i);
+      const int32_t a_even = __sxtb16(va), a_odd = msf_sxtb16_odd(va);
+      const int32_t b_even = __sxtb16(vb), b_odd = msf_sxtb16_odd(vb);
+      uint32_t vw = msf_load_s8x4(w0 + i);
+      int32_t w_even = __sxtb16(vw), w_odd = msf_sxtb16_odd(vw);
+      a0 = (uint32_t)__smlad(a_even, w_even, (int32_t)a0);
+      a0 = (uint32_t)__smlad(a_odd, w_odd, (int32_t)a0);
+      b0 = (uint32_t)__smlad(b_even, w_even, (int32_t)b0);
+      b0 = (uint32_t)__smlad(b_odd, w_odd, (int32_t)b0);
+      vw = msf_load_s8x4(w1 + i);
+      w_even = __sxtb16(vw), w_odd = msf_sxtb16_odd(vw);
+      a1 = (uint32_t)__smlad(a_even, w_even, (int32_t)a1);
+      a1 = (uint32_t)__smlad(a_odd, w_odd, (int32_t)a1);
+      b1 = (uint32_t)__smlad(b_even, w_even, (int32_t)b1);
+      b1 = (uint32_t)__smlad(b_odd, w_odd, (int32_t)b1);
+    }
+    a += n & ~3, b += n & ~3, w0 += n & ~3, w1 += n & ~3;
+  }
   while (a != a_end4) {
     const uint32_t va = msf_load_s8x4(a), vb = msf_load_s8x4(b);
     const int32_t a_even = __sxtb16(va), a_odd = msf_sxtb16_odd(va);

@@ -53,3 +53,46 @@ int32_t msf_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int3
       right_shift);
 #endif
 }
+
+/* Whether msf_rq_stage_narrow is exact for every call of a CONV_2D
+ * (depthwise == 0) or DEPTHWISE_CONV_2D layer: every multiplier is not
+ * INT32_MIN, every shift a right shift in [-31, -1], and every accumulator
+ * the kernels can form has |acc| < 2^30 whatever the int8 input: an
+ * interior pixel's eff_bias + sum(x * w) with |x| <= 128, a border pixel's
+ * bias + sum((x + input_offset) * w) over any subset of the taps. A
+ * channel whose multiplier is 0 (a zero scale) only needs a shift in
+ * [-31, 0]: it outputs the offset whatever its accumulator. Lowering
+ * sets MSF_REQUANT_NARROW in msf_requant.verified from it (host work, once
+ * per layer). */
+int32_t msf_requant_narrow_ok(const msf_conv_params *p, const msf_requant *q, const int8_t *filter,
+                              const int32_t *bias, const int32_t *eff_bias, int32_t depthwise) {
+  const int64_t limit = (int64_t)1 << 30;
+  const int32_t taps = depthwise ? p->kernel_h * p->kernel_w : p->kernel_h * p->kernel_w * p->in_c;
+  const int64_t in_max = 128, border_max = 128 + (p->input_offset < 0 ? -(int64_t)p->input_offset
+                                                                      : (int64_t)p->input_offset);
+  int32_t oc, t;
+#ifdef MSF_SINGLE_ROUNDING
+  (void)limit, (void)taps, (void)in_max, (void)border_max, (void)oc, (void)t;
+  (void)p, (void)q, (void)filter, (void)bias, (void)eff_bias, (void)depthwise;
+  return 0;
+#else
+  if (p == 0 || q == 0 || filter == 0 || eff_bias == 0) return 0;
+  for (oc = 0; oc < p->out_c; ++oc) {
+    const int32_t i = q->per_channel ? oc : 0;
+    const int64_t b = bias ? bias[oc] : 0, e = eff_bias[oc];
+    int64_t sum = 0;
+    if (q->multiplier[i] == 0) { /* outputs 0 from any accumulator (see msf_rq_stage_narrow) */
+      if (q->shift[i] < -31 || q->shift[i] > 0) return 0;
+      continue;
+    }
+    if (q->multiplier[i] == INT32_MIN || q->shift[i] < -31 || q->shift[i] > -1) return 0;
+    for (t = 0; t < taps; ++t) {
+      const int32_t w = depthwise ? filter[t * p->out_c + oc] : filter[oc * taps + t];
+      sum += w < 0 ? -w : w;
+    }
+    if ((e < 0 ? -e : e) + in_max * sum >= limit) return 0;
+    if ((b < 0 ? -b : b) + border_max * sum >= limit) return 0;
+  }
+  return 1;
+#endif
+}

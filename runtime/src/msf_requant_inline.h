@@ -77,6 +77,39 @@ MSF_FORCE_INLINE int8_t msf_rq_stage(int32_t acc, int32_t multiplier, int32_t sh
   return (int8_t)(full ? MSF_SSAT8(v) : msf_clamp(v, o.act_min, o.act_max));
 }
 
+/* The output stage for a layer whose every shift is a right shift
+ * e = -shift in [1, 31] and whose accumulators provably satisfy
+ * |acc| < 2^30 for every input (msf_requant_narrow_ok). Then the doubling
+ * high multiply floor((acc*m + 2^30) / 2^31) equals
+ * floor((2acc*m + 2^31) / 2^32), one rounding high multiply (SMMULR) of
+ * 2acc, and its result x has |x| <= |acc| < 2^30, so gemmlowp's rounding
+ * divide (ties away from zero) is (x - [x < 0] + 2^(e-1)) >> e without
+ * overflow. Bit-exact with msf_rq_stage under those conditions. `half` is
+ * msf_rq_half(e) = 2^(e-1). A channel whose multiplier is 0 gives 0 from
+ * any accumulator in both forms, so it may have any accumulator and
+ * e = 0 (half 0): QuantizeMultiplier's (0, 0) for a zero scale. */
+MSF_FORCE_INLINE int8_t msf_rq_stage_narrow(int32_t acc, int32_t multiplier, int32_t e, int32_t half,
+                                            msf_out_stage o, int full) {
+  int32_t x, v;
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+  __asm__("smmulr %0, %1, %2" : "=r"(x) : "r"(msf_wrap_shl(acc, 1)), "r"(multiplier));
+#else
+  x = (int32_t)msf_asr64((int64_t)acc * (2 * (int64_t)multiplier) + ((int64_t)1 << 31), 32);
+#endif
+  x = msf_asr32(x - (int32_t)((uint32_t)x >> 31) + half, e);
+  v = x + o.offset;
+  return (int8_t)(full ? MSF_SSAT8(v) : msf_clamp(v, o.act_min, o.act_max));
+}
+
+static inline int32_t msf_rq_half(int32_t e) { return (int32_t)((1u << e) >> 1); }
+
+/* Whether a call may use msf_rq_stage_narrow (never with single rounding). */
+#ifdef MSF_SINGLE_ROUNDING
+#define MSF_RQ_NARROW(q) 0
+#else
+#define MSF_RQ_NARROW(q) (((q)->verified & MSF_REQUANT_NARROW) != 0)
+#endif
+
 static inline int msf_out_stage_full(msf_out_stage o) {
   return o.act_min == -128 && o.act_max == 127;
 }

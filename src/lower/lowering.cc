@@ -172,6 +172,12 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
       } else {
         msf_depthwise_conv_s8_eff_bias(&p, l.weights.data(), l.BiasOrNull(), l.eff_bias.data());
       }
+      {
+        const msf_requant q = l.Requant();
+        l.requant_narrow = q.verified != 0 &&
+                           msf_requant_narrow_ok(&p, &q, l.weights.data(), l.BiasOrNull(), l.eff_bias.data(),
+                                                 op.kind == ir::OpKind::kDepthwiseConv2D ? 1 : 0) != 0;
+      }
       break;
     }
     case ir::OpKind::kAveragePool2D:

@@ -46,12 +46,15 @@ struct LoweredOp {
   std::vector<int8_t> weights;
   std::vector<int32_t> bias;                 // copied: file data may be unaligned
   std::vector<int32_t> eff_bias;             // conv/depthwise: bias + input_offset * sum(w) (flash)
+  // conv/depthwise: msf_requant_narrow_ok (MSF_REQUANT_NARROW in Requant().verified)
+  bool requant_narrow = false;
 
   // `verified` is set when every constant is in the fast kernels' range
   // (always, for multipliers from QuantizeMultiplier), so they skip their
   // per-call check.
   msf_requant Requant() const {
-    return {multipliers.data(), shifts.data(), multipliers.size() > 1 ? 1 : 0, RequantVerified() ? 1 : 0};
+    return {multipliers.data(), shifts.data(), multipliers.size() > 1 ? 1 : 0,
+            RequantVerified() ? (requant_narrow ? 3 : 1) : 0};
   }
   bool RequantVerified() const {
     for (size_t i = 0; i < multipliers.size(); ++i) {

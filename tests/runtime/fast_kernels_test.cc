@@ -221,6 +221,7 @@ struct RunOptions {
   bool harness = false;
   bool null_eff_bias = true;  // also compare the eff_bias == NULL fallback
   int tall_runs = 0;          // CompareTallRects runs
+  bool force_narrow = false;  // MSF_REQUANT_NARROW must be allowed, and set
 };
 
 // Tall rectangles (w < h: the kernels visit them column by column, as the
@@ -268,7 +269,7 @@ RunOptions DefaultRunOptions(std::mt19937& rng, int64_t macs) {
 void RunConvSetup(std::mt19937& rng, const ConvSetup& s, const RunOptions& o) {
   SCOPED_TRACE(s.Describe());
   const msf_conv_params p = s.Params();
-  const msf_requant q = s.q.Get(Chance(rng, 0.5));  // verified, or the kernel's own check
+  msf_requant q = s.q.Get(o.force_narrow || Chance(rng, 0.5));  // verified, or the kernel's own check
   const int8_t* f = s.filter.data();
   const int32_t* b = s.Bias();
 
@@ -278,6 +279,14 @@ void RunConvSetup(std::mt19937& rng, const ConvSetup& s, const RunOptions& o) {
   else
     msf_conv_s8_eff_bias(&p, f, b, eff.data());
   ASSERT_EQ(ExpectedEffBias(s), eff) << "eff_bias differs from its definition in msf_kernels.h";
+  // The narrow requantisation, where lowering would allow it (most calls).
+  {
+    const bool narrow_ok = q.verified && msf_requant_narrow_ok(&p, &q, f, b, eff.data(), s.depthwise ? 1 : 0);
+    if (o.force_narrow) {
+      ASSERT_TRUE(narrow_ok) << "test bug: the setup must allow MSF_REQUANT_NARROW";
+    }
+    if (narrow_ok && (o.force_narrow || Chance(rng, 0.7))) q.verified |= MSF_REQUANT_NARROW;
+  }
 
   KernelFn ref, fast, fast_null;
   if (s.depthwise) {
@@ -343,6 +352,118 @@ void RandomConvCases(bool depthwise, uint32_t base_seed, int cases) {
 TEST(FastKernelsConv, RandomShapes) { RandomConvCases(false, 1000, 260); }
 
 TEST(FastKernelsDepthwise, RandomShapes) { RandomConvCases(true, 5000, 260); }
+
+// The narrow requantisation (MSF_REQUANT_NARROW: one rounding high multiply,
+// for layers whose shifts are all right shifts and whose accumulators stay
+// below 2^30): every kernel path that uses it (1x1 with K = 8, 16 and any
+// other, kxk pairs such as the 3x3 stride-2 stem, 3x3 depthwise) on channel
+// counts 1, 3, 5, 8, 16, 17, 64, every padding and stride, ring views, tall
+// and odd rectangles, and extreme multipliers with every right shift.
+void NarrowCases(bool depthwise, uint32_t base_seed) {
+  const int32_t mults[] = {0, 1, 1 << 30, INT32_MAX, -1, INT32_MIN + 1, 1518500250, -2147483647 / 3};
+  std::vector<ConvShape> shapes;
+  for (int32_t c : {1, 3, 5, 8, 16, 17, 64}) {
+    if (depthwise) {
+      shapes.push_back(MakeShape(11, 7, c, c, 3, 3, 1, 1, 1, 1, true));
+      shapes.push_back(MakeShape(12, 9, c, c, 3, 3, 2, 2, 1, 1, true));
+      shapes.push_back(MakeShape(9, 8, c, c, 3, 3, 2, 1, 1, 1, false));
+    } else {
+      shapes.push_back(MakeShape(7, 9, c, 48, 1, 1, 1, 1, 1, 1, true));
+      shapes.push_back(MakeShape(9, 7, c, 5, 1, 1, 2, 2, 1, 1, true));
+      shapes.push_back(MakeShape(13, 11, c, 16, 3, 3, 2, 2, 1, 1, true));
+      shapes.push_back(MakeShape(8, 9, c, 3, 3, 3, 1, 1, 1, 1, false));
+    }
+  }
+  if (!depthwise) {
+    ConvShape pad{6, 5, 8, 7, 1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 1};  // 1x1 with padding
+    shapes.push_back(pad);
+    shapes.push_back(MakeShape(20, 20, 3, 16, 3, 3, 2, 2, 1, 1, true));  // the stem
+  }
+  uint32_t seed = base_seed;
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    for (int variant = 0; variant < 4; ++variant, ++seed) {
+      SCOPED_TRACE(::testing::Message() << "shape " << i << " variant " << variant << " seed " << seed);
+      std::mt19937 rng(seed);
+      ConvSetup s = RandomConvSetup(rng, shapes[i], depthwise);
+      const int32_t n = s.k.out_c;
+      s.q.per_channel = variant == 3 ? 0 : 1;
+      s.q.mult.assign(size_t(n), 0);
+      s.q.shift.assign(size_t(n), 0);
+      for (int32_t c = 0; c < n; ++c) {
+        s.q.mult[size_t(c)] = variant == 0 ? mults[size_t(c) % 8] : msf_fast_test::Uniform(rng, 1 << 30, INT32_MAX);
+        // every right shift 1..31, and the small ones real layers have
+        s.q.shift[size_t(c)] = variant == 0 ? -(1 + c % 31) : -msf_fast_test::Uniform(rng, 1, variant == 1 ? 31 : 12);
+      }
+      s.q.desc = "narrow";
+      s.bias.assign(size_t(n), 0);
+      for (auto& v : s.bias) v = msf_fast_test::Uniform(rng, -2000, 2000);
+      if (variant == 2) s.bias.assign(size_t(n), (1 << 29));  // large bias, still within the bound
+      if (variant == 0) {  // zero-scale channels: (0, 0) or (0, right shift), any bias
+        for (int32_t c = 0; c < n; ++c) {
+          if (s.q.mult[size_t(c)] != 0) continue;
+          if (c % 2) s.q.shift[size_t(c)] = 0;
+          s.bias[size_t(c)] = c % 4 < 2 ? INT32_MAX : -INT32_MAX;
+        }
+      }
+      if (variant == 3) {
+        s.in_off = Chance(rng, 0.5) ? 128 : -127;
+        s.act_min = -100, s.act_max = 90;
+      }
+      RunOptions o;
+      o.view_runs = 6;
+      o.tall_runs = 6;
+      o.null_eff_bias = false;
+      o.harness = variant == 1;
+      o.force_narrow = true;
+      RunConvSetup(rng, s, o);
+      if (::testing::Test::HasFailure()) return;
+    }
+  }
+}
+
+TEST(FastKernelsConv, NarrowRequantisation) { NarrowCases(false, 90000); }
+TEST(FastKernelsDepthwise, NarrowRequantisation) { NarrowCases(true, 91000); }
+
+// msf_requant_narrow_ok: the accumulator bound at 2^30 exactly, and the
+// shifts it refuses (left shifts, zero shift, out of range) and INT32_MIN.
+TEST(FastKernelsConv, NarrowRequantisationBound) {
+  for (int depthwise = 0; depthwise < 2; ++depthwise) {
+    msf_conv_params p{};
+    p.in_h = p.in_w = 4, p.in_c = 2, p.out_c = 2, p.kernel_h = p.kernel_w = 1;
+    p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1, p.depth_multiplier = 1;
+    p.input_offset = 5, p.act_min = -128, p.act_max = 127;
+    const int8_t filter[4] = {-100, 100, 100, -100};  // sum|w| = 100 per channel (depthwise) or 200 (conv)
+    const int64_t sum = depthwise ? 100 : 200;
+    int32_t mult[2] = {1 << 30, 1 << 30}, shift[2] = {-1, -31};
+    const msf_requant q{mult, shift, 1, 1};
+    // border bound: |bias| + (128 + 5) * sum; interior: |eff| + 128 * sum
+    const int32_t edge = int32_t((int64_t{1} << 30) - 1 - 133 * sum);
+    int32_t bias[2] = {edge, -edge}, eff[2] = {0, 0};
+    EXPECT_EQ(1, msf_requant_narrow_ok(&p, &q, filter, bias, eff, depthwise));
+    bias[1] = -edge - 1;
+    EXPECT_EQ(0, msf_requant_narrow_ok(&p, &q, filter, bias, eff, depthwise));
+    bias[1] = 0;
+    eff[0] = int32_t((int64_t{1} << 30) - 128 * sum);
+    EXPECT_EQ(0, msf_requant_narrow_ok(&p, &q, filter, bias, eff, depthwise));
+    eff[0] -= 1;
+    EXPECT_EQ(1, msf_requant_narrow_ok(&p, &q, filter, bias, eff, depthwise));
+    for (int32_t bad : {0, 1, 31, -32}) {
+      shift[1] = bad;
+      EXPECT_EQ(0, msf_requant_narrow_ok(&p, &q, filter, bias, eff, depthwise)) << bad;
+    }
+    // a zero multiplier: shift 0 and any bias allowed, a left shift not
+    mult[1] = 0, bias[1] = INT32_MAX;
+    shift[1] = 0;
+    EXPECT_EQ(1, msf_requant_narrow_ok(&p, &q, filter, bias, eff, depthwise));
+    shift[1] = 1;
+    EXPECT_EQ(0, msf_requant_narrow_ok(&p, &q, filter, bias, eff, depthwise));
+    mult[1] = 1 << 30, bias[1] = 0;
+    shift[1] = -31;
+    mult[0] = INT32_MIN;
+    EXPECT_EQ(0, msf_requant_narrow_ok(&p, &q, filter, bias, eff, depthwise));
+    mult[0] = 1 << 30;
+  }
+}
 
 void RunShapeList(const std::vector<ConvShape>& shapes, bool depthwise, uint32_t base_seed,
                   int repeats, int tall_runs = 0) {

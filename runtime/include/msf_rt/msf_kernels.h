@@ -17,6 +17,11 @@ extern "C" {
 int32_t msf_saturating_rounding_doubling_high_mul(int32_t a, int32_t b);
 int32_t msf_rounding_divide_by_pot(int32_t x, int32_t exponent);
 int32_t msf_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int32_t shift);
+/* Whether the optimised conv / depthwise kernels may use their narrow
+ * requantisation for this layer (set MSF_REQUANT_NARROW = 2 in
+ * msf_requant.verified then; msf_requant.c says when it is exact). */
+int32_t msf_requant_narrow_ok(const msf_conv_params *p, const msf_requant *q, const int8_t *filter,
+                              const int32_t *bias, const int32_t *eff_bias, int32_t depthwise);
 
 /* CONV_2D. filter [out_c][kh][kw][in_c], bias [out_c] (may be NULL).
  * msf_conv_s8 (msf_conv_s8.c) is the optimised kernel: 1x1 and kxk paths with

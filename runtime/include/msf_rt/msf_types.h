@@ -27,6 +27,9 @@ typedef struct {
   int32_t y0, x0, h, w;
 } msf_rect;
 
+/* msf_requant.verified bit: msf_requant_narrow_ok holds for the layer. */
+#define MSF_REQUANT_NARROW 2
+
 /* Per-channel (or broadcast per-tensor) requantisation constants. */
 typedef struct {
   const int32_t *multiplier;
@@ -36,7 +39,9 @@ typedef struct {
    * QuantizeMultiplier makes them (msf's lowering verifies it); the
    * optimised kernels then skip their per-call check. 0 (a struct written
    * as {m, s, per_channel}): the kernel checks, and runs the reference
-   * kernel if any value is outside. */
+   * kernel if any value is outside. 3 (1 | MSF_REQUANT_NARROW): also
+   * msf_requant_narrow_ok holds for the conv / depthwise layer, whose
+   * optimised kernel then requantises with one rounding high multiply. */
   int32_t verified;
 } msf_requant;
 
