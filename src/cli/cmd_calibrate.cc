@@ -16,7 +16,11 @@
 namespace msf::cli {
 namespace {
 
-// name,instructions,predicted,... lines of an earlier --samples file.
+// The word in the instructions column of a bench that did not fit the board's RAM.
+constexpr const char* kSkipped = "skipped";
+
+// name,instructions,predicted,... lines of an earlier --samples file
+// (instructions -1: the bench was skipped, "name,skipped" in the file).
 std::map<std::string, int64_t> ReadMeasurements(const std::string& path) {
   const std::vector<char> bytes = ReadWholeFile<char>(path, "samples file", kMaxTextFileBytes);
   std::istringstream f(std::string(bytes.begin(), bytes.end()));
@@ -27,6 +31,10 @@ std::map<std::string, int64_t> ReadMeasurements(const std::string& path) {
     std::istringstream in(line);
     std::string name, count;
     if (!std::getline(in, name, ',') || !std::getline(in, count, ',')) throw Error(path + ": bad line '" + line + "'");
+    if (count == kSkipped) {
+      m[name] = -1;
+      continue;
+    }
     try {
       m[name] = std::stoll(count);
     } catch (const std::exception&) {
@@ -36,7 +44,8 @@ std::map<std::string, int64_t> ReadMeasurements(const std::string& path) {
   return m;
 }
 
-std::string SamplesCsv(const cost::LatencyModel& model, const std::vector<calib::Sample>& samples) {
+std::string SamplesCsv(const cost::LatencyModel& model, const std::vector<calib::Sample>& samples,
+                       const std::vector<std::string>& skipped) {
   std::string csv = "bench,instructions,predicted,relative_error";
   for (const std::string& f : cost::LatencyModel::FeatureNames()) csv += "," + f;
   csv += "\n";
@@ -52,6 +61,7 @@ std::string SamplesCsv(const cost::LatencyModel& model, const std::vector<calib:
     }
     csv += "\n";
   }
+  for (const std::string& name : skipped) csv += name + "," + kSkipped + "\n";
   return csv;
 }
 
@@ -77,11 +87,16 @@ int RunCalibrate(const CalibrateArgs& a) {
   if (a.jobs) options.jobs = *a.jobs;
   const std::vector<calib::Bench> suite = calib::BenchSuite(a.tiny ? calib::SuiteSize::kTiny : calib::SuiteSize::kFull);
   std::vector<calib::Sample> samples;
+  std::vector<std::string> skipped;  // benches that do not fit the board's RAM
   if (const auto& reuse = a.reuse) {
     const std::map<std::string, int64_t> measured = ReadMeasurements(*reuse);
     for (const calib::Bench& b : suite) {
       auto it = measured.find(b.name);
       if (it == measured.end()) throw Error(*reuse + ": no measurement of bench " + b.name);
+      if (it->second < 0) {
+        skipped.push_back(b.name);
+        continue;
+      }
       const calib::BenchPlan bp = calib::PlanBench(b);
       samples.push_back({b.name, calib::PlanFeatures(bp.work, bp.kinds), it->second});
     }
@@ -89,21 +104,30 @@ int RunCalibrate(const CalibrateArgs& a) {
     std::fprintf(stderr, "msf calibrate: %zu benchmarks on %s (QEMU), %d at a time\n", suite.size(), target.c_str(),
                  options.jobs);
     options.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
-    samples = calib::MeasureSuite(suite, options);
+    samples = calib::MeasureSuite(suite, options, &skipped);
+  }
+  if (!skipped.empty()) {
+    std::fprintf(stderr, "msf calibrate: %zu of %zu benchmarks skipped (they do not fit %s's RAM):", skipped.size(),
+                 suite.size(), target.c_str());
+    for (const std::string& name : skipped) std::fprintf(stderr, " %s", name.c_str());
+    std::fprintf(stderr, "\n");
   }
 
   cost::LatencyModel model = calib::FitLatencyModel(samples, target);
   const calib::FitQuality q = calib::Evaluate(model, samples);
-  char note[512];
-  std::snprintf(note, sizeof note,
-                "fitted by `msf calibrate --target %s` (regenerate: make calibrate) on %zu QEMU micro-benchmarks: "
-                "rms relative error %.2f%%, max %.2f%% (%s)",
-                target.c_str(), samples.size(), 100 * q.rms_relative_error, 100 * q.max_relative_error,
-                q.worst.c_str());
-  model.note = note;
+  char fit[256];
+  std::snprintf(fit, sizeof fit, "rms relative error %.2f%%, max %.2f%% (%s)", 100 * q.rms_relative_error,
+                100 * q.max_relative_error, q.worst.c_str());
+  model.note = "fitted by `msf calibrate --target " + target + "` (regenerate: make calibrate) on " +
+               std::to_string(samples.size()) + " QEMU micro-benchmarks";
+  if (!skipped.empty()) {
+    model.note += " (" + std::to_string(skipped.size()) + " of the " + std::to_string(suite.size()) +
+                  " skipped: they do not fit the board's RAM)";
+  }
+  model.note += std::string(": ") + fit;
   std::fprintf(stderr, "fit: rms relative error %.2f%%, max %.2f%% (%s)\n", 100 * q.rms_relative_error,
                100 * q.max_relative_error, q.worst.c_str());
-  if (const auto& path = a.samples) WriteTextFile(*path, SamplesCsv(model, samples));
+  if (const auto& path = a.samples) WriteTextFile(*path, SamplesCsv(model, samples, skipped));
   const std::string json = cost::LatencyModelToJson(model);
   if (const auto& out = a.out) {
     WriteTextFile(*out, json);
