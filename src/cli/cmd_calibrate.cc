@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `msf calibrate`: measure the micro-benchmark suite on a target in QEMU and
 // fit its latency model (calibration/<target>.json).
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -69,7 +70,7 @@ struct CalibrateArgs {
   std::string target;
   std::optional<std::string> out, samples, reuse;
   std::optional<int> jobs;
-  bool tiny = false;
+  bool tiny = false, measure_missing = false;
 };
 
 int RunCalibrate(const CalibrateArgs& a) {
@@ -88,13 +89,35 @@ int RunCalibrate(const CalibrateArgs& a) {
   const std::vector<calib::Bench> suite = calib::BenchSuite(a.tiny ? calib::SuiteSize::kTiny : calib::SuiteSize::kFull);
   std::vector<calib::Sample> samples;
   std::vector<std::string> skipped;  // benches that do not fit the board's RAM
+  if (a.measure_missing && !a.reuse) throw Error("--measure-missing needs --reuse FILE.csv");
+  options.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
   if (const auto& reuse = a.reuse) {
     const std::map<std::string, int64_t> measured = ReadMeasurements(*reuse);
+    std::vector<calib::Bench> missing;
+    for (const calib::Bench& b : suite) {
+      if (measured.find(b.name) != measured.end()) continue;
+      if (!a.measure_missing) throw Error(*reuse + ": no measurement of bench " + b.name);
+      missing.push_back(b);
+    }
+    // Benches the file lacks (new in the suite), measured in QEMU.
+    std::map<std::string, calib::Sample> fresh;
+    std::vector<std::string> fresh_skipped;
+    if (!missing.empty()) {
+      std::fprintf(stderr, "msf calibrate: %zu benchmarks not in %s, on %s (QEMU), %d at a time\n", missing.size(),
+                   reuse->c_str(), target.c_str(), options.jobs);
+      for (calib::Sample& s : calib::MeasureSuite(missing, options, &fresh_skipped)) fresh[s.name] = std::move(s);
+    }
     for (const calib::Bench& b : suite) {
       auto it = measured.find(b.name);
-      if (it == measured.end()) throw Error(*reuse + ": no measurement of bench " + b.name);
-      if (it->second < 0) {
+      const bool skip = it != measured.end() ? it->second < 0
+                                             : std::find(fresh_skipped.begin(), fresh_skipped.end(), b.name) !=
+                                                   fresh_skipped.end();
+      if (skip) {
         skipped.push_back(b.name);
+        continue;
+      }
+      if (it == measured.end()) {
+        samples.push_back(fresh.at(b.name));
         continue;
       }
       const calib::BenchPlan bp = calib::PlanBench(b);
@@ -103,7 +126,6 @@ int RunCalibrate(const CalibrateArgs& a) {
   } else {
     std::fprintf(stderr, "msf calibrate: %zu benchmarks on %s (QEMU), %d at a time\n", suite.size(), target.c_str(),
                  options.jobs);
-    options.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
     samples = calib::MeasureSuite(suite, options, &skipped);
   }
   if (!skipped.empty()) {
@@ -151,6 +173,8 @@ void AddCalibrate(CLI::App& parent, std::vector<Command>* commands) {
   AddText(app, "--reuse", "FILE.csv", "fit to the measurements of an earlier --samples file instead of QEMU runs",
           &a->reuse);
   AddValue(app, "--jobs", "N", "QEMU runs at a time (1 to 64)", [a](const std::string& v) { a->jobs = ParseJobs(v); });
+  AddFlag(app, "--measure-missing", "with --reuse: measure in QEMU the benchmarks the file lacks (new ones)",
+          &a->measure_missing);
   AddFlag(app, "--tiny", "a few benchmarks only (quick checks)", &a->tiny);
   commands->push_back({app, [a] { return RunCalibrate(*a); }});
 }

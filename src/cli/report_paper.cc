@@ -40,11 +40,11 @@ struct PaperArgs {
 
 int RunReportPaper(PaperArgs a) {
   PaperReportOptions& o = a.options;
+  CheckOutputs(a.samples ? std::vector<std::string>{*a.samples} : std::vector<std::string>{}, {a.reuse.value_or("")});
   if (!std::filesystem::exists(o.models_dir + "/README.md")) {
     throw Error(o.models_dir + ": shared models not found (give --models DIR)");
   }
   o.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
-  CheckOutputs(a.samples ? std::vector<std::string>{*a.samples} : std::vector<std::string>{}, {a.reuse.value_or("")});
   std::vector<RunRecord> reused;
   if (a.reuse) {
     const std::vector<char> bytes = ReadWholeFile<char>(*a.reuse, "samples file", kMaxTextFileBytes);
