@@ -35,11 +35,12 @@ bench: build
 # Latency models and the paper report run generated code in QEMU (minutes);
 # neither is part of `make test`.
 MODELS ?= ../shared/models
-CALIBRATE_TARGETS ?= cortex-m4 cortex-m7 rv32imac xtensa-lx106
+CALIBRATE_TARGETS ?= cortex-m0plus cortex-m4 cortex-m7 cortex-m33 cortex-m55 rv32imac xtensa-lx106
 .PHONY: calibrate paper
 
 # calibration/<target>.json: QEMU micro-benchmarks fitted by `msf calibrate`
-# (about a minute per target), then rebuilt into msf.
+# (about a minute per target; cortex-m0plus skips the benches that do not fit
+# the micro:bit's 16 KiB of RAM), then rebuilt into msf.
 calibrate: build mcu-deps
 	@for t in $(CALIBRATE_TARGETS); do \
 	  $(BUILD)/msf calibrate --target $$t --jobs $(JOBS) --out calibration/$$t.json \

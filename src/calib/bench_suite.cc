@@ -140,6 +140,16 @@ void LayerBenches(std::vector<Bench>* out, bool tiny) {
     b.Depthwise(3, 1).AddFrom(skip);
     AddLayerBench(out, "add_" + std::to_string(h) + "x" + std::to_string(c), b);
   }
+  // Depthwise layers on large maps (the shared models' early layers): mostly
+  // interior pixels, so the fit tells the per-pixel cost from the border
+  // path's (the small maps above are a third border). The last two fit the
+  // micro:bit's 16 KiB (cortex-m0plus skips the others).
+  dw(48, 8, 3, 1, 1);
+  dw(40, 16, 3, 1, 1);
+  dw(24, 32, 3, 1, 1);
+  dw(40, 48, 3, 2, 1);
+  dw(32, 4, 3, 1, 1);
+  dw(26, 12, 3, 1, 1);
 }
 
 struct Block {

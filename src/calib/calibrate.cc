@@ -35,8 +35,10 @@ std::vector<double> PlanFeatures(const std::vector<step::StepWork>& work, const 
   return f;
 }
 
-std::vector<Sample> MeasureSuite(const std::vector<Bench>& suite, const MeasureOptions& options) {
+std::vector<Sample> MeasureSuite(const std::vector<Bench>& suite, const MeasureOptions& options,
+                                 std::vector<std::string>* skipped) {
   std::vector<Sample> samples(suite.size());
+  std::vector<char> fits(suite.size(), 1);
   const std::string root = target::MakeTempDir("msf_calibrate_");
   std::atomic<size_t> next{0};
   std::mutex mu;
@@ -47,8 +49,18 @@ std::vector<Sample> MeasureSuite(const std::vector<Bench>& suite, const MeasureO
         const Bench& b = suite[i];
         const BenchPlan bp = PlanBench(b);
         const std::vector<int8_t> input = BenchInput(b.graph);
-        const target::TargetRun run = target::RunOnTarget(b.graph, bp.plan, options.target, input,
-                                                            root + "/" + std::to_string(i));
+        target::TargetRun run;
+        try {
+          run = target::RunOnTarget(b.graph, bp.plan, options.target, input, root + "/" + std::to_string(i));
+        } catch (const target::DoesNotFitRam& e) {
+          if (skipped == nullptr) throw;
+          fits[i] = 0;
+          std::error_code ec;
+          std::filesystem::remove_all(root + "/" + std::to_string(i), ec);
+          std::lock_guard<std::mutex> lock(mu);
+          if (options.progress) options.progress(b.name + ": skipped (does not fit the board's RAM)");
+          continue;
+        }
         if (run.output != exec::RunReference(b.graph, input)) {
           throw Error("calibration bench " + b.name + ": output differs from the reference executor");
         }
@@ -72,7 +84,15 @@ std::vector<Sample> MeasureSuite(const std::vector<Bench>& suite, const MeasureO
   std::error_code ec;
   std::filesystem::remove_all(root, ec);
   if (!first_error.empty()) throw Error(first_error);
-  return samples;
+  std::vector<Sample> measured;
+  for (size_t i = 0; i < suite.size(); ++i) {
+    if (fits[i]) {
+      measured.push_back(std::move(samples[i]));
+    } else {
+      skipped->push_back(suite[i].name);
+    }
+  }
+  return measured;
 }
 
 double Predict(const cost::LatencyModel& m, const Sample& s) {

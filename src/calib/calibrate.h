@@ -30,7 +30,11 @@ struct MeasureOptions {
 
 // Builds and runs every bench; each output is checked against the host
 // reference executor (a mismatch is an msf::Error). Deterministic order.
-std::vector<Sample> MeasureSuite(const std::vector<Bench>& suite, const MeasureOptions& options);
+// A bench whose package does not fit the board's RAM (target::DoesNotFitRam:
+// the cortex-m0plus micro:bit has 16 KiB) is left out of the samples and its
+// name appended to `*skipped`; without `skipped` it is an error.
+std::vector<Sample> MeasureSuite(const std::vector<Bench>& suite, const MeasureOptions& options,
+                                 std::vector<std::string>* skipped = nullptr);
 
 // Non-negative least squares on relative errors (each sample weighs
 // 1/measured), so small and large benchmarks count alike.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `msf calibrate`: measure the micro-benchmark suite on a target in QEMU and
 // fit its latency model (calibration/<target>.json).
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -16,7 +17,11 @@
 namespace msf::cli {
 namespace {
 
-// name,instructions,predicted,... lines of an earlier --samples file.
+// The word in the instructions column of a bench that did not fit the board's RAM.
+constexpr const char* kSkipped = "skipped";
+
+// name,instructions,predicted,... lines of an earlier --samples file
+// (instructions -1: the bench was skipped, "name,skipped" in the file).
 std::map<std::string, int64_t> ReadMeasurements(const std::string& path) {
   const std::vector<char> bytes = ReadWholeFile<char>(path, "samples file", kMaxTextFileBytes);
   std::istringstream f(std::string(bytes.begin(), bytes.end()));
@@ -27,6 +32,10 @@ std::map<std::string, int64_t> ReadMeasurements(const std::string& path) {
     std::istringstream in(line);
     std::string name, count;
     if (!std::getline(in, name, ',') || !std::getline(in, count, ',')) throw Error(path + ": bad line '" + line + "'");
+    if (count == kSkipped) {
+      m[name] = -1;
+      continue;
+    }
     try {
       m[name] = std::stoll(count);
     } catch (const std::exception&) {
@@ -36,7 +45,8 @@ std::map<std::string, int64_t> ReadMeasurements(const std::string& path) {
   return m;
 }
 
-std::string SamplesCsv(const cost::LatencyModel& model, const std::vector<calib::Sample>& samples) {
+std::string SamplesCsv(const cost::LatencyModel& model, const std::vector<calib::Sample>& samples,
+                       const std::vector<std::string>& skipped) {
   std::string csv = "bench,instructions,predicted,relative_error";
   for (const std::string& f : cost::LatencyModel::FeatureNames()) csv += "," + f;
   csv += "\n";
@@ -52,6 +62,7 @@ std::string SamplesCsv(const cost::LatencyModel& model, const std::vector<calib:
     }
     csv += "\n";
   }
+  for (const std::string& name : skipped) csv += name + "," + kSkipped + "\n";
   return csv;
 }
 
@@ -59,7 +70,7 @@ struct CalibrateArgs {
   std::string target;
   std::optional<std::string> out, samples, reuse;
   std::optional<int> jobs;
-  bool tiny = false;
+  bool tiny = false, measure_missing = false;
 };
 
 int RunCalibrate(const CalibrateArgs& a) {
@@ -77,33 +88,68 @@ int RunCalibrate(const CalibrateArgs& a) {
   if (a.jobs) options.jobs = *a.jobs;
   const std::vector<calib::Bench> suite = calib::BenchSuite(a.tiny ? calib::SuiteSize::kTiny : calib::SuiteSize::kFull);
   std::vector<calib::Sample> samples;
+  std::vector<std::string> skipped;  // benches that do not fit the board's RAM
+  if (a.measure_missing && !a.reuse) throw Error("--measure-missing needs --reuse FILE.csv");
+  options.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
   if (const auto& reuse = a.reuse) {
     const std::map<std::string, int64_t> measured = ReadMeasurements(*reuse);
+    std::vector<calib::Bench> missing;
+    for (const calib::Bench& b : suite) {
+      if (measured.find(b.name) != measured.end()) continue;
+      if (!a.measure_missing) throw Error(*reuse + ": no measurement of bench " + b.name);
+      missing.push_back(b);
+    }
+    // Benches the file lacks (new in the suite), measured in QEMU.
+    std::map<std::string, calib::Sample> fresh;
+    std::vector<std::string> fresh_skipped;
+    if (!missing.empty()) {
+      std::fprintf(stderr, "msf calibrate: %zu benchmarks not in %s, on %s (QEMU), %d at a time\n", missing.size(),
+                   reuse->c_str(), target.c_str(), options.jobs);
+      for (calib::Sample& s : calib::MeasureSuite(missing, options, &fresh_skipped)) fresh[s.name] = std::move(s);
+    }
     for (const calib::Bench& b : suite) {
       auto it = measured.find(b.name);
-      if (it == measured.end()) throw Error(*reuse + ": no measurement of bench " + b.name);
+      const bool skip = it != measured.end() ? it->second < 0
+                                             : std::find(fresh_skipped.begin(), fresh_skipped.end(), b.name) !=
+                                                   fresh_skipped.end();
+      if (skip) {
+        skipped.push_back(b.name);
+        continue;
+      }
+      if (it == measured.end()) {
+        samples.push_back(fresh.at(b.name));
+        continue;
+      }
       const calib::BenchPlan bp = calib::PlanBench(b);
       samples.push_back({b.name, calib::PlanFeatures(bp.work, bp.kinds), it->second});
     }
   } else {
     std::fprintf(stderr, "msf calibrate: %zu benchmarks on %s (QEMU), %d at a time\n", suite.size(), target.c_str(),
                  options.jobs);
-    options.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
-    samples = calib::MeasureSuite(suite, options);
+    samples = calib::MeasureSuite(suite, options, &skipped);
+  }
+  if (!skipped.empty()) {
+    std::fprintf(stderr, "msf calibrate: %zu of %zu benchmarks skipped (they do not fit %s's RAM):", skipped.size(),
+                 suite.size(), target.c_str());
+    for (const std::string& name : skipped) std::fprintf(stderr, " %s", name.c_str());
+    std::fprintf(stderr, "\n");
   }
 
   cost::LatencyModel model = calib::FitLatencyModel(samples, target);
   const calib::FitQuality q = calib::Evaluate(model, samples);
-  char note[512];
-  std::snprintf(note, sizeof note,
-                "fitted by `msf calibrate --target %s` (regenerate: make calibrate) on %zu QEMU micro-benchmarks: "
-                "rms relative error %.2f%%, max %.2f%% (%s)",
-                target.c_str(), samples.size(), 100 * q.rms_relative_error, 100 * q.max_relative_error,
-                q.worst.c_str());
-  model.note = note;
+  char fit[256];
+  std::snprintf(fit, sizeof fit, "rms relative error %.2f%%, max %.2f%% (%s)", 100 * q.rms_relative_error,
+                100 * q.max_relative_error, q.worst.c_str());
+  model.note = "fitted by `msf calibrate --target " + target + "` (regenerate: make calibrate) on " +
+               std::to_string(samples.size()) + " QEMU micro-benchmarks";
+  if (!skipped.empty()) {
+    model.note += " (" + std::to_string(skipped.size()) + " of the " + std::to_string(suite.size()) +
+                  " skipped: they do not fit the board's RAM)";
+  }
+  model.note += std::string(": ") + fit;
   std::fprintf(stderr, "fit: rms relative error %.2f%%, max %.2f%% (%s)\n", 100 * q.rms_relative_error,
                100 * q.max_relative_error, q.worst.c_str());
-  if (const auto& path = a.samples) WriteTextFile(*path, SamplesCsv(model, samples));
+  if (const auto& path = a.samples) WriteTextFile(*path, SamplesCsv(model, samples, skipped));
   const std::string json = cost::LatencyModelToJson(model);
   if (const auto& out = a.out) {
     WriteTextFile(*out, json);
@@ -127,6 +173,8 @@ void AddCalibrate(CLI::App& parent, std::vector<Command>* commands) {
   AddText(app, "--reuse", "FILE.csv", "fit to the measurements of an earlier --samples file instead of QEMU runs",
           &a->reuse);
   AddValue(app, "--jobs", "N", "QEMU runs at a time (1 to 64)", [a](const std::string& v) { a->jobs = ParseJobs(v); });
+  AddFlag(app, "--measure-missing", "with --reuse: measure in QEMU the benchmarks the file lacks (new ones)",
+          &a->measure_missing);
   AddFlag(app, "--tiny", "a few benchmarks only (quick checks)", &a->tiny);
   commands->push_back({app, [a] { return RunCalibrate(*a); }});
 }

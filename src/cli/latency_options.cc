@@ -18,7 +18,7 @@ void AddLatencyOptions(CLI::App* app, LatencyArgs* args) {
                throw Error("unknown objective '" + v + "' (expected macs or instructions)");
              }
            });
-  AddText(app, "--target", "cortex-m4|cortex-m7|rv32imac",
+  AddText(app, "--target", cost::CalibratedTargetList("|"),
           "the target whose built-in latency model predicts instructions (alone: adds the prediction)",
           &args->target);
   AddText(app, "--calibration", "FILE", "a latency model from msf calibrate instead of the built-in one",
@@ -37,7 +37,7 @@ LatencyChoice LatencyOption(const LatencyArgs& args, const std::string& cost_mod
     c.model = cost::BuiltinLatencyModel(*args.target);
   }
   if (c.metric == search::Metric::kInstructions) {
-    if (!c.model) throw Error("--objective instructions needs --target cortex-m4|cortex-m7|rv32imac");
+    if (!c.model) throw Error("--objective instructions needs --target " + cost::CalibratedTargetList("|"));
     if (cost_model != "exact") {
       throw Error("--objective instructions needs the exact cost model (the paper's edges carry no kernel work)");
     }

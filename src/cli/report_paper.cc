@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -14,6 +15,7 @@
 #include "report/paper_runs.h"
 #include "report/pareto_svg.h"
 #include "base/error.h"
+#include "base/read_file.h"
 
 namespace msf::cli {
 namespace {
@@ -32,15 +34,23 @@ std::vector<std::string> SplitComma(const std::string& s) {
 
 struct PaperArgs {
   std::string out;
+  std::optional<std::string> samples, reuse;
   PaperReportOptions options;
 };
 
 int RunReportPaper(PaperArgs a) {
   PaperReportOptions& o = a.options;
+  CheckOutputs(a.samples ? std::vector<std::string>{*a.samples} : std::vector<std::string>{}, {a.reuse.value_or("")});
   if (!std::filesystem::exists(o.models_dir + "/README.md")) {
     throw Error(o.models_dir + ": shared models not found (give --models DIR)");
   }
   o.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
+  std::vector<RunRecord> reused;
+  if (a.reuse) {
+    const std::vector<char> bytes = ReadWholeFile<char>(*a.reuse, "samples file", kMaxTextFileBytes);
+    reused = ParseRunRecordsCsv(std::string(bytes.begin(), bytes.end()), *a.reuse);
+    o.reuse = &reused;
+  }
   const std::string& out = a.out;
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
@@ -56,6 +66,7 @@ int RunReportPaper(PaperArgs a) {
                   ParetoSvg(m.model.slug + ": peak RAM vs MAC overhead", m.front, m.baselines, m.notes, chart));
   }
   WriteTextFile(out + "/README.md", Summary(report));
+  if (a.samples) WriteTextFile(*a.samples, RunRecordsCsv(report.runs));
   std::printf("wrote %zu model pages, their charts and README.md to %s\n", report.models.size(), out.c_str());
   return 0;
 }
@@ -72,6 +83,11 @@ void AddReportPaper(CLI::App& report, std::vector<Command>* commands) {
            [a](const std::string& v) { a->options.models_dir = v; });
   AddValue(app, "--jobs", "N", "runs at a time (1 to 64)",
            [a](const std::string& v) { a->options.jobs = ParseJobs(v); });
+  AddText(app, "--samples", "FILE.csv", "write every QEMU run's target, plan, measured RAM and instructions, prediction",
+          &a->samples);
+  AddText(app, "--reuse", "FILE.csv",
+          "take the QEMU measurements from an earlier --samples file instead of running them (a refitted model)",
+          &a->reuse);
   AddValue(app, "--only", "SLUG,...", "only these report models", [a](const std::string& v) {
     a->options.only = SplitComma(v);
     for (const std::string& slug : a->options.only) {

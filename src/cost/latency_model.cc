@@ -22,19 +22,21 @@ using nlohmann::ordered_json;
 
 constexpr const char* kFamilies[step::kWorkKinds] = {
     "patch_loop", "conv", "depthwise", "avgpool", "maxpool", "pad", "add",
-    "requantize", "fully_connected", "mean", "softmax", "copy", "depthwise_general"};
+    "requantize", "fully_connected", "mean", "softmax", "copy", "depthwise_general", "conv_kxk"};
 
 // Feature layout: per_invoke, per_layer_step, per_fused_step, per_iteration,
 // then the kFields coefficients of kernel kinds 1..11.
 constexpr const char* kFields[] = {"per_mac",  "per_tap",   "per_tap_row",      "per_out_byte",
-                                   "per_call", "per_pixel", "per_border_pixel", "per_tail_elem"};
+                                   "per_call", "per_pixel", "per_border_pixel", "per_tail_elem",
+                                   "per_line", "per_lone_mac", "per_clamp_byte"};
 constexpr size_t kPerKernel = std::size(kFields);
 constexpr size_t kFixed = 4;
 constexpr size_t kNumFeatures = kFixed + kPerKernel * (step::kWorkKinds - 1);
 
 double& Field(KernelCost& kc, size_t f) {
   double* fields[] = {&kc.per_mac,  &kc.per_tap,   &kc.per_tap_row,      &kc.per_out_byte,
-                      &kc.per_call, &kc.per_pixel, &kc.per_border_pixel, &kc.per_tail_elem};
+                      &kc.per_call, &kc.per_pixel, &kc.per_border_pixel, &kc.per_tail_elem,
+                      &kc.per_line, &kc.per_lone_mac, &kc.per_clamp_byte};
   static_assert(std::size(fields) == kPerKernel);
   return *fields[f];
 }
@@ -112,6 +114,9 @@ std::vector<double> StepFeatures(const step::StepWork& work, step::StepKind kind
     f[i + 5] = static_cast<double>(work.pixels[kk]);
     f[i + 6] = static_cast<double>(work.border_pixels[kk]);
     f[i + 7] = static_cast<double>(work.tail_elems[kk]);
+    f[i + 8] = static_cast<double>(work.lines[kk]);
+    f[i + 9] = static_cast<double>(work.lone_macs[kk]);
+    f[i + 10] = static_cast<double>(work.clamp_bytes[kk]);
   }
   return f;
 }
@@ -179,8 +184,25 @@ LatencyModel ReadLatencyModelFile(const std::string& path) {
 }
 
 const std::vector<std::string>& CalibratedTargets() {
-  static const std::vector<std::string> targets = {"cortex-m4", "cortex-m7", "rv32imac", "xtensa-lx106"};
+  // Every calibration/<target>.json compiled into msf (sorted by file name).
+  static const std::vector<std::string> targets = [] {
+    std::vector<std::string> t;
+    const std::string suffix = ".json";
+    for (const calibration_files::EmbeddedFile& f : calibration_files::EmbeddedFiles()) {
+      const std::string path = f.path;
+      if (path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        t.push_back(path.substr(0, path.size() - suffix.size()));
+      }
+    }
+    return t;
+  }();
   return targets;
+}
+
+std::string CalibratedTargetList(const std::string& separator) {
+  std::string list;
+  for (const std::string& t : CalibratedTargets()) list += (list.empty() ? "" : separator) + t;
+  return list;
 }
 
 LatencyModel BuiltinLatencyModel(const std::string& target) {
@@ -191,9 +213,8 @@ LatencyModel BuiltinLatencyModel(const std::string& target) {
       return m;
     }
   }
-  throw Error("no built-in latency model for target '" + target +
-              "' (built in: cortex-m4, cortex-m7, rv32imac, xtensa-lx106; measure one with msf calibrate --target " +
-              target + " --out FILE and pass --calibration FILE)");
+  throw Error("no built-in latency model for target '" + target + "' (built in: " + CalibratedTargetList(", ") +
+              "; measure one with msf calibrate --target " + target + " --out FILE and pass --calibration FILE)");
 }
 
 int64_t RoundPrediction(double instructions, int64_t cap) {

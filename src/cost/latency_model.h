@@ -8,7 +8,8 @@
 //            per_mac[k] * executed_macs[k] + per_tap[k] * taps[k] + per_tap_row[k] * tap_rows[k]
 //            + per_out_byte[k] * out_bytes[k] + per_call[k] * calls[k]
 //            + per_pixel[k] * pixels[k] + per_border_pixel[k] * border_pixels[k]
-//            + per_tail_elem[k] * tail_elems[k]
+//            + per_tail_elem[k] * tail_elems[k] + per_line[k] * lines[k]
+//            + per_lone_mac[k] * lone_macs[k] + per_clamp_byte[k] * clamp_bytes[k]
 //   plan = per_invoke + sum of its steps
 //
 // MACs alone do not predict a kernel's time: a 3x3 convolution over 3
@@ -34,10 +35,13 @@ namespace msf::cost {
 struct KernelCost {
   double per_mac = 0, per_tap = 0, per_tap_row = 0, per_out_byte = 0, per_call = 0;
   double per_pixel = 0, per_border_pixel = 0, per_tail_elem = 0;
+  double per_line = 0;      // one row of a call's rectangle (one column where a convolution walks a tall one)
+  double per_lone_mac = 0;  // one MAC of a pixel a convolution runs alone, on top of per_mac
+  double per_clamp_byte = 0;  // one output byte clamped two-sided (narrow activation range), on top of per_out_byte
 };
 
 struct LatencyModel {
-  std::string target;                                // "cortex-m4", "cortex-m7", "rv32imac"
+  std::string target;                                // "cortex-m4", "rv32imac", ...
   double per_invoke = 0;                             // msf_model_invoke + msf_run_plan entry
   double per_layer_step = 0, per_fused_step = 0;     // fixed cost of a step
   double per_iteration = 0;                          // one patch-loop iteration (an op on one patch/cell)
@@ -69,8 +73,11 @@ std::string LatencyModelToJson(const LatencyModel& m);
 LatencyModel LatencyModelFromJson(std::string_view text);
 LatencyModel ReadLatencyModelFile(const std::string& path);  // errors prefixed with the path
 
-// Targets that have a calibration ("cortex-m4", "cortex-m7", "rv32imac").
+// Targets that have a built-in calibration: every calibration/<target>.json
+// compiled into msf ("cortex-m0plus", "cortex-m33", ..., "rv32imac").
 const std::vector<std::string>& CalibratedTargets();
+// Those targets joined by `separator` ("cortex-m0plus|cortex-m33|...").
+std::string CalibratedTargetList(const std::string& separator);
 // The calibration compiled into msf for `target`; throws msf::Error for a
 // target without one.
 LatencyModel BuiltinLatencyModel(const std::string& target);

@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include "base/error.h"
@@ -61,12 +63,49 @@ struct LoadedModel {
 
 struct Job {
   const LoadedModel* model;
-  plan::Plan plan;
+  std::string slug;
+  plan::Plan plan;  // predicted_instructions: the target's model
   codegen::Target target;
+  bool may_not_fit = false;  // a validation run: a board too small for it is no error
+  bool fits = true;
+  std::vector<double> features;  // of the plan (per_invoke included)
   target::TargetRun result;
 };
 
-void RunJobs(std::vector<Job>& jobs, int parallel, const std::function<void(const std::string&)>& progress) {
+std::vector<double> PlanFeatures(const plan::Plan& p, const std::vector<step::StepWork>& work) {
+  std::vector<double> f(cost::LatencyModel::FeatureNames().size(), 0.0);
+  for (size_t s = 0; s < work.size(); ++s) {
+    const std::vector<double> step = cost::StepFeatures(work[s], p.steps[s].kind);
+    for (size_t i = 0; i < f.size(); ++i) f[i] += step[i];
+  }
+  f[cost::InvokeFeature()] = 1;
+  return f;
+}
+
+std::string RunKey(const std::string& target, const std::string& slug, const std::string& plan_key) {
+  return target + "," + slug + "," + plan_key;
+}
+
+void RunJobs(std::vector<Job>& jobs, int parallel, const std::function<void(const std::string&)>& progress,
+             const std::vector<RunRecord>* reuse) {
+  if (reuse != nullptr) {
+    std::map<std::string, const RunRecord*> measured;
+    for (const RunRecord& r : *reuse) measured[RunKey(r.target, r.model, r.plan_key)] = &r;
+    for (Job& j : jobs) {
+      const std::string target = codegen::TargetName(j.target);
+      auto it = measured.find(RunKey(target, j.slug, PlanKey(j.plan)));
+      if (it == measured.end()) {
+        throw Error("the reused measurements have no run of " + j.slug + " plan " + PlanKey(j.plan) + " on " + target);
+      }
+      const RunRecord& r = *it->second;
+      if (!r.fits && !j.may_not_fit) throw Error("the reused measurements skip a required run of " + j.slug + " on " + target);
+      j.fits = r.fits;
+      j.result.output = j.model->reference;  // checked when it was measured
+      j.result.ram_static = r.measured.ram_static, j.result.ram_stack = r.measured.ram_stack;
+      j.result.ram_total = r.measured.ram_total, j.result.instructions = r.measured.instructions;
+    }
+    return;
+  }
   const std::string root = target::MakeTempDir("msf_report_");
   std::atomic<size_t> next{0};
   std::mutex mu;
@@ -76,7 +115,20 @@ void RunJobs(std::vector<Job>& jobs, int parallel, const std::function<void(cons
       Job& j = jobs[i];
       try {
         const std::string dir = root + "/" + std::to_string(i);
-        j.result = target::RunOnTarget(j.model->graph, j.plan, j.target, j.model->input, dir);
+        try {
+          j.result = target::RunOnTarget(j.model->graph, j.plan, j.target, j.model->input, dir);
+        } catch (const target::DoesNotFitRam&) {
+          if (!j.may_not_fit) throw;
+          j.fits = false;
+          std::error_code ec;
+          std::filesystem::remove_all(dir, ec);
+          std::lock_guard<std::mutex> lock(mu);
+          if (progress) {
+            progress(j.model->graph.name + " " + codegen::TargetName(j.target) + " [" + std::to_string(i + 1) + "/" +
+                     std::to_string(jobs.size()) + "]: does not fit the board's RAM");
+          }
+          continue;
+        }
         std::error_code ec;
         std::filesystem::remove_all(dir, ec);
         if (j.result.output != j.model->reference) {
@@ -201,17 +253,20 @@ const std::vector<ReportConstraint>& ReportConstraints() {
 
 PaperReport CollectPaperReport(const PaperReportOptions& options) {
   const cost::LatencyModel m4 = cost::BuiltinLatencyModel("cortex-m4");
-  const cost::LatencyModel rv32 = cost::BuiltinLatencyModel("rv32imac");
+  // The other calibrated targets, validated on a few plans of the real models.
+  std::vector<cost::LatencyModel> others;
+  for (const std::string& t : cost::CalibratedTargets()) {
+    if (t != "cortex-m4") others.push_back(cost::BuiltinLatencyModel(t));
+  }
   PaperReport report;
   std::vector<std::unique_ptr<LoadedModel>> loaded;
   std::vector<Job> jobs;
   std::map<std::pair<size_t, std::string>, size_t> m4_job;  // (model, plan key) -> job
-  struct Rv32Case {
+  struct ValidationCase {
     size_t model, job;
     std::string plan;
-    int64_t predicted;
   };
-  std::vector<Rv32Case> rv32_cases;
+  std::vector<ValidationCase> validation_cases;
 
   for (const ReportModel& rm : ReportModels()) {
     if (!options.only.empty() && std::find(options.only.begin(), options.only.end(), rm.slug) == options.only.end()) {
@@ -287,17 +342,22 @@ PaperReport CollectPaperReport(const PaperReportOptions& options) {
         row.host_measured = host_measured[key];
         if (!m4_job.count({model_index, key})) {
           m4_job[{model_index, key}] = jobs.size();
-          jobs.push_back({lm.get(), row.plan, codegen::Target::kCortexM4, {}});
+          jobs.push_back({lm.get(), rm.slug, row.plan, codegen::Target::kCortexM4});
+          jobs.back().features = PlanFeatures(row.plan, work);
         }
         const bool validate = (rm.slug == "person-detect" || rm.slug == "vww-real" || rm.slug == "mbv2-real") &&
                               (s == Strategy::kVanilla || (s == Strategy::kExact && (c.name == "min-RAM" || c.name == "64k" ||
                                                                                       c.name == "F<=1.3")));
         if (validate) {
-          plan::Plan p = row.plan;
-          plan::PredictPlan(&p, work, rv32);
-          rv32_cases.push_back({model_index, jobs.size(), s == Strategy::kVanilla ? "vanilla" : c.name,
-                                p.predicted_instructions});
-          jobs.push_back({lm.get(), p, codegen::Target::kRv32imac, {}});
+          for (const cost::LatencyModel& model : others) {
+            plan::Plan p = row.plan;
+            plan::PredictPlan(&p, work, model);
+            validation_cases.push_back({model_index, jobs.size(), s == Strategy::kVanilla ? "vanilla" : c.name});
+            Job job{lm.get(), rm.slug, p, codegen::ParseTarget(model.target)};
+            job.may_not_fit = true;
+            job.features = PlanFeatures(p, work);
+            jobs.push_back(std::move(job));
+          }
         }
         mr.rows.push_back(row);
       }
@@ -307,7 +367,12 @@ PaperReport CollectPaperReport(const PaperReportOptions& options) {
   }
 
   if (options.progress) options.progress("running " + std::to_string(jobs.size()) + " packages in QEMU");
-  RunJobs(jobs, options.jobs, options.progress);
+  RunJobs(jobs, options.jobs, options.progress, options.reuse);
+  for (const Job& j : jobs) {
+    report.runs.push_back({codegen::TargetName(j.target), j.slug, PlanKey(j.plan), j.fits,
+                           {j.fits, j.result.ram_static, j.result.ram_stack, j.result.ram_total, j.result.instructions},
+                           j.plan.predicted_instructions, j.features});
+  }
 
   for (size_t mi = 0; mi < report.models.size(); ++mi) {
     for (ReportRow& row : report.models[mi].rows) {
@@ -316,10 +381,63 @@ PaperReport CollectPaperReport(const PaperReportOptions& options) {
       row.m4 = {true, r.ram_static, r.ram_stack, r.ram_total, r.instructions};
     }
   }
-  for (const Rv32Case& c : rv32_cases) {
-    report.rv32.push_back({report.models[c.model].model.slug, c.plan, c.predicted, jobs[c.job].result.instructions});
+  for (const ValidationCase& c : validation_cases) {
+    const Job& j = jobs[c.job];
+    report.validation.push_back({report.models[c.model].model.slug, c.plan, codegen::TargetName(j.target),
+                                 j.plan.predicted_instructions, j.fits ? j.result.instructions : 0, j.fits});
   }
   return report;
+}
+
+std::string RunRecordsCsv(const std::vector<RunRecord>& runs) {
+  std::string csv = "target,model,plan,fits,ram_static,ram_stack,ram_total,instructions,predicted";
+  for (const std::string& name : cost::LatencyModel::FeatureNames()) csv += "," + name;
+  csv += "\n";
+  for (const RunRecord& r : runs) {
+    const TargetMeasurement& m = r.measured;
+    csv += r.target + "," + r.model + "," + r.plan_key + "," + (r.fits ? "1" : "0") + "," + std::to_string(m.ram_static) +
+           "," + std::to_string(m.ram_stack) + "," + std::to_string(m.ram_total) + "," + std::to_string(m.instructions) +
+           "," + std::to_string(r.predicted);
+    for (double f : r.features) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, ",%.0f", f);
+      csv += buf;
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
+std::vector<RunRecord> ParseRunRecordsCsv(const std::string& text, const std::string& path) {
+  std::vector<RunRecord> runs;
+  std::istringstream in(text);
+  std::string line;
+  if (!std::getline(in, line) || line.rfind("target,model,plan,", 0) != 0) {
+    throw Error(path + ": not a report samples file (no target,model,plan,... header)");
+  }
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    std::string item;
+    while (std::getline(fields, item, ',')) f.push_back(item);
+    if (f.size() < 9 || (f[3] != "0" && f[3] != "1")) throw Error(path + ": bad line '" + line + "'");
+    RunRecord r{f[0], f[1], f[2], f[3] == "1", {}, 0, {}};
+    int64_t* numbers[] = {&r.measured.ram_static, &r.measured.ram_stack, &r.measured.ram_total,
+                          &r.measured.instructions, &r.predicted};
+    for (size_t i = 0; i < 5; ++i) {
+      try {
+        size_t used = 0;
+        *numbers[i] = std::stoll(f[4 + i], &used);
+        if (used != f[4 + i].size()) throw std::invalid_argument("trailing");
+      } catch (const std::exception&) {
+        throw Error(path + ": bad number '" + f[4 + i] + "' in line '" + line + "'");
+      }
+    }
+    r.measured.ran = r.fits;
+    runs.push_back(std::move(r));
+  }
+  return runs;
 }
 
 }  // namespace msf::report

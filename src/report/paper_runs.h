@@ -58,16 +58,29 @@ struct ModelReport {
   std::vector<std::string> notes;
 };
 
-// The latency model on rv32imac (exact instruction counts): predicted vs
-// measured for a few models and plans.
+// The latency models of the other calibrated targets (every
+// calibration/<target>.json but cortex-m4's, whose model is checked on every
+// run above): predicted vs measured for a few models and plans.
 struct ValidationRow {
-  std::string model, plan;
+  std::string model, plan, target;
   int64_t predicted = 0, measured = 0;
+  bool fits = true;  // false: the plan does not fit the board's RAM (cortex-m0plus), not run
+};
+
+// One QEMU run of the report: what `--samples` writes and `--reuse` reads
+// (keyed by target, model slug and the plan's steps).
+struct RunRecord {
+  std::string target, model, plan_key;
+  bool fits = true;
+  TargetMeasurement measured;
+  int64_t predicted = 0;
+  std::vector<double> features;  // the plan's latency-model features (cost::LatencyModel::FeatureNames())
 };
 
 struct PaperReport {
   std::vector<ModelReport> models;
-  std::vector<ValidationRow> rv32;
+  std::vector<ValidationRow> validation;
+  std::vector<RunRecord> runs;  // every QEMU run, in job order
 };
 
 struct PaperReportOptions {
@@ -75,7 +88,17 @@ struct PaperReportOptions {
   int jobs = 2;
   std::vector<std::string> only;  // model slugs; empty = all
   std::function<void(const std::string&)> progress;
+  // Measurements of an earlier report (`--reuse FILE.csv`) instead of QEMU
+  // runs: every run must be there. The host runs and checks still happen.
+  const std::vector<RunRecord>* reuse = nullptr;
 };
+
+// RunRecords as CSV (header: target,model,plan,fits,ram_static,ram_stack,
+// ram_total,instructions,predicted, then the features by name) and back
+// (without the features: they follow the code that reads them); parsing
+// throws msf::Error with one line naming `path` and the bad line.
+std::string RunRecordsCsv(const std::vector<RunRecord>& runs);
+std::vector<RunRecord> ParseRunRecordsCsv(const std::string& text, const std::string& path);
 
 // Throws msf::Error if a run fails or any output differs from the reference.
 PaperReport CollectPaperReport(const PaperReportOptions& options);

@@ -27,9 +27,12 @@ const char* VariantName(Variant v);  // "recompute", "hcache", "linebuf", "none"
 // kernel rows and taps that fall inside the input (padding is skipped).
 // Work kinds: the runtime's msf_kernel_kind (1..11), plus 12 for the
 // depthwise convolutions that do not run the unrolled 3x3 path (other kernel
-// sizes, depth multiplier > 1), which cost differently per tap.
-inline constexpr int kWorkKinds = 13;
+// sizes, depth multiplier > 1), which cost differently per tap, and 13 for
+// the convolutions with a kernel larger than 1x1: msf_conv_s8 runs them on
+// its window path, 1x1 ones (kind 1, conv) on its pointwise path.
+inline constexpr int kWorkKinds = 14;
 inline constexpr int kWorkDepthwiseGeneral = 12;
+inline constexpr int kWorkConvKxk = 13;
 struct StepWork {
   std::array<int64_t, kWorkKinds> macs{};           // multiply-accumulates (padding taps included)
   std::array<int64_t, kWorkKinds> out_bytes{};      // output bytes written
@@ -41,6 +44,13 @@ struct StepWork {
   std::array<int64_t, kWorkKinds> border_pixels{};  // of those, windowed ones whose window is clipped
   std::array<int64_t, kWorkKinds> tail_elems{};     // products in the kernels' scalar tails (channel or
                                                     // run lengths not a multiple of 4)
+  std::array<int64_t, kWorkKinds> lines{};          // the kernels' outer loop over a call's rectangle: its
+                                                    // rows, or its columns where convolutions walk a tall
+                                                    // rectangle (w < h) column by column
+  std::array<int64_t, kWorkKinds> lone_macs{};      // MACs of the interior pixels a convolution runs alone:
+                                                    // it pairs them in a call, an odd count leaves one
+  std::array<int64_t, kWorkKinds> clamp_bytes{};    // output bytes of a convolution whose activation range
+                                                    // is narrower than int8: a two-sided clamp, not one SSAT
 };
 
 // One step: ops [from, to) (half-open everywhere; plan JSON writes the

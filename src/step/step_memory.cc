@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <climits>
+#include <map>
 
 #include "ir/analysis.h"
 #include "lower/lowering.h"
+#include "lower/quantize_multiplier.h"
 #include "msf_rt/msf_plan.h"
 
 namespace msf::step {
@@ -199,6 +201,7 @@ int WorkKindOf(const ir::Graph& g, const ir::Op& op) {
     const ir::ConvAttrs& a = op.conv();
     if (a.kernel_h != 3 || a.kernel_w != 3 || a.depth_multiplier != 1) return kWorkDepthwiseGeneral;
   }
+  if (op.kind == ir::OpKind::kConv2D && (op.conv().kernel_h != 1 || op.conv().kernel_w != 1)) return kWorkConvKxk;
   const int kind = lower::KernelKindOf(g, op);
   switch (kind) {  // kernels newer than the calibration: the nearest calibrated family
     case MSF_KERNEL_QUANTIZE_F32:
@@ -266,12 +269,64 @@ void AddWindowWork(const ir::Graph& g, const ir::Op& op, const AxisCount& rows, 
   }
 }
 
+// Convolutions and depthwise convolutions walk a tall rectangle (w < h)
+// column by column, every other rectangle row by row (runtime/src): their
+// outer loop runs min(h, w) times; the other kernels' runs h times.
+bool WalksColumns(ir::OpKind kind) { return kind == ir::OpKind::kConv2D || kind == ir::OpKind::kDepthwiseConv2D; }
+
+// Outer-loop lines of the calls on every rectangle rows[i] x cols[j]
+// (interval sizes, empty ones included: they add nothing).
+int64_t LinesOf(bool walks_columns, const std::vector<int64_t>& rows, const std::vector<int64_t>& cols) {
+  int64_t lines = 0;
+  if (!walks_columns) {
+    int64_t nonempty_cols = 0, row_sum = 0;
+    for (int64_t c : cols) nonempty_cols += c > 0 ? 1 : 0;
+    for (int64_t r : rows) row_sum += r;
+    return row_sum * nonempty_cols;
+  }
+  // Sum of min(h, w) over all pairs, by distinct sizes (a schedule's patches have a few).
+  std::map<int64_t, int64_t> hs, ws;
+  for (int64_t r : rows) ++hs[r];
+  for (int64_t c : cols) ++ws[c];
+  for (const auto& [h, nh] : hs) {
+    for (const auto& [wd, nw] : ws) lines += std::min(h, wd) * nh * nw;
+  }
+  return lines;
+}
+
+// A convolution pairs its interior pixels (runtime/src/msf_conv_s8.c); a
+// call with an odd number of them runs the last alone. Its MACs:
+int64_t InteriorPixelMacs(const ir::Graph& g, const ir::Op& conv) {
+  const ir::ConvAttrs& a = conv.conv();
+  return int64_t{a.kernel_h} * a.kernel_w * g.tensor(conv.input()).C() * g.tensor(conv.output()).C();
+}
+
+// Whether a convolution's output stage clamps two-sided (msf_rq_stage with
+// full = 0): its fused activation range is narrower than int8 (a ReLU6
+// whose output scale is not TFLite's 6/255, say). Others have none.
+bool ClampsOutput(const ir::Graph& g, const ir::Op& op) {
+  if (op.kind != ir::OpKind::kConv2D && op.kind != ir::OpKind::kDepthwiseConv2D) return false;
+  const ir::Tensor& out = g.tensor(op.output());
+  int32_t lo = -128, hi = 127;
+  lower::CalculateActivationRangeQuantized(op.conv().act, out.quant.Scale(), out.quant.ZeroPoint(), &lo, &hi);
+  return lo != -128 || hi != 127;
+}
+
 void AddWholeOp(const ir::Graph& g, const GraphLiveness& live, int32_t op, StepWork* w) {
   const ir::Op& o = g.ops[static_cast<size_t>(op)];
   const size_t k = static_cast<size_t>(WorkKindOf(g, o));
   w->macs[k] += ir::OpMacs(g, o);
   w->out_bytes[k] += g.tensor(o.output()).Bytes();
+  if (ClampsOutput(g, o)) w->clamp_bytes[k] += g.tensor(o.output()).Bytes();
   w->calls[k] += 1;
+  if (const ir::Tensor& out = g.tensor(o.output()); out.shape.size() == 4) {
+    w->lines[k] += LinesOf(WalksColumns(o.kind), {out.H()}, {out.W()});
+  }
+  if (o.kind == ir::OpKind::kConv2D) {
+    const size_t i = static_cast<size_t>(op);
+    const int64_t interior = live.interior_prefix[i][0].back() * live.interior_prefix[i][1].back();
+    w->lone_macs[k] += interior % 2 * InteriorPixelMacs(g, o);
+  }
   if (HasWindow(o.kind)) {
     const ir::Tensor& out = g.tensor(o.output());
     const size_t i = static_cast<size_t>(op);
@@ -297,6 +352,47 @@ AxisCount CountAxis(const geometry::AxisSchedule& a, size_t i, size_t t, const s
     for (const geometry::Interval& iv : a.need[t]) c.Add(prefix, interior_prefix, iv);
   }
   return c;
+}
+
+// The intervals every block op is called on along one axis (its stream
+// actions on a ring axis, else its output local's patch needs): their
+// sizes, and how many of their cells are interior (window inside the input;
+// 0 for ops without a window).
+struct Spans {
+  std::vector<int64_t> sizes, interior;
+};
+std::vector<Spans> CallSpans(const geometry::AxisSchedule& a, const geometry::BlockStructure& b, const ir::Graph& g,
+                             const GraphLiveness& live, int axis) {
+  std::vector<Spans> spans(b.ops.size());
+  const auto add = [&](size_t i, geometry::Interval iv) {
+    spans[i].sizes.push_back(iv.size());
+    const size_t gi = static_cast<size_t>(b.ops[i].op);
+    int64_t interior = 0;
+    if (HasWindow(g.ops[gi].kind)) {
+      const std::vector<int64_t>& prefix = live.interior_prefix[gi][static_cast<size_t>(axis)];
+      const int32_t n = static_cast<int32_t>(prefix.size()) - 1;
+      const int32_t lo = std::clamp(iv.lo, 0, n), hi = std::clamp(iv.hi, 0, n);
+      if (hi > lo) interior = prefix[static_cast<size_t>(hi)] - prefix[static_cast<size_t>(lo)];
+    }
+    spans[i].interior.push_back(interior);
+  };
+  if (a.ring) {
+    for (const geometry::StreamAction& act : a.actions) add(static_cast<size_t>(act.op), act.cells);
+  } else {
+    for (size_t i = 0; i < b.ops.size(); ++i) {
+      for (const geometry::Interval& iv : a.need[static_cast<size_t>(b.ops[i].output)]) add(i, iv);
+    }
+  }
+  return spans;
+}
+
+// Calls of a block op on rows[i] x cols[j] whose interior pixel count is
+// odd (both counts odd): each runs one pixel alone.
+int64_t OddInteriorCalls(const Spans& rows, const Spans& cols) {
+  int64_t odd_rows = 0, odd_cols = 0;
+  for (int64_t n : rows.interior) odd_rows += n % 2;
+  for (int64_t n : cols.interior) odd_cols += n % 2;
+  return odd_rows * odd_cols;
 }
 
 }  // namespace
@@ -328,6 +424,7 @@ StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMem
   };
   if (s.rows().ring) count_actions(s.rows(), 0, &row_counts);
   if (s.cols().ring) count_actions(s.cols(), 1, &col_counts);
+  const std::vector<Spans> row_spans = CallSpans(s.rows(), b, g, live, 0), col_spans = CallSpans(s.cols(), b, g, live, 1);
   for (size_t i = 0; i < b.ops.size(); ++i) {
     const geometry::BlockOp& op = b.ops[i];
     const size_t t = static_cast<size_t>(op.output);
@@ -357,9 +454,12 @@ StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMem
       w.pixels[k] += cells;
     }
     w.out_bytes[k] += cells * b.tensors[t].channels;
+    if (ClampsOutput(g, gop)) w.clamp_bytes[k] += cells * b.tensors[t].channels;
     const int64_t rows = s.rows().ring ? row_calls[i] : NonEmpty(s.rows().need[t]);
     const int64_t cols = s.cols().ring ? col_calls[i] : NonEmpty(s.cols().need[t]);
     w.calls[k] += rows * cols;
+    w.lines[k] += LinesOf(WalksColumns(gop.kind), row_spans[i].sizes, col_spans[i].sizes);
+    if (gop.kind == ir::OpKind::kConv2D) w.lone_macs[k] += OddInteriorCalls(row_spans[i], col_spans[i]) * InteriorPixelMacs(g, gop);
   }
   // Loop iterations of the patch loop (empty cells included).
   const int64_t nr = s.rows().ring ? 1 : s.rows().patches, nc = s.cols().ring ? 1 : s.cols().patches;

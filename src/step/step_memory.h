@@ -65,7 +65,8 @@ int64_t StepMacs(const ir::Graph& g, const StepMemory& m, const StepSpec& step);
 StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMemory& m, const StepSpec& step);
 
 // Work kind of an op (StepWork index): its runtime kernel (lower::KernelKindOf),
-// except kWorkDepthwiseGeneral for depthwise ops off the 3x3 multiplier-1 path;
+// except kWorkDepthwiseGeneral for depthwise ops off the 3x3 multiplier-1 path
+// and kWorkConvKxk for convolutions with a kernel larger than 1x1;
 // kernels newer than the calibration (resize, concatenation, transpose, input reads: byte
 // movement; MUL: like ADD; LOGISTIC, HARD_SWISH and the float boundaries:
 // like requantisation, per element) count as the nearest calibrated family.

@@ -77,7 +77,14 @@ TargetRun RunOnTarget(const ir::Graph& g, const plan::Plan& plan, codegen::Targe
   const std::string where = std::string(codegen::TargetName(target)) + " package " + dir;
   const std::string make = "make -s --no-print-directory -C " + Quote(dir);
   const Shell build = RunShell(make);
-  if (build.exit_code != 0) throw Error(where + ": build failed: " + FirstLine(build.out));
+  if (build.exit_code != 0) {
+    // GNU ld: "region `RAM' overflowed by N bytes", or "section `.stack' will not fit in region `RAM'".
+    if (build.out.find("region `RAM' overflowed") != std::string::npos ||
+        build.out.find("will not fit in region `RAM'") != std::string::npos) {
+      throw DoesNotFitRam(where + ": the plan's static RAM and stack do not fit the board's RAM");
+    }
+    throw Error(where + ": build failed: " + FirstLine(build.out));
+  }
   const Shell run = RunShell(make + " run");
   if (run.exit_code != 0) throw Error(where + ": run failed: " + FirstLine(run.out));
 

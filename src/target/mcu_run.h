@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "codegen/codegen.h"
 #include "plan/plan_json.h"
 #include "ir/graph.h"
@@ -25,9 +26,18 @@ struct TargetRun {
   int64_t flash_rodata = -1;    // constant data: weights, tables, embedded input
 };
 
+// The package does not link because the plan's static RAM and stack exceed
+// the board's RAM (the micro:bit's 16 KiB for cortex-m0plus): not a fault of
+// the plan or the tool chain, so callers may skip the run.
+class DoesNotFitRam : public Error {
+ public:
+  using Error::Error;
+};
+
 // Generates the package for `plan` below `dir` (replacing what is there),
 // builds it and runs it once on `input`. Throws msf::Error naming the step
-// that failed (build, run, or unparsable output).
+// that failed (build, run, or unparsable output); DoesNotFitRam when the
+// linker finds the board's RAM too small.
 TargetRun RunOnTarget(const ir::Graph& g, const plan::Plan& plan, codegen::Target target,
                       const std::vector<int8_t>& input, const std::string& dir);
 

@@ -70,17 +70,21 @@ TEST(LatencyModel, BadJsonIsOneLineError) {
 TEST(LatencyModel, PredictionIsTheLinearForm) {
   cost::LatencyModel m;
   m.per_layer_step = 100, m.per_fused_step = 300, m.per_iteration = 7;
-  m.kernel[1] = {2, 3, 5, 11, 13, 37, 41, 53};    // conv
-  m.kernel[2] = {17, 19, 23, 29, 31, 43, 47, 59};  // depthwise
+  m.kernel[1] = {2, 3, 5, 11, 13, 37, 41, 53, 61, 67, 71};    // conv
+  m.kernel[2] = {17, 19, 23, 29, 31, 43, 47, 59, 73, 79, 83};  // depthwise
   step::StepWork w;
   w.executed_macs[1] = 1000, w.taps[1] = 100, w.tap_rows[1] = 30, w.out_bytes[1] = 10, w.calls[1] = 2;
-  w.pixels[1] = 5, w.border_pixels[1] = 3, w.tail_elems[1] = 8;
+  w.pixels[1] = 5, w.border_pixels[1] = 3, w.tail_elems[1] = 8, w.lines[1] = 4, w.lone_macs[1] = 9;
+  w.clamp_bytes[1] = 12;
   w.executed_macs[2] = 90, w.taps[2] = 90, w.tap_rows[2] = 30, w.out_bytes[2] = 10, w.calls[2] = 4;
-  w.pixels[2] = 7, w.border_pixels[2] = 1, w.tail_elems[2] = 6;
+  w.pixels[2] = 7, w.border_pixels[2] = 1, w.tail_elems[2] = 6, w.lines[2] = 3, w.lone_macs[2] = 2;
+  w.clamp_bytes[2] = 14;
   w.calls[0] = 6;
   w.macs[1] = 999999;  // nominal MACs (padding included) are not a feature
-  const double conv = 2 * 1000 + 3 * 100 + 5 * 30 + 11 * 10 + 13 * 2 + 37 * 5 + 41 * 3 + 53 * 8;
-  const double dw = 17 * 90 + 19 * 90 + 23 * 30 + 29 * 10 + 31 * 4 + 43 * 7 + 47 * 1 + 59 * 6;
+  const double conv =
+      2 * 1000 + 3 * 100 + 5 * 30 + 11 * 10 + 13 * 2 + 37 * 5 + 41 * 3 + 53 * 8 + 61 * 4 + 67 * 9 + 71 * 12;
+  const double dw = 17 * 90 + 19 * 90 + 23 * 30 + 29 * 10 + 31 * 4 + 43 * 7 + 47 * 1 + 59 * 6 + 73 * 3 + 79 * 2 +
+                    83 * 14;
   EXPECT_DOUBLE_EQ(m.PredictStep(w, step::StepKind::kLayer), 100 + conv + dw + 7 * 6);
   EXPECT_DOUBLE_EQ(m.PredictStep(w, step::StepKind::kFused), 300 + conv + dw + 7 * 6);
 }
@@ -134,8 +138,9 @@ TEST(LatencyWork, LayerWindowCountsSkipPadding) {
   for (int32_t op = 0; op < 2; ++op) {
     const step::StepSpec spec{op, op + 1, step::StepKind::kLayer, step::Variant::kNone, 0, 0};
     const step::StepWork w = step::StepWorkOf(g, live, *step::DescribeStep(g, live, spec), spec);
-    // a 5x5 depthwise is off the unrolled 3x3 path: its own work kind
-    const size_t k = op == 0 ? 1 : static_cast<size_t>(step::kWorkDepthwiseGeneral);
+    // a 3x3 convolution runs the window path, a 5x5 depthwise is off the
+    // unrolled 3x3 path: each its own work kind
+    const size_t k = static_cast<size_t>(op == 0 ? step::kWorkConvKxk : step::kWorkDepthwiseGeneral);
     const BruteWindow expect = op == 0 ? CountWindow(7, 4, 3, 2, 1, 5) : CountWindow(4, 4, 5, 1, 2, 5);
     EXPECT_EQ(w.taps[k], expect.taps) << op;
     EXPECT_EQ(w.tap_rows[k], expect.rows) << op;
@@ -171,6 +176,37 @@ TEST(LatencyWork, FusedWindowCountsCoverRecomputation) {
       EXPECT_EQ(w.taps[2], lw.taps[2]) << "line buffers recompute nothing";
     }
   }
+}
+
+TEST(LatencyWork, LinesLonePixelsAndClamps) {
+  // 7x7 output: convolutions walk it row by row (7 lines; the unpadded
+  // pool's 5x5 output, 5); 49 interior pixels of the 1x1 convolution pair
+  // up but one; the 3x3 one has 5x5 interior pixels, an odd count too.
+  ir::GraphBuilder b = calib::BenchGraphBuilder("lines", {1, 7, 7, 32}, 3);
+  b.Conv(6, 1, 1).Conv(5, 3, 1, ir::Activation::kNone).Pool(ir::OpKind::kMaxPool2D, 3, 1);
+  const ir::Graph g = calib::TakeBenchGraph(b);
+  const step::GraphLiveness live = step::ComputeLiveness(g);
+  const auto work = [&](const step::StepSpec& spec) {
+    return step::StepWorkOf(g, live, *step::DescribeStep(g, live, spec), spec);
+  };
+  const size_t conv = 1, kxk = step::kWorkConvKxk, pool = 4;  // MSF_KERNEL_MAX_POOL
+  for (int32_t op = 0; op < 3; ++op) {
+    const step::StepWork w = work({op, op + 1, step::StepKind::kLayer, step::Variant::kNone, 0, 0});
+    const size_t k = op == 0 ? conv : op == 1 ? kxk : pool;
+    EXPECT_EQ(w.lines[k], op == 2 ? 5 : 7) << op;
+    EXPECT_EQ(w.lone_macs[k], op == 0 ? 32 * 6 : op == 1 ? 9 * 6 * 5 : 0) << op;
+    // The bench policy's ReLU6 outputs (zero point -128, a scale below
+    // 6/255) clamp two-sided; a linear convolution saturates to int8 only.
+    EXPECT_EQ(w.clamp_bytes[k], op == 0 ? 7 * 7 * 6 : 0) << op;
+  }
+  // An hcache block with 3-row patches calls the convolutions on cells of
+  // one column (or a few, where the stream starts) and 3 or more rows:
+  // they walk columns, far fewer lines than rows; the pool walks the rows.
+  const step::StepSpec spec{0, 3, step::StepKind::kFused, step::Variant::kHCache, 3, 3};
+  const step::StepWork w = work(spec);
+  EXPECT_GE(w.lines[conv], w.calls[conv]);
+  EXPECT_LT(w.lines[conv] * 2, w.pixels[conv]);
+  EXPECT_GT(w.lines[pool], w.calls[pool]);
 }
 
 TEST(LatencyNnls, RecoversNonNegativeCoefficients) {

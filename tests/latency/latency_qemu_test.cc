@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "calib/bench_graph.h"
 #include "calib/bench_suite.h"
 #include "calib/calibrate.h"
 #include "codegen/codegen_test_util.h"
@@ -48,6 +49,29 @@ TEST(LatencyCalibration, TinySuiteMeasuresAndFits) {
   const cost::LatencyModel m = calib::FitLatencyModel(samples, "rv32imac");
   for (double c : m.Coefficients()) EXPECT_GE(c, 0);
   EXPECT_LT(calib::Evaluate(m, samples).max_relative_error, 0.02);
+}
+
+TEST(LatencyCalibration, BenchesTooBigForTheBoardAreSkipped) {
+  // cortex-m0plus runs on the micro:bit's 16 KiB of RAM: a layer whose
+  // 20 KB output cannot link there is skipped (named), not an error.
+  for (const char* tool : {"make", "arm-none-eabi-gcc", "qemu-system-arm"}) {
+    ASSERT_TRUE(test::HaveProgram(tool)) << tool << " is missing: run tools/install-mcu-deps.sh";
+  }
+  ir::GraphBuilder b = calib::BenchGraphBuilder("big", {1, 16, 16, 8}, 7);
+  b.Conv(80, 1, 1);
+  calib::Bench big{"too_big", calib::TakeBenchGraph(b), {}};
+  big.steps.push_back({0, 1, step::StepKind::kLayer, step::Variant::kNone, 0, 0});
+  calib::MeasureOptions o;
+  o.target = codegen::Target::kCortexM0plus;
+  std::vector<std::string> skipped;
+  EXPECT_TRUE(calib::MeasureSuite({big}, o, &skipped).empty());
+  EXPECT_EQ(skipped, std::vector<std::string>{"too_big"});
+  try {  // without a skip list it is an error, one line saying why
+    calib::MeasureSuite({big}, o);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("do not fit the board's RAM"), std::string::npos) << e.what();
+  }
 }
 
 struct ValidationCase {

@@ -194,6 +194,9 @@ TEST(RobustFiles, OutputsThatAreInputsUnderOtherNamesAreRefused) {
   test::WriteFile(samples, {'b', '\n'});
   ExpectRefused({"calibrate", "--target", "rv32imac", "--reuse", samples, "--out", samples}, "is also an input file",
                 {samples}, {});
+  ExpectRefused({"calibrate", "--target", "rv32imac", "--measure-missing"}, "--measure-missing needs --reuse", {}, {});
+  ExpectRefused({"report", "paper", "--out", f.dir + "/report", "--reuse", samples, "--samples", samples},
+                "is also an input file", {samples}, {});
   ExpectRefused({"plan", f.model, "--min-ram", "--calibration", f.plan, "--json", f.plan}, "is also an input file",
                 inputs, {});
   // One file for two outputs.

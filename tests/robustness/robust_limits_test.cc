@@ -439,7 +439,8 @@ TEST(RobustCalibration, HugeWorkTimesLargeCoefficientsSaturates) {
   std::vector<step::StepWork> work;
   for (search::Edge& e : dag.edges) {
     for (auto* counts : {&e.work.executed_macs, &e.work.taps, &e.work.tap_rows, &e.work.out_bytes, &e.work.calls,
-                         &e.work.pixels, &e.work.border_pixels, &e.work.tail_elems}) {
+                         &e.work.pixels, &e.work.border_pixels, &e.work.tail_elems, &e.work.lines,
+                         &e.work.lone_macs, &e.work.clamp_bytes}) {
       counts->fill(std::numeric_limits<int64_t>::max());
     }
   }
