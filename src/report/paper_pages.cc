@@ -213,7 +213,10 @@ std::string Summary(const PaperReport& report) {
     const std::pair<std::string, std::string> c{v.model, v.plan};
     if (std::find(cases.begin(), cases.end(), c) == cases.end()) cases.push_back(c);
   }
-  for (const auto& [model, plan] : cases) {
+  for (const auto& c : cases) {
+    // Named copies: clang 14 (the fuzz build's) cannot capture structured bindings.
+    const std::string& model = c.first;
+    const std::string& plan = c.second;
     const auto find = [&](const std::string& t) -> const ValidationRow* {
       for (const ValidationRow& v : report.validation) {
         if (v.model == model && v.plan == plan && v.target == t) return &v;
