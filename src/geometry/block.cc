@@ -211,6 +211,18 @@ bool BlockSchedule::IsRowReaderTile(int32_t local) const {
   return row_reader >= 0 && block().ops[static_cast<size_t>(row_reader)].output == local;
 }
 
+std::vector<Interval> BlockSchedule::RowReaderReads() const {
+  std::vector<Interval> reads;
+  if (row_reader < 0) return reads;
+  int32_t next = 0;
+  for (const Interval& need : rows().need[static_cast<size_t>(block().ops[static_cast<size_t>(row_reader)].output)]) {
+    const Interval read{std::max(need.lo, next), need.hi};
+    reads.push_back(read.empty() ? Interval{} : read);
+    if (!read.empty()) next = read.hi;
+  }
+  return reads;
+}
+
 bool BlockSchedule::IsTileHeld(int32_t local) const {
   const BlockTensor& t = block().tensors[static_cast<size_t>(local)];
   return t.role == TensorRole::kInterior || (t.role == TensorRole::kOutput && OutputIsTiled());

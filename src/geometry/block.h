@@ -105,6 +105,9 @@ struct BlockSchedule {
   bool IsTileHeld(int32_t local) const;
   bool OutputIsTiled() const { return block().has_head(); }
   bool IsRowReaderTile(int32_t local) const;
+  // Per row patch, the rows the row reader reads ahead of it (the part of
+  // its row need not read before; empty when none). Empty without a reader.
+  std::vector<Interval> RowReaderReads() const;
   // Columns of a local tensor's tile buffer (the full width for the row reader's).
   int32_t TileWidth(int32_t local) const;
   int64_t Macs(const ir::Graph& g) const;  // spatial ops + head

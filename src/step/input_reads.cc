@@ -65,16 +65,11 @@ InputReads InputReadsOf(const ir::Graph& g, const StepMemory& m, const StepSpec&
   const geometry::AxisSchedule &rows = s.rows(), &cols = s.cols();
   const auto& ops = s.block().ops;
   const int32_t nr = rows.ring ? 1 : rows.patches, nc = cols.ring ? 1 : cols.patches;
-  int32_t next_row = 0;  // the row reader's
+  const std::vector<geometry::Interval> ahead = s.RowReaderReads();  // full rows, ahead of each row patch
   for (int32_t r = 0; r < nr; ++r) {
-    if (s.row_reader >= 0) {  // full rows not read before, ahead of the patch
-      const size_t out = static_cast<size_t>(ops[static_cast<size_t>(s.row_reader)].output);
-      const geometry::Interval want = rows.need[out][static_cast<size_t>(r)];
-      if (!want.empty()) {
-        log.Rect(reader_input(ops[static_cast<size_t>(s.row_reader)].op), {std::max(want.lo, next_row), want.hi},
-                 {0, s.full_width_of_reader});
-        next_row = std::max(next_row, want.hi);
-      }
+    if (s.row_reader >= 0) {
+      log.Rect(reader_input(ops[static_cast<size_t>(s.row_reader)].op), ahead[static_cast<size_t>(r)],
+               {0, s.full_width_of_reader});
     }
     for (int32_t c = 0; c < nc; ++c) {
       const auto visit = [&](int32_t i, geometry::Interval ys, geometry::Interval xs) {

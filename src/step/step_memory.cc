@@ -430,11 +430,9 @@ StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMem
     const size_t t = static_cast<size_t>(op.output);
     const size_t k = static_cast<size_t>(WorkKindOf(g, g.ops[static_cast<size_t>(op.op)]));
     if (static_cast<int32_t>(i) == s.row_reader) {  // full rows not read before, once per row patch
-      int32_t next = 0;
-      for (const geometry::Interval& iv : s.rows().need[t]) {
-        if (iv.hi <= std::max(iv.lo, next)) continue;
-        const int64_t pixels = int64_t{iv.hi - std::max(iv.lo, next)} * s.full_width_of_reader;
-        next = iv.hi;
+      for (const geometry::Interval& read : s.RowReaderReads()) {
+        if (read.empty()) continue;
+        const int64_t pixels = int64_t{read.size()} * s.full_width_of_reader;
         w.pixels[k] += pixels;
         w.out_bytes[k] += pixels * b.tensors[t].channels;
         w.calls[k] += 1;
