@@ -131,21 +131,6 @@ typedef void (*pw2_fn)(const int8_t *a, const int8_t *b, const int8_t *w, int32_
 MSF_PW2(pointwise_2px_full, 0, 1, 0)
 MSF_PW2(pointwise_2px_clamp, 0, 0, 0)
 MSF_PW2(pointwise_2px_narrow, 0, 1, 1)
-MSF_PW2(pointwise_2px_k8_full, 8, 1, 0)
-MSF_PW2(pointwise_2px_k8_clamp, 8, 0, 0)
-MSF_PW2(pointwise_2px_k8_narrow, 8, 1, 1)
-MSF_PW2(pointwise_2px_k16_full, 16, 1, 0)
-MSF_PW2(pointwise_2px_k16_clamp, 16, 0, 0)
-MSF_PW2(pointwise_2px_k16_narrow, 16, 1, 1)
-
-/* The pair kernel for K and the output stage, chosen once per call. */
-/* (narrow is only set per channel: qs a literal 1 there) */
-static pw2_fn pointwise_2px_for(int32_t k, int full, int narrow) {
-  if (k == 8) return full ? (narrow ? pointwise_2px_k8_narrow : pointwise_2px_k8_full) : pointwise_2px_k8_clamp;
-  if (k == 16)
-    return full ? (narrow ? pointwise_2px_k16_narrow : pointwise_2px_k16_full) : pointwise_2px_k16_clamp;
-  return full ? (narrow ? pointwise_2px_narrow : pointwise_2px_full) : pointwise_2px_clamp;
-}
 
 /* One pixel of a 1x1 convolution (an unpaired one: see conv_pointwise). */
 MSF_FORCE_INLINE void pointwise_1px(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
@@ -200,6 +185,105 @@ MSF_NOINLINE void pointwise_1px_clamp(const int8_t *a, const int8_t *w, int32_t 
                                       const int32_t *m, const int32_t *sh, int32_t qs,
                                       int32_t out_c, msf_out_stage o, int8_t *dst) {
   pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 0, 0, dst);
+}
+
+/* One pixel of a 1x1 convolution with K a literal (8, 16): the input
+ * widened once (msf_pre_load), then one output channel at a time. */
+MSF_FORCE_INLINE void pointwise_1px_pre(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
+                                        const int32_t *m, const int32_t *sh, int32_t qs, int32_t out_c,
+                                        msf_out_stage o, int full, int narrow, int8_t *dst) {
+  msf_pre_input x;
+  int32_t oc;
+  msf_pre_load(a, k, &x);
+  for (oc = 0; oc < out_c; ++oc, w += k) {
+    const int32_t s = (int32_t)msf_dot_pre(&x, w, k, (uint32_t)eff[oc]);
+    if (narrow) {
+      const int32_t e = -sh[oc];
+      dst[oc] = msf_rq_stage_narrow(s, m[oc], e, msf_rq_half(e), o, full);
+    } else {
+      dst[oc] = msf_rq_stage(s, m[oc * qs], sh[oc * qs], o, full);
+    }
+  }
+}
+
+typedef void (*pw1_fn)(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff, const int32_t *m,
+                       const int32_t *sh, int32_t qs, int32_t out_c, msf_out_stage o, int8_t *dst);
+
+#define MSF_PW1(NAME, K, FULL, NARROW)                                                              \
+  MSF_NOINLINE void NAME(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,           \
+                         const int32_t *m, const int32_t *sh, int32_t qs, int32_t out_c,            \
+                         msf_out_stage o, int8_t *dst) {                                            \
+    (void)k;                                                                                        \
+    pointwise_1px_pre(a, w, K, eff, m, sh, (NARROW) ? 1 : qs, out_c, o, FULL, NARROW, dst);          \
+  }
+MSF_PW1(pointwise_1px_k8_full, 8, 1, 0)
+MSF_PW1(pointwise_1px_k8_clamp, 8, 0, 0)
+MSF_PW1(pointwise_1px_k8_narrow, 8, 1, 1)
+MSF_PW1(pointwise_1px_k16_full, 16, 1, 0)
+MSF_PW1(pointwise_1px_k16_clamp, 16, 0, 0)
+MSF_PW1(pointwise_1px_k16_narrow, 16, 1, 1)
+
+/* Two pixels of a 1x1 convolution with K = 8 (and 16 with DSP): both inputs widened once,
+ * then one output channel at a time (the 2 x 2 blocking of pointwise_2px
+ * runs out of registers at this K and reloads its inputs per channel pair). */
+MSF_FORCE_INLINE void pointwise_2px_pre(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
+                                        const int32_t *eff, const int32_t *m, const int32_t *sh, int32_t qs,
+                                        int32_t out_c, msf_out_stage o, int full, int narrow, int8_t *dst_a,
+                                        int8_t *dst_b) {
+  msf_pre_input x, y;
+  int32_t oc;
+  msf_pre_load(a, k, &x);
+  msf_pre_load(b, k, &y);
+  for (oc = 0; oc < out_c; ++oc, w += k) {
+    uint32_t sb;
+    const uint32_t sa = msf_dot_pre2(&x, &y, w, k, (uint32_t)eff[oc], &sb);
+    if (narrow) {
+      const int32_t e = -sh[oc], h = msf_rq_half(e), mm = m[oc];
+      dst_a[oc] = msf_rq_stage_narrow((int32_t)sa, mm, e, h, o, full);
+      dst_b[oc] = msf_rq_stage_narrow((int32_t)sb, mm, e, h, o, full);
+    } else {
+      dst_a[oc] = msf_rq_stage((int32_t)sa, m[oc * qs], sh[oc * qs], o, full);
+      dst_b[oc] = msf_rq_stage((int32_t)sb, m[oc * qs], sh[oc * qs], o, full);
+    }
+  }
+}
+
+#define MSF_PW2_PRE(NAME, K, FULL, NARROW)                                                          \
+  MSF_NOINLINE void NAME(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,            \
+                         const int32_t *eff, const int32_t *m, const int32_t *sh, int32_t qs,     \
+                         int32_t out_c, msf_out_stage o, int8_t *dst_a, int8_t *dst_b) {          \
+    (void)k;                                                                                      \
+    pointwise_2px_pre(a, b, w, K, eff, m, sh, (NARROW) ? 1 : qs, out_c, o, FULL, NARROW, dst_a,    \
+                      dst_b);                                                                     \
+  }
+MSF_PW2_PRE(pointwise_2px_k8_full, 8, 1, 0)
+MSF_PW2_PRE(pointwise_2px_k8_clamp, 8, 0, 0)
+MSF_PW2_PRE(pointwise_2px_k8_narrow, 8, 1, 1)
+#ifdef MSF_DOT_DSP /* K = 16 as well: 8 registers of int16 pairs per pixel */
+MSF_PW2_PRE(pointwise_2px_k16_full, 16, 1, 0)
+MSF_PW2_PRE(pointwise_2px_k16_clamp, 16, 0, 0)
+MSF_PW2_PRE(pointwise_2px_k16_narrow, 16, 1, 1)
+#else /* (portable: 2 x 16 widened inputs would not fit RV32's registers) */
+MSF_PW2(pointwise_2px_k16_full, 16, 1, 0)
+MSF_PW2(pointwise_2px_k16_clamp, 16, 0, 0)
+MSF_PW2(pointwise_2px_k16_narrow, 16, 1, 1)
+#endif
+
+/* The single-pixel kernel for K and the output stage (as pointwise_2px_for). */
+static pw1_fn pointwise_1px_for(int32_t k, int full, int narrow) {
+  if (k == 8) return full ? (narrow ? pointwise_1px_k8_narrow : pointwise_1px_k8_full) : pointwise_1px_k8_clamp;
+  if (k == 16)
+    return full ? (narrow ? pointwise_1px_k16_narrow : pointwise_1px_k16_full) : pointwise_1px_k16_clamp;
+  return full ? (narrow ? pointwise_1px_narrow : pointwise_1px_full) : pointwise_1px_clamp;
+}
+
+/* The pair kernel for K and the output stage, chosen once per call. */
+/* (narrow is only set per channel: qs a literal 1 there) */
+static pw2_fn pointwise_2px_for(int32_t k, int full, int narrow) {
+  if (k == 8) return full ? (narrow ? pointwise_2px_k8_narrow : pointwise_2px_k8_full) : pointwise_2px_k8_clamp;
+  if (k == 16)
+    return full ? (narrow ? pointwise_2px_k16_narrow : pointwise_2px_k16_full) : pointwise_2px_k16_clamp;
+  return full ? (narrow ? pointwise_2px_narrow : pointwise_2px_full) : pointwise_2px_clamp;
 }
 
 /* An interior pixel whose window is kh contiguous runs of kw * in_c bytes
@@ -420,7 +504,7 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
     if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
       border_px(c, in, 0, 0, ix, 0, 0, dst);
     } else {
-      (full ? (c->narrow ? pointwise_1px_narrow : pointwise_1px_full) : pointwise_1px_clamp)(
+      pointwise_1px_for(p->in_c, full, c->narrow)(
           msf_view_pixel(in, iy, ix), c->filter, p->in_c, c->eff_bias, c->multiplier, c->shift, c->qstep,
           p->out_c, o, dst);
     }
@@ -467,7 +551,7 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
     }
   }
   if (pending.src != 0) {
-    (full ? (c->narrow ? pointwise_1px_narrow : pointwise_1px_full) : pointwise_1px_clamp)(
+    pointwise_1px_for(p->in_c, full, c->narrow)(
         pending.src, c->filter, p->in_c, c->eff_bias, c->multiplier, c->shift, c->qstep, p->out_c, o,
         pending.dst);
   }
@@ -590,7 +674,11 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
       }
     }
   }
-  if (pending) {
+  if (pending && kxk2 != kxk_2px_clamp && p->kernel_h == 3 && p->kernel_w == 3 && p->in_c == 3) {
+    /* the last unpaired stem pixel: as a pair of itself (the same bytes
+     * written twice), cheaper than interior_1px's generic loops */
+    kxk2(c, &pa, &pa, pending_dst, pending_dst);
+  } else if (pending) {
     /* the last unpaired pixel: its runs as a one-run window over rows */
     int32_t ky;
     win.runs = 1, win.len = p->kernel_w * p->in_c, win.off[0] = 0;

@@ -253,4 +253,77 @@ MSF_DOT_FN uint32_t msf_dot_1x1(const int8_t *a, const int8_t *w, int32_t n, uin
   return acc;
 }
 
+/* One pixel's K inputs (K a literal: 8 or 16, the early 1x1 layers)
+ * widened once into registers, for a loop over every output channel that
+ * re-uses them (msf_dot_pre): the generic loops reload and re-widen the
+ * input for each channel group, and int8 stores to the output may alias
+ * it, so the compiler cannot hoist those loads itself. DSP: int16 pairs
+ * (even, odd bytes of each word); portable: one int32 per input. */
+#define MSF_PRE_MAX_K 16
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+#define MSF_UNROLL16 _Pragma("GCC unroll 16")
+#else
+#define MSF_UNROLL16
+#endif
+typedef struct {
+  int32_t v[MSF_PRE_MAX_K];
+} msf_pre_input;
+
+MSF_DOT_FN void msf_pre_load(const int8_t *a, int32_t k, msf_pre_input *x) {
+  int32_t i;
+#ifdef MSF_DOT_DSP
+  MSF_UNROLL16
+  for (i = 0; i < k / 4; ++i) {
+    const uint32_t va = msf_load_s8x4(a + 4 * i);
+    x->v[2 * i] = __sxtb16(va), x->v[2 * i + 1] = msf_sxtb16_odd(va);
+  }
+#else
+  MSF_UNROLL16
+  for (i = 0; i < k; ++i) x->v[i] = a[i];
+#endif
+}
+
+/* acc + dot(x, w) over the k inputs of msf_pre_load. */
+MSF_DOT_FN uint32_t msf_dot_pre(const msf_pre_input *x, const int8_t *w, int32_t k, uint32_t acc) {
+  int32_t i;
+#ifdef MSF_DOT_DSP
+  MSF_UNROLL16
+  for (i = 0; i < k / 4; ++i) {
+    const uint32_t vw = msf_load_s8x4(w + 4 * i);
+    acc = (uint32_t)__smlad(x->v[2 * i], __sxtb16(vw), (int32_t)acc);
+    acc = (uint32_t)__smlad(x->v[2 * i + 1], msf_sxtb16_odd(vw), (int32_t)acc);
+  }
+#else
+  MSF_UNROLL16
+  for (i = 0; i < k; ++i) acc += (uint32_t)(x->v[i] * w[i]);
+#endif
+  return acc;
+}
+
+/* Two pixels at once: acc + dot(x, w) returned, acc + dot(y, w) in *acc_y. */
+MSF_DOT_FN uint32_t msf_dot_pre2(const msf_pre_input *x, const msf_pre_input *y, const int8_t *w, int32_t k,
+                                 uint32_t acc, uint32_t *acc_y) {
+  uint32_t sy = acc;
+  int32_t i;
+#ifdef MSF_DOT_DSP
+  MSF_UNROLL16
+  for (i = 0; i < k / 4; ++i) {
+    const uint32_t vw = msf_load_s8x4(w + 4 * i);
+    const int32_t we = __sxtb16(vw), wo = msf_sxtb16_odd(vw);
+    acc = (uint32_t)__smlad(x->v[2 * i], we, (int32_t)acc);
+    acc = (uint32_t)__smlad(x->v[2 * i + 1], wo, (int32_t)acc);
+    sy = (uint32_t)__smlad(y->v[2 * i], we, (int32_t)sy);
+    sy = (uint32_t)__smlad(y->v[2 * i + 1], wo, (int32_t)sy);
+  }
+#else
+  MSF_UNROLL16
+  for (i = 0; i < k; ++i) {
+    const int32_t wi = w[i];
+    acc += (uint32_t)(x->v[i] * wi), sy += (uint32_t)(y->v[i] * wi);
+  }
+#endif
+  *acc_y = sy;
+  return acc;
+}
+
 #endif /* MSF_DOT_S8_H */

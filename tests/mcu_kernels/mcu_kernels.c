@@ -25,7 +25,7 @@
  *
  * Output (semihosting console): one line per failing case (up to
  * MAX_REPORTS), then
- *   mcu_kernels: dsp=<0|1> cases=<n> calls=<n> failures=<n>
+ *   mcu_kernels: dsp=<0|1> cases=<n> calls=<n> failures=<n> narrow=<n>
  *   mcu_kernels: conv=<n> depthwise=<n> fc=<n> avgpool=<n> maxpool=<n> add=<n> softmax=<n>
  * Exit status (QEMU's): 0 all equal, 1 any failure, 99 processor fault
  * (platform.c). */
@@ -131,6 +131,10 @@ static int8_t ofast[O_MAX + 2 * GUARD + 4] __attribute__((aligned(8)));
 static int32_t bias[CH_MAX], bias_copy[CH_MAX], eff[CH_MAX], mult[CH_MAX], shft[CH_MAX];
 
 static int32_t cases, calls, failures, per_kind[K_COUNT];
+static int32_t narrow_cases; /* conv / depthwise cases run with MSF_REQUANT_NARROW */
+/* directed_early: per-channel quantisation, the full int8 range, verified
+ * multipliers (the early layers' fixed-K and narrow kernels need all three). */
+static int force_early;
 
 /* ---- comparison ---------------------------------------------------------------------- */
 typedef struct {
@@ -309,6 +313,7 @@ static void say_quant(const msf_requant *q) {
   say(" quant=");
   say(names[qmode]);
   say(q->per_channel ? "/per-channel" : "/per-tensor");
+  say(q->verified & MSF_REQUANT_NARROW ? "/narrow" : q->verified ? "/verified" : "");
   kv("mult0", q->multiplier[0]);
   kv("shift0", q->shift[0]);
 }
@@ -512,6 +517,7 @@ static void conv_case(int dw, int32_t id, const cshape *s) {
   p.input_offset = input_offset();
   p.output_offset = output_offset();
   activation(p.output_offset, &p.act_min, &p.act_max);
+  if (force_early) p.act_min = -128, p.act_max = 127;
   fill_data(ta, s->ih * s->iw * s->ic);
   falign = U(0, 3);
   f = filt + falign;
@@ -520,11 +526,18 @@ static void conv_case(int dw, int32_t id, const cshape *s) {
   /* accumulator spread ~ sqrt(taps) * 74 * 74 (uniform int8 data and weights) */
   b = fill_bias(s->oc, 5500 * (ilog2((uint32_t)taps) / 2 + 1));
   fill_quant(&q, s->oc, 5 - 13 - ilog2((uint32_t)taps) / 2);
+  if (force_early) q.per_channel = 1;
   if (dw)
     msf_depthwise_conv_s8_eff_bias(&p, f, b, eff);
   else
     msf_conv_s8_eff_bias(&p, f, b, eff);
   e = chance(3) ? 0 : eff; /* no eff_bias: the optimised kernel runs its reference */
+  /* As the host's lowering does: multipliers checked once (verified), and
+   * the narrow requantisation where msf_requant_narrow_ok proves it exact. */
+  if (qmode <= 2 && (force_early || chance(60))) {
+    q.verified = 1;
+    if (msf_requant_narrow_ok(&p, &q, f, b, eff, dw)) q.verified |= MSF_REQUANT_NARROW, ++narrow_cases;
+  }
   for (run = 0; run < RUNS; ++run) {
     msf_rect r;
     msf_view iv, ov;
@@ -569,6 +582,31 @@ static void conv_case(int dw, int32_t id, const cshape *s) {
       return;
     }
   }
+}
+
+/* The early layers' special kernels: 1x1 with K = 8 and 16 (the widened-input
+ * pixel and pair kernels), the 3x3 stride-2 stem over 3 channels (its pair
+ * kernel, also for a lone last pixel), in their per-channel, full-range,
+ * narrow form. */
+static void directed_early(int32_t *id) {
+  static const int32_t outs[] = {1, 3, 8, 17, 48};
+  int k, rep;
+  force_early = 1;
+  for (k = 0; k < 3; ++k) {
+    for (rep = 0; rep < 16; ++rep, ++*id) {
+      cshape s;
+      seed_case(K_CONV, *id);
+      memset(&s, 0, sizeof s);
+      s.sh = s.sw = s.dh = s.dw = s.mult = 1;
+      s.kh = s.kw = k < 2 ? 1 : 3;
+      s.ic = k == 0 ? 8 : k == 1 ? 16 : 3;
+      if (k == 2) s.sh = s.sw = 2, s.pt = s.pl = U(0, 1), s.pb = s.pr = 1;
+      s.oc = PICK(outs);
+      s.ih = U(3, 12), s.iw = U(3, 12);
+      if (conv_fits(0, &s)) conv_case(0, *id, &s);
+    }
+  }
+  force_early = 0;
 }
 
 /* Directed shapes: the fast paths' special cases, each with channel counts 1, 3, 5, 8, 17. */
@@ -885,6 +923,7 @@ int main(void) {
     const int dw = k == 1;
     id = 0;
     directed_conv(dw, &id);
+    if (!dw) directed_early(&id);
     for (i = 0; i < (dw ? N_DW : N_CONV); ++i, ++id) {
       cshape s;
       seed_case(dw ? K_DW : K_CONV, id);
@@ -904,7 +943,7 @@ int main(void) {
 #else
   kv("dsp", 0);
 #endif
-  kv("cases", cases), kv("calls", calls), kv("failures", failures);
+  kv("cases", cases), kv("calls", calls), kv("failures", failures), kv("narrow", narrow_cases);
   say("\nmcu_kernels:");
   for (k = 0; k < K_COUNT; ++k) kv(kind_name[k], per_kind[k]);
   say("\n");

@@ -112,11 +112,14 @@ void RunOnTarget(const McuTarget& t) {
   EXPECT_EQ(s.at("failures"), 0);
   EXPECT_EQ(s.at("dsp"), t.dsp) << "__ARM_FEATURE_DSP of the " << t.name << " build";
   EXPECT_GE(s.at("calls"), kMinCalls);
+  // The narrow requantisation (SMMULR on the DSP cores) must be exercised.
+  ASSERT_EQ(s.count("narrow"), 1u) << "no narrow count in:\n" << r.out;
+  EXPECT_GE(s.at("narrow"), 100) << "conv / depthwise cases with MSF_REQUANT_NARROW";
   for (const auto& [kind, min] : kMinCases) {
     ASSERT_EQ(s.count(kind), 1u) << kind << " missing in:\n" << r.out;
     EXPECT_GE(s.at(kind), min) << kind << " cases";
   }
-  std::cout << "[ " << t.name << " ] " << s.at("cases") << " cases, " << s.at("calls")
+  std::cout << "[ " << t.name << " ] " << s.at("cases") << " cases (" << s.at("narrow") << " narrow), " << s.at("calls")
             << " kernel pairs; build " << build_s << " s, QEMU " << run_s << " s\n";
   if (::testing::Test::HasFailure()) std::cout << "re-run: " << make << " run\n";
 }
