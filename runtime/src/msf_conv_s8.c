@@ -78,6 +78,16 @@ static inline int8_t conv_out(const conv_ctx *c, uint32_t acc, int32_t oc) {
                        p->output_offset, p->act_min, p->act_max);
 }
 
+/* The arguments of the 1x1 pixel kernels, gathered once per call and
+ * passed by address: a dozen arguments on every pixel pair's call cost
+ * more stores than the pair's requantisation. */
+typedef struct {
+  const int8_t *w;
+  const int32_t *eff, *m, *sh;
+  int32_t k, qs, out_c;
+  msf_out_stage o;
+} pw_args;
+
 /* A 1x1 convolution of two pixels: [2 x k] x [k x out_c], everything the
  * loop needs in arguments (no loads through the context in the loop).
  * `full` and `narrow` (literals) pick the output stage. */
@@ -115,18 +125,15 @@ MSF_FORCE_INLINE void pointwise_2px(const int8_t *a, const int8_t *b, const int8
   }
 }
 
-typedef void (*pw2_fn)(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
-                       const int32_t *eff, const int32_t *m, const int32_t *sh, int32_t qs,
-                       int32_t out_c, msf_out_stage o, int8_t *dst_a, int8_t *dst_b);
+typedef void (*pw2_fn)(const pw_args *g, const int8_t *a, const int8_t *b, int8_t *dst_a, int8_t *dst_b);
 
 /* The variants: K a literal (the small K of early layers, 8 and 16: the dot
  * products unroll) or any (K = 0), and the output stage. */
-#define MSF_PW2(NAME, K, FULL, NARROW)                                                            \
-  MSF_NOINLINE void NAME(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,            \
-                         const int32_t *eff, const int32_t *m, const int32_t *sh, int32_t qs,     \
-                         int32_t out_c, msf_out_stage o, int8_t *dst_a, int8_t *dst_b) {          \
-    pointwise_2px(a, b, w, (K) ? (K) : k, eff, m, sh, (NARROW) ? 1 : qs, out_c, o, FULL, NARROW,   \
-                  dst_a, dst_b);                                                                 \
+#define MSF_PW2(NAME, K, FULL, NARROW)                                                              \
+  MSF_NOINLINE void NAME(const pw_args *g, const int8_t *a, const int8_t *b, int8_t *dst_a,         \
+                         int8_t *dst_b) {                                                           \
+    pointwise_2px(a, b, g->w, (K) ? (K) : g->k, g->eff, g->m, g->sh, (NARROW) ? 1 : g->qs, g->out_c, \
+                  g->o, FULL, NARROW, dst_a, dst_b);                                                \
   }
 MSF_PW2(pointwise_2px_full, 0, 1, 0)
 MSF_PW2(pointwise_2px_clamp, 0, 0, 0)
@@ -170,23 +177,7 @@ MSF_FORCE_INLINE void pointwise_1px(const int8_t *a, const int8_t *w, int32_t k,
   }
   if (out_c & 1) dst[0] = msf_rq_stage((int32_t)msf_dot_1x1(a, w, k, (uint32_t)eff[0]), m[0], sh[0], o, full);
 }
-MSF_NOINLINE void pointwise_1px_full(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
-                                     const int32_t *m, const int32_t *sh, int32_t qs,
-                                     int32_t out_c, msf_out_stage o, int8_t *dst) {
-  pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 1, 0, dst);
-}
-MSF_NOINLINE void pointwise_1px_narrow(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
-                                       const int32_t *m, const int32_t *sh, int32_t qs,
-                                       int32_t out_c, msf_out_stage o, int8_t *dst) {
-  (void)qs;
-  pointwise_1px(a, w, k, eff, m, sh, 1, out_c, o, 1, 1, dst);
-}
-MSF_NOINLINE void pointwise_1px_clamp(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
-                                      const int32_t *m, const int32_t *sh, int32_t qs,
-                                      int32_t out_c, msf_out_stage o, int8_t *dst) {
-  pointwise_1px(a, w, k, eff, m, sh, qs, out_c, o, 0, 0, dst);
-}
-
+/* (declared with the widened-input variants below: MSF_PW1) */
 /* One pixel of a 1x1 convolution with K a literal (8, 16): the input
  * widened once (msf_pre_load), then one output channel at a time. */
 MSF_FORCE_INLINE void pointwise_1px_pre(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
@@ -206,22 +197,22 @@ MSF_FORCE_INLINE void pointwise_1px_pre(const int8_t *a, const int8_t *w, int32_
   }
 }
 
-typedef void (*pw1_fn)(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff, const int32_t *m,
-                       const int32_t *sh, int32_t qs, int32_t out_c, msf_out_stage o, int8_t *dst);
+typedef void (*pw1_fn)(const pw_args *g, const int8_t *a, int8_t *dst);
 
-#define MSF_PW1(NAME, K, FULL, NARROW)                                                              \
-  MSF_NOINLINE void NAME(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,           \
-                         const int32_t *m, const int32_t *sh, int32_t qs, int32_t out_c,            \
-                         msf_out_stage o, int8_t *dst) {                                            \
-    (void)k;                                                                                        \
-    pointwise_1px_pre(a, w, K, eff, m, sh, (NARROW) ? 1 : qs, out_c, o, FULL, NARROW, dst);          \
+#define MSF_PW1(NAME, BODY, K, FULL, NARROW)                                                     \
+  MSF_NOINLINE void NAME(const pw_args *g, const int8_t *a, int8_t *dst) {                       \
+    BODY(a, g->w, (K) ? (K) : g->k, g->eff, g->m, g->sh, (NARROW) ? 1 : g->qs, g->out_c, g->o,   \
+         FULL, NARROW, dst);                                                                     \
   }
-MSF_PW1(pointwise_1px_k8_full, 8, 1, 0)
-MSF_PW1(pointwise_1px_k8_clamp, 8, 0, 0)
-MSF_PW1(pointwise_1px_k8_narrow, 8, 1, 1)
-MSF_PW1(pointwise_1px_k16_full, 16, 1, 0)
-MSF_PW1(pointwise_1px_k16_clamp, 16, 0, 0)
-MSF_PW1(pointwise_1px_k16_narrow, 16, 1, 1)
+MSF_PW1(pointwise_1px_full, pointwise_1px, 0, 1, 0)
+MSF_PW1(pointwise_1px_clamp, pointwise_1px, 0, 0, 0)
+MSF_PW1(pointwise_1px_narrow, pointwise_1px, 0, 1, 1)
+MSF_PW1(pointwise_1px_k8_full, pointwise_1px_pre, 8, 1, 0)
+MSF_PW1(pointwise_1px_k8_clamp, pointwise_1px_pre, 8, 0, 0)
+MSF_PW1(pointwise_1px_k8_narrow, pointwise_1px_pre, 8, 1, 1)
+MSF_PW1(pointwise_1px_k16_full, pointwise_1px_pre, 16, 1, 0)
+MSF_PW1(pointwise_1px_k16_clamp, pointwise_1px_pre, 16, 0, 0)
+MSF_PW1(pointwise_1px_k16_narrow, pointwise_1px_pre, 16, 1, 1)
 
 /* Two pixels of a 1x1 convolution with K = 8 (and 16 with DSP): both inputs widened once,
  * then one output channel at a time (the 2 x 2 blocking of pointwise_2px
@@ -248,13 +239,11 @@ MSF_FORCE_INLINE void pointwise_2px_pre(const int8_t *a, const int8_t *b, const 
   }
 }
 
-#define MSF_PW2_PRE(NAME, K, FULL, NARROW)                                                          \
-  MSF_NOINLINE void NAME(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,            \
-                         const int32_t *eff, const int32_t *m, const int32_t *sh, int32_t qs,     \
-                         int32_t out_c, msf_out_stage o, int8_t *dst_a, int8_t *dst_b) {          \
-    (void)k;                                                                                      \
-    pointwise_2px_pre(a, b, w, K, eff, m, sh, (NARROW) ? 1 : qs, out_c, o, FULL, NARROW, dst_a,    \
-                      dst_b);                                                                     \
+#define MSF_PW2_PRE(NAME, K, FULL, NARROW)                                                         \
+  MSF_NOINLINE void NAME(const pw_args *g, const int8_t *a, const int8_t *b, int8_t *dst_a,         \
+                         int8_t *dst_b) {                                                           \
+    pointwise_2px_pre(a, b, g->w, K, g->eff, g->m, g->sh, (NARROW) ? 1 : g->qs, g->out_c, g->o, FULL, \
+                      NARROW, dst_a, dst_b);                                                        \
   }
 MSF_PW2_PRE(pointwise_2px_k8_full, 8, 1, 0)
 MSF_PW2_PRE(pointwise_2px_k8_clamp, 8, 0, 0)
@@ -465,21 +454,15 @@ typedef struct {
   int8_t *dst;
 } pw_pending;
 
-/* One pixel of a 1x1 convolution, `src` its input (0 for padding). */
-MSF_FORCE_INLINE void pointwise_visit(conv_ctx *c, const msf_view *in, msf_out_stage o, pw2_fn pw2,
-                                      const int8_t *src, int32_t ix, int8_t *dst,
-                                      pw_pending *pending) {
-  const msf_conv_params *p = c->p;
-  if (src == 0) { /* padding: the bias alone */
-    border_px(c, in, 0, 0, ix, 0, 0, dst);
-    return;
-  }
+/* One inside pixel of a 1x1 convolution: paired with the waiting one, or
+ * waits. */
+MSF_FORCE_INLINE void pointwise_pair(const pw_args *g, pw2_fn pw2, const int8_t *src, int8_t *dst,
+                                     pw_pending *pending) {
   if (pending->src == 0) {
     pending->src = src, pending->dst = dst;
     return;
   }
-  pw2(pending->src, src, c->filter, p->in_c, c->eff_bias, c->multiplier, c->shift, c->qstep, p->out_c,
-      o, pending->dst, dst);
+  pw2(g, pending->src, src, pending->dst, dst);
   pending->src = 0;
 }
 
@@ -487,74 +470,71 @@ MSF_FORCE_INLINE void pointwise_visit(conv_ctx *c, const msf_view *in, msf_out_s
  * visiting order, across rows too, so a one-column patch (a streamed
  * column of a fused block) still runs two pixels per weight load. A tall
  * rectangle is visited column by column, so that the input and output
- * columns (a modulo on ring buffers) are located once per column. */
+ * columns (a modulo on ring buffers) are located once per column. Pixels
+ * on the padding (a padded 1x1 convolution) get the bias alone. */
 static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, msf_view *out) {
   const msf_conv_params *p = c->p;
   const int32_t row_bytes = in->w * in->c, out_row_bytes = out->w * out->c;
-  msf_out_stage o;
+  pw_args g;
   int full;
   pw2_fn pw2;
+  pw1_fn pw1;
   pw_pending pending;
   int32_t oy, ox;
-  o.offset = p->output_offset, o.act_min = p->act_min, o.act_max = p->act_max;
-  full = msf_out_stage_full(o);
+  g.o.offset = p->output_offset, g.o.act_min = p->act_min, g.o.act_max = p->act_max;
+  g.w = c->filter, g.eff = c->eff_bias, g.m = c->multiplier, g.sh = c->shift;
+  g.k = p->in_c, g.qs = c->qstep, g.out_c = p->out_c;
+  full = msf_out_stage_full(g.o);
+  pw1 = pointwise_1px_for(p->in_c, full, c->narrow);
   if (r->w == 1 && r->h == 1) { /* one pixel (a network's 1x1 head, a fused block's cell) */
     const int32_t iy = r->y0 * p->stride_h - p->pad_top, ix = r->x0 * p->stride_w - p->pad_left;
     int8_t *dst = msf_view_pixel(out, r->y0, r->x0);
     if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
       border_px(c, in, 0, 0, ix, 0, 0, dst);
     } else {
-      pointwise_1px_for(p->in_c, full, c->narrow)(
-          msf_view_pixel(in, iy, ix), c->filter, p->in_c, c->eff_bias, c->multiplier, c->shift, c->qstep,
-          p->out_c, o, dst);
+      pw1(&g, msf_view_pixel(in, iy, ix), dst);
     }
     return;
   }
   pw2 = pointwise_2px_for(p->in_c, full, c->narrow);
   pending.src = 0, pending.dst = 0;
   if (r->w < r->h) { /* a tall rectangle: column by column */
+    const int32_t iy0 = r->y0 * p->stride_h - p->pad_top;
+    const int rows_in = iy0 >= 0 && iy0 + (r->h - 1) * p->stride_h < p->in_h;
     for (ox = r->x0; ox < r->x0 + r->w; ++ox) {
       const int32_t ix = ox * p->stride_w - p->pad_left;
       const int col_in = ix >= 0 && ix < p->in_w;
-      const int32_t in_col = col_in ? msf_view_col(in, ix) * p->in_c : 0;
+      const int8_t *const src_col = in->data + (col_in ? msf_view_col(in, ix) * p->in_c : 0);
       int8_t *const dst_col = out->data + msf_view_col(out, ox) * out->c;
-      int32_t in_row = msf_view_row(in, r->y0 * p->stride_h - p->pad_top), out_row = msf_view_row(out, r->y0);
+      int32_t in_row = msf_view_row(in, iy0), out_row = msf_view_row(out, r->y0);
       for (oy = r->y0; oy < r->y0 + r->h; ++oy) {
+        int8_t *const dst = dst_col + out_row * out_row_bytes;
         const int32_t iy = oy * p->stride_h - p->pad_top;
-        const int8_t *src = col_in && iy >= 0 && iy < p->in_h ? in->data + in_row * row_bytes + in_col : 0;
-        pointwise_visit(c, in, o, pw2, src, ix, dst_col + out_row * out_row_bytes, &pending);
+        if ((col_in && rows_in) || (col_in && iy >= 0 && iy < p->in_h)) {
+          pointwise_pair(&g, pw2, src_col + in_row * row_bytes, dst, &pending);
+        } else {
+          border_px(c, in, 0, 0, ix, 0, 0, dst);
+        }
         in_row = msf_row_step(in, in_row, p->stride_h), out_row = msf_row_step(out, out_row, 1);
       }
     }
-  } else { /* row by row (as pointwise_visit, written out: the hot path of whole layers) */
+  } else { /* row by row */
     for (oy = r->y0; oy < r->y0 + r->h; ++oy) {
       const int32_t iy = oy * p->stride_h - p->pad_top;
       const int row_in = iy >= 0 && iy < p->in_h;
-      c->rows[0] = row_in ? in->data + msf_view_row(in, iy) * row_bytes : 0;
+      const int8_t *const src_row = row_in ? in->data + msf_view_row(in, iy) * row_bytes : 0;
       for (ox = r->x0; ox < r->x0 + r->w; ++ox) {
         const int32_t ix = ox * p->stride_w - p->pad_left;
         int8_t *dst = msf_view_pixel(out, oy, ox);
-        const int8_t *src;
         if (!row_in || ix < 0 || ix >= p->in_w) { /* padding: the bias alone */
           border_px(c, in, 0, 0, ix, 0, 0, dst);
           continue;
         }
-        src = c->rows[0] + msf_view_col(in, ix) * p->in_c;
-        if (pending.src == 0) {
-          pending.src = src, pending.dst = dst;
-          continue;
-        }
-        pw2(pending.src, src, c->filter, p->in_c, c->eff_bias, c->multiplier, c->shift, c->qstep,
-            p->out_c, o, pending.dst, dst);
-        pending.src = 0;
+        pointwise_pair(&g, pw2, src_row + msf_view_col(in, ix) * p->in_c, dst, &pending);
       }
     }
   }
-  if (pending.src != 0) {
-    pointwise_1px_for(p->in_c, full, c->narrow)(
-        pending.src, c->filter, p->in_c, c->eff_bias, c->multiplier, c->shift, c->qstep, p->out_c, o,
-        pending.dst);
-  }
+  if (pending.src != 0) pw1(&g, pending.src, pending.dst);
 }
 
 /* The column of the pixels a kxk convolution visits: its window's valid
