@@ -18,22 +18,22 @@ typedef struct {
   void *read_ctx;
 } msf_memory;
 
+/* A slot with a negative offset is a caller's tensor: offset -1 - 2i is
+ * input i, -2 - 2i output i. */
+static int slot_is_input(const msf_slot *s) { return s->offset < 0 && (-s->offset - 1) % 2 == 0; }
+static int32_t slot_caller_index(const msf_slot *s) { return (-s->offset - 1) / 2; }
+
 /* A slot's first byte (the caller's tensor for negative offsets; ranges are
  * checked once per run by plan_slots_valid). */
 static int8_t *slot_base(const msf_slot *s, const msf_memory *mem) {
   if (s->offset >= 0) return (int8_t *)(mem->arena + s->offset);
-  {
-    const int32_t k = -s->offset - 1;
-    if (k % 2 == 0) return mem->inputs != 0 ? (int8_t *)mem->inputs[k / 2] : 0;
-    return (int8_t *)mem->outputs[k / 2];
-  }
+  if (slot_is_input(s)) return mem->inputs != 0 ? (int8_t *)mem->inputs[slot_caller_index(s)] : 0;
+  return (int8_t *)mem->outputs[slot_caller_index(s)];
 }
 
 static int slot_valid(const msf_slot *s, const msf_plan *plan) {
-  int32_t k;
   if (s->offset >= 0) return 1;
-  k = -s->offset - 1;
-  return (k % 2 == 0) ? k / 2 < plan->num_inputs : k / 2 < plan->num_outputs;
+  return slot_caller_index(s) < (slot_is_input(s) ? plan->num_inputs : plan->num_outputs);
 }
 
 /* Whether an op reads a caller's input other than through READ_INPUT
@@ -42,7 +42,7 @@ static int reads_input_directly(const msf_step *st, const msf_step_op *op) {
   int k;
   if (op->kernel->kind == MSF_KERNEL_READ_INPUT) return 0;
   for (k = 0; k < 2; ++k) {
-    if (op->in[k] >= 0 && st->slots[op->in[k]].offset < 0 && (-st->slots[op->in[k]].offset - 1) % 2 == 0) return 1;
+    if (op->in[k] >= 0 && slot_is_input(&st->slots[op->in[k]])) return 1;
   }
   return 0;
 }
