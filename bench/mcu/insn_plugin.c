@@ -14,7 +14,11 @@
  *   gcc -O2 -shared -fPIC -o insn_plugin.so insn_plugin.c
  *   qemu-system-arm ... -plugin ./insn_plugin.so,mark=0x1234,out=marks.txt
  *
- * At exit it appends "total <n>" (all instructions executed). */
+ * At exit it appends "total <n>" (all instructions executed).
+ *
+ * With profile=FILE (tools/mcu_profile.py) it also counts every executed
+ * instruction per address and writes "<hex address> <count>" lines to FILE at
+ * exit; mark= and out= are then optional. */
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,10 +57,16 @@ extern void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udat
 __attribute__((visibility("default"))) int qemu_plugin_version = 1;
 
 static uint64_t count;   /* executed instructions (single vCPU boards) */
+/* per-address counts (profile=): slot (address / 2) modulo PROFILE_SLOTS;
+ * the images are far smaller than 8 MiB of code */
+#define PROFILE_SLOTS (1u << 22)
+static uint64_t *profile;
+static const char *profile_path;
 static uint64_t mark_pc; /* bench_mark's first instruction */
 static FILE *out;
 
 static void on_mark(unsigned int vcpu_index, void *userdata) {
+  if (out == NULL) return;
   (void)vcpu_index;
   (void)userdata;
   fprintf(out, "%" PRIu64 "\n", count);
@@ -71,15 +81,29 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     if (qemu_plugin_insn_vaddr(insn) == mark_pc)
       qemu_plugin_register_vcpu_insn_exec_cb(insn, on_mark, QEMU_PLUGIN_CB_NO_REGS, NULL);
     qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &count, 1);
+    if (profile != NULL)
+      qemu_plugin_register_vcpu_insn_exec_inline(
+          insn, QEMU_PLUGIN_INLINE_ADD_U64,
+          &profile[(qemu_plugin_insn_vaddr(insn) >> 1) % PROFILE_SLOTS], 1);
   }
 }
 
 static void on_plugin_exit(qemu_plugin_id_t id, void *userdata) {
   (void)id;
   (void)userdata;
-  fprintf(out, "total %" PRIu64 "\n", count);
-  fclose(out);
-  out = NULL;
+  if (out != NULL) {
+    fprintf(out, "total %" PRIu64 "\n", count);
+    fclose(out);
+    out = NULL;
+  }
+  if (profile != NULL) {
+    FILE *f = fopen(profile_path, "w");
+    uint64_t i;
+    for (i = 0; f != NULL && i < PROFILE_SLOTS; ++i) {
+      if (profile[i] != 0) fprintf(f, "%" PRIx64 " %" PRIu64 "\n", i * 2, profile[i]);
+    }
+    if (f != NULL) fclose(f);
+  }
 }
 
 __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t id,
@@ -95,20 +119,32 @@ __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t 
       have_mark = 1;
     } else if (strncmp(argv[i], "out=", 4) == 0) {
       path = argv[i] + 4;
+    } else if (strncmp(argv[i], "profile=", 8) == 0) {
+      profile_path = argv[i] + 8;
     } else {
-      fprintf(stderr, "insn_plugin: unknown argument '%s' (expected mark=ADDR, out=FILE)\n",
+      fprintf(stderr, "insn_plugin: unknown argument '%s' (expected mark=ADDR, out=FILE, profile=FILE)\n",
               argv[i]);
       return -1;
     }
   }
-  if (!have_mark || path == NULL) {
-    fprintf(stderr, "insn_plugin: need mark=ADDR and out=FILE\n");
+  if (profile_path == NULL && (!have_mark || path == NULL)) {
+    fprintf(stderr, "insn_plugin: need mark=ADDR and out=FILE, or profile=FILE\n");
     return -1;
   }
-  out = fopen(path, "w");
-  if (out == NULL) {
-    fprintf(stderr, "insn_plugin: cannot write %s\n", path);
-    return -1;
+  if (path != NULL) {
+    out = fopen(path, "w");
+    if (out == NULL) {
+      fprintf(stderr, "insn_plugin: cannot write %s\n", path);
+      return -1;
+    }
+  }
+  if (!have_mark) mark_pc = UINT64_MAX;
+  if (profile_path != NULL) {
+    profile = calloc(PROFILE_SLOTS, sizeof *profile);
+    if (profile == NULL) {
+      fprintf(stderr, "insn_plugin: out of memory for profile=\n");
+      return -1;
+    }
   }
   qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
   qemu_plugin_register_atexit_cb(id, on_plugin_exit, NULL);
