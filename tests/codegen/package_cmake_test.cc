@@ -118,5 +118,30 @@ TEST(CodegenPackage, ExternArenaRunsOnCortexM4) {
   if (!HasFailure()) std::filesystem::remove_all(b.dir);
 }
 
+// The generated Makefile rebuilds its objects when the flags change:
+// `make run INPUT_IN_RAM=1` after `make` counts the input in static RAM,
+// and a plain `make run` afterwards gives the first figures back.
+TEST(CodegenPackage, MakeFlagsChangeRebuildsTheObjects) {
+  for (const char* tool : {"make", "cmp", "arm-none-eabi-gcc", "qemu-system-arm"}) {
+    ASSERT_TRUE(test::HaveProgram(tool)) << tool << " is missing: run tools/install-mcu-deps.sh";
+  }
+  Built b = Generate(codegen::Target::kCortexM4, codegen::ArenaOwner::kStatic, "cg_flags_m4");
+  codegen::WritePackage(b.package, b.dir);
+  const std::string make = "make -s --no-print-directory -C " + test::ShellQuote(b.dir);
+  ASSERT_EQ(test::RunShell(make + " -j2").exit_code, 0);
+  auto static_ram = [&](const std::string& args) {
+    const test::ShellResult run = test::RunShell(make + " run" + args);
+    EXPECT_EQ(run.exit_code, 0) << run.out;
+    const test::RunLines lines = test::ParseRunLines(run.out);
+    EXPECT_EQ(test::HexBytes(lines.output), test::HexBytes(std::vector<uint8_t>(b.expected.begin(), b.expected.end())));
+    return lines.stats.count("ram_static") ? std::stoll(lines.stats.at("ram_static")) : -1;
+  };
+  const long long resident_in_flash = static_ram("");
+  const long long input_in_ram = static_ram(" INPUT_IN_RAM=1");
+  EXPECT_GE(input_in_ram - resident_in_flash, 80 * 80 * 3) << "the 80x80x3 input buffer is not in static RAM";
+  EXPECT_EQ(static_ram(""), resident_in_flash);
+  if (!HasFailure()) std::filesystem::remove_all(b.dir);
+}
+
 }  // namespace
 }  // namespace msf
