@@ -85,8 +85,14 @@ GraphLiveness ComputeLiveness(const ir::Graph& g) {
     }
   }
   l.op_scratch.assign(g.ops.size(), 0);
+  l.wide_requant.assign(g.ops.size(), 0);
   for (size_t i = 0; i < g.ops.size(); ++i) {
-    l.op_scratch[i] = lower::ScratchBytes(g, g.ops[i]);
+    const ir::Op& op = g.ops[i];
+    l.op_scratch[i] = lower::ScratchBytes(g, op);
+    // Lowering decides the requantisation path (once per op, per graph).
+    if (op.kind == ir::OpKind::kConv2D || op.kind == ir::OpKind::kDepthwiseConv2D) {
+      l.wide_requant[i] = lower::Lower(g, op).NarrowRequantPath() ? 0 : 1;
+    }
   }
   l.born.assign(n, INT32_MAX);
   l.last_use.assign(n, -1);
@@ -312,12 +318,22 @@ bool ClampsOutput(const ir::Graph& g, const ir::Op& op) {
   return lo != -128 || hi != 127;
 }
 
+// Output bytes `bytes` of op `op`: the output-stage counts.
+void AddOutputBytes(const ir::Graph& g, const GraphLiveness& live, int32_t op, size_t k, int64_t bytes, StepWork* w) {
+  const ir::Op& o = g.ops[static_cast<size_t>(op)];
+  w->out_bytes[k] += bytes;
+  if (ClampsOutput(g, o)) {
+    w->clamp_bytes[k] += bytes;  // the kernels' clamping stages are wide ones: counted here alone
+  } else if (live.wide_requant[static_cast<size_t>(op)]) {
+    w->wide_bytes[k] += bytes;
+  }
+}
+
 void AddWholeOp(const ir::Graph& g, const GraphLiveness& live, int32_t op, StepWork* w) {
   const ir::Op& o = g.ops[static_cast<size_t>(op)];
   const size_t k = static_cast<size_t>(WorkKindOf(g, o));
   w->macs[k] += ir::OpMacs(g, o);
-  w->out_bytes[k] += g.tensor(o.output()).Bytes();
-  if (ClampsOutput(g, o)) w->clamp_bytes[k] += g.tensor(o.output()).Bytes();
+  AddOutputBytes(g, live, op, k, g.tensor(o.output()).Bytes(), w);
   w->calls[k] += 1;
   if (const ir::Tensor& out = g.tensor(o.output()); out.shape.size() == 4) {
     w->lines[k] += LinesOf(WalksColumns(o.kind), {out.H()}, {out.W()});
@@ -451,8 +467,7 @@ StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMem
       w.executed_macs[k] += op.macs_per_pixel * cells;
       w.pixels[k] += cells;
     }
-    w.out_bytes[k] += cells * b.tensors[t].channels;
-    if (ClampsOutput(g, gop)) w.clamp_bytes[k] += cells * b.tensors[t].channels;
+    AddOutputBytes(g, live, op.op, k, cells * b.tensors[t].channels, &w);
     const int64_t rows = s.rows().ring ? row_calls[i] : NonEmpty(s.rows().need[t]);
     const int64_t cols = s.cols().ring ? col_calls[i] : NonEmpty(s.cols().need[t]);
     w.calls[k] += rows * cols;

@@ -17,6 +17,7 @@
 #include "search/exact_dag.h"
 #include "step/step_memory.h"
 #include "frontend/model_loader.h"
+#include "lower/lowering.h"
 
 namespace msf {
 namespace {
@@ -67,24 +68,36 @@ TEST(LatencyModel, BadJsonIsOneLineError) {
   }
 }
 
+TEST(LatencyModel, CalibrationsWithoutTheWideTermPredictWithoutIt) {
+  // Models fitted before per_wide_byte existed read as 0 for it.
+  std::string text = cost::LatencyModelToJson(cost::BuiltinLatencyModel("cortex-m4"));
+  for (size_t at; (at = text.find(",\n      \"per_wide_byte\"")) != std::string::npos;) {
+    text.erase(at, text.find('\n', at + 2) - at);
+  }
+  ASSERT_EQ(text.find("per_wide_byte"), std::string::npos);
+  const cost::LatencyModel m = cost::LatencyModelFromJson(text);
+  for (const cost::KernelCost& k : m.kernel) EXPECT_EQ(k.per_wide_byte, 0);
+  EXPECT_EQ(m.kernel[1].per_mac, cost::BuiltinLatencyModel("cortex-m4").kernel[1].per_mac);
+}
+
 TEST(LatencyModel, PredictionIsTheLinearForm) {
   cost::LatencyModel m;
   m.per_layer_step = 100, m.per_fused_step = 300, m.per_iteration = 7;
-  m.kernel[1] = {2, 3, 5, 11, 13, 37, 41, 53, 61, 67, 71};    // conv
-  m.kernel[2] = {17, 19, 23, 29, 31, 43, 47, 59, 73, 79, 83};  // depthwise
+  m.kernel[1] = {2, 3, 5, 11, 13, 37, 41, 53, 61, 67, 71, 89};    // conv
+  m.kernel[2] = {17, 19, 23, 29, 31, 43, 47, 59, 73, 79, 83, 97};  // depthwise
   step::StepWork w;
   w.executed_macs[1] = 1000, w.taps[1] = 100, w.tap_rows[1] = 30, w.out_bytes[1] = 10, w.calls[1] = 2;
   w.pixels[1] = 5, w.border_pixels[1] = 3, w.tail_elems[1] = 8, w.lines[1] = 4, w.lone_macs[1] = 9;
-  w.clamp_bytes[1] = 12;
+  w.clamp_bytes[1] = 12, w.wide_bytes[1] = 15;
   w.executed_macs[2] = 90, w.taps[2] = 90, w.tap_rows[2] = 30, w.out_bytes[2] = 10, w.calls[2] = 4;
   w.pixels[2] = 7, w.border_pixels[2] = 1, w.tail_elems[2] = 6, w.lines[2] = 3, w.lone_macs[2] = 2;
-  w.clamp_bytes[2] = 14;
+  w.clamp_bytes[2] = 14, w.wide_bytes[2] = 16;
   w.calls[0] = 6;
   w.macs[1] = 999999;  // nominal MACs (padding included) are not a feature
-  const double conv =
-      2 * 1000 + 3 * 100 + 5 * 30 + 11 * 10 + 13 * 2 + 37 * 5 + 41 * 3 + 53 * 8 + 61 * 4 + 67 * 9 + 71 * 12;
+  const double conv = 2 * 1000 + 3 * 100 + 5 * 30 + 11 * 10 + 13 * 2 + 37 * 5 + 41 * 3 + 53 * 8 + 61 * 4 + 67 * 9 +
+                      71 * 12 + 89 * 15;
   const double dw = 17 * 90 + 19 * 90 + 23 * 30 + 29 * 10 + 31 * 4 + 43 * 7 + 47 * 1 + 59 * 6 + 73 * 3 + 79 * 2 +
-                    83 * 14;
+                    83 * 14 + 97 * 16;
   EXPECT_DOUBLE_EQ(m.PredictStep(w, step::StepKind::kLayer), 100 + conv + dw + 7 * 6);
   EXPECT_DOUBLE_EQ(m.PredictStep(w, step::StepKind::kFused), 300 + conv + dw + 7 * 6);
 }
@@ -207,6 +220,39 @@ TEST(LatencyWork, LinesLonePixelsAndClamps) {
   EXPECT_GE(w.lines[conv], w.calls[conv]);
   EXPECT_LT(w.lines[conv] * 2, w.pixels[conv]);
   EXPECT_GT(w.lines[pool], w.calls[pool]);
+}
+
+TEST(LatencyWork, WideRequantisationBytes) {
+  // The same layers with every shift a right shift (the narrow path) and
+  // with channel 0's multiplier at 1 (a left shift: the wide path); lowering
+  // decides, the work counts follow. Clamped outputs count as clamps only.
+  for (calib::BenchRequant rq : {calib::BenchRequant::kNarrow, calib::BenchRequant::kWide}) {
+    const bool wide = rq == calib::BenchRequant::kWide;
+    ir::GraphBuilder b = calib::BenchGraphBuilder("wide", {1, 8, 8, 8}, 4, rq);
+    b.Conv(16, 1, 1, ir::Activation::kNone).Depthwise(3, 1, 1, ir::Activation::kNone).Conv(40, 1, 1);
+    const ir::Graph g = calib::TakeBenchGraph(b);
+    const step::GraphLiveness live = step::ComputeLiveness(g);
+    for (int32_t op = 0; op < 3; ++op) {
+      const lower::LoweredOp l = lower::Lower(g, g.ops[static_cast<size_t>(op)]);
+      EXPECT_EQ(l.NarrowRequantPath(), !wide) << op;
+      EXPECT_EQ(live.wide_requant[static_cast<size_t>(op)], wide ? 1 : 0) << op;
+      const step::StepSpec spec = step::LayerStep(op);
+      const step::StepWork w = step::StepWorkOf(g, live, *step::DescribeStep(g, live, spec), spec);
+      const size_t k = op == 1 ? 2 : 1;  // depthwise, conv
+      const int64_t bytes = g.tensor(g.ops[static_cast<size_t>(op)].output()).Bytes();
+      ASSERT_EQ(w.out_bytes[k], bytes);
+      const bool clamped = op == 2;  // ReLU6 over 16 input channels at the bench scale
+      EXPECT_EQ(w.clamp_bytes[k], clamped ? bytes : 0) << op;
+      EXPECT_EQ(w.wide_bytes[k], wide && !clamped ? bytes : 0) << op;
+    }
+    // A fused block counts the bytes of every computed cell (recomputation included).
+    const step::StepSpec fused{0, 3, step::StepKind::kFused, step::Variant::kRecompute, 2, 2};
+    const step::StepWork w = step::StepWorkOf(g, live, *step::DescribeStep(g, live, fused), fused);
+    EXPECT_EQ(w.wide_bytes[1], wide ? w.out_bytes[1] - w.clamp_bytes[1] : 0);
+    EXPECT_EQ(w.wide_bytes[2], wide ? w.out_bytes[2] : 0);
+    EXPECT_EQ(w.clamp_bytes[1], 8 * 8 * 40);
+    EXPECT_GT(w.out_bytes[1] - w.clamp_bytes[1], 8 * 8 * 16) << "the depthwise halos recompute cells";
+  }
 }
 
 TEST(LatencyNnls, RecoversNonNegativeCoefficients) {
