@@ -21,7 +21,7 @@ float OutScale(float in_scale, int64_t taps) {
 // every op's output scale and zero point fixed by its kind.
 class BenchPolicy : public ir::WeightPolicy {
  public:
-  BenchPolicy(uint64_t seed, BenchRequant requant) : state_(seed * 0x9E3779B97F4A7C15ull + 1), requant_(requant) {}
+  BenchPolicy(uint64_t seed, BenchStage stage) : state_(seed * 0x9E3779B97F4A7C15ull + 1), stage_(stage) {}
 
   ir::ConstantData Filter(const ir::Graph&, const ir::Op& op, const std::vector<int32_t>& shape) override {
     const int32_t units = op.kind == ir::OpKind::kDepthwiseConv2D ? shape[3] : shape[0];
@@ -36,7 +36,7 @@ class BenchPolicy : public ir::WeightPolicy {
       d.quant.scale.assign(static_cast<size_t>(units), kWeightScale);
       d.quant.zero_point.assign(static_cast<size_t>(units), 0);
       // Output() divides by kWeightScale * 60 * sqrt(taps): multiplier 1.
-      if (requant_ == BenchRequant::kWide) d.quant.scale[0] = WeightScale0(n / units);
+      if (stage_ == BenchStage::kWide) d.quant.scale[0] = WeightScale0(n / units);
     }
     return d;
   }
@@ -59,6 +59,9 @@ class BenchPolicy : public ir::WeightPolicy {
     switch (op.kind) {
       case ir::OpKind::kConv2D:
       case ir::OpKind::kDepthwiseConv2D: {
+        if (op.conv().act == ir::Activation::kRelu6) {  // TFLite's [0, 6] range, or a clamped one
+          return ir::PerTensor((stage_ == BenchStage::kClamped ? 12.0f : 6.0f) / 255.0f, -128);
+        }
         const ir::Tensor& w = g.tensor(op.input(1));
         const int64_t per_channel = w.NumElements() / shape[3];
         return ir::PerTensor(OutScale(s, per_channel), op.conv().act == ir::Activation::kNone ? 3 : -128);
@@ -90,14 +93,14 @@ class BenchPolicy : public ir::WeightPolicy {
   static float WeightScale0(int64_t taps) { return kWeightScale * 60.0f * std::sqrt(static_cast<float>(taps)); }
 
   uint64_t state_;
-  BenchRequant requant_;
+  BenchStage stage_;
 };
 
 }  // namespace
 
 ir::GraphBuilder BenchGraphBuilder(std::string name, std::vector<int32_t> input_shape, uint64_t seed,
-                                   BenchRequant requant) {
-  ir::GraphBuilder b(std::move(name), std::make_unique<BenchPolicy>(seed, requant));
+                                   BenchStage stage) {
+  ir::GraphBuilder b(std::move(name), std::make_unique<BenchPolicy>(seed, stage));
   b.Input(std::move(input_shape), ir::PerTensor(1.0f / 128.0f, -1));
   return b;
 }
