@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <string>
 
@@ -68,36 +69,37 @@ TEST(LatencyModel, BadJsonIsOneLineError) {
   }
 }
 
-TEST(LatencyModel, CalibrationsWithoutTheWideTermPredictWithoutIt) {
-  // Models fitted before per_wide_byte existed read as 0 for it.
-  std::string text = cost::LatencyModelToJson(cost::BuiltinLatencyModel("cortex-m4"));
-  for (size_t at; (at = text.find(",\n      \"per_wide_byte\"")) != std::string::npos;) {
-    text.erase(at, text.find('\n', at + 2) - at);
-  }
+TEST(LatencyModel, CalibrationsWithoutTheNewerTermsPredictWithoutThem) {
+  // Models fitted before per_wide_byte and per_loop_mac existed read 0 for them.
+  cost::LatencyModel full = cost::BuiltinLatencyModel("cortex-m4");
+  for (cost::KernelCost& k : full.kernel) k.per_wide_byte = 1, k.per_loop_mac = 2;
+  nlohmann::json j = nlohmann::json::parse(cost::LatencyModelToJson(full));
+  for (auto& [family, fields] : j["kernels"].items()) fields.erase("per_wide_byte"), fields.erase("per_loop_mac");
+  const std::string text = j.dump();
   ASSERT_EQ(text.find("per_wide_byte"), std::string::npos);
   const cost::LatencyModel m = cost::LatencyModelFromJson(text);
-  for (const cost::KernelCost& k : m.kernel) EXPECT_EQ(k.per_wide_byte, 0);
-  EXPECT_EQ(m.kernel[1].per_mac, cost::BuiltinLatencyModel("cortex-m4").kernel[1].per_mac);
+  for (const cost::KernelCost& k : m.kernel) EXPECT_EQ(k.per_wide_byte + k.per_loop_mac, 0);
+  EXPECT_EQ(m.kernel[1].per_mac, full.kernel[1].per_mac);
 }
 
 TEST(LatencyModel, PredictionIsTheLinearForm) {
   cost::LatencyModel m;
   m.per_layer_step = 100, m.per_fused_step = 300, m.per_iteration = 7;
-  m.kernel[1] = {2, 3, 5, 11, 13, 37, 41, 53, 61, 67, 71, 89};    // conv
-  m.kernel[2] = {17, 19, 23, 29, 31, 43, 47, 59, 73, 79, 83, 97};  // depthwise
+  m.kernel[1] = {2, 3, 5, 11, 13, 37, 41, 53, 61, 67, 71, 89, 101};    // conv
+  m.kernel[2] = {17, 19, 23, 29, 31, 43, 47, 59, 73, 79, 83, 97, 103};  // depthwise
   step::StepWork w;
   w.executed_macs[1] = 1000, w.taps[1] = 100, w.tap_rows[1] = 30, w.out_bytes[1] = 10, w.calls[1] = 2;
   w.pixels[1] = 5, w.border_pixels[1] = 3, w.tail_elems[1] = 8, w.lines[1] = 4, w.lone_macs[1] = 9;
-  w.clamp_bytes[1] = 12, w.wide_bytes[1] = 15;
+  w.clamp_bytes[1] = 12, w.wide_bytes[1] = 15, w.loop_macs[1] = 600;
   w.executed_macs[2] = 90, w.taps[2] = 90, w.tap_rows[2] = 30, w.out_bytes[2] = 10, w.calls[2] = 4;
   w.pixels[2] = 7, w.border_pixels[2] = 1, w.tail_elems[2] = 6, w.lines[2] = 3, w.lone_macs[2] = 2;
-  w.clamp_bytes[2] = 14, w.wide_bytes[2] = 16;
+  w.clamp_bytes[2] = 14, w.wide_bytes[2] = 16, w.loop_macs[2] = 7;
   w.calls[0] = 6;
   w.macs[1] = 999999;  // nominal MACs (padding included) are not a feature
   const double conv = 2 * 1000 + 3 * 100 + 5 * 30 + 11 * 10 + 13 * 2 + 37 * 5 + 41 * 3 + 53 * 8 + 61 * 4 + 67 * 9 +
-                      71 * 12 + 89 * 15;
+                      71 * 12 + 89 * 15 + 101 * 600;
   const double dw = 17 * 90 + 19 * 90 + 23 * 30 + 29 * 10 + 31 * 4 + 43 * 7 + 47 * 1 + 59 * 6 + 73 * 3 + 79 * 2 +
-                    83 * 14 + 97 * 16;
+                    83 * 14 + 97 * 16 + 103 * 7;
   EXPECT_DOUBLE_EQ(m.PredictStep(w, step::StepKind::kLayer), 100 + conv + dw + 7 * 6);
   EXPECT_DOUBLE_EQ(m.PredictStep(w, step::StepKind::kFused), 300 + conv + dw + 7 * 6);
 }
@@ -254,6 +256,32 @@ TEST(LatencyWork, WideRequantisationBytes) {
     EXPECT_EQ(w.clamp_bytes[1], clamps ? 8 * 8 * 40 : 0);
     EXPECT_EQ(w.wide_bytes[1], wide ? w.out_bytes[1] : 0);
     EXPECT_EQ(w.wide_bytes[2], wide ? w.out_bytes[2] : 0);
+  }
+}
+
+TEST(LatencyWork, LoopMacsOfConvolutionsWithoutFixedLengthPairs) {
+  // The runtime's pixel pairs run unrolled for 1x1 over 8 or 16 channels and
+  // for the full-range 3x3 stem over 3; every other convolution loops.
+  struct Case {
+    int32_t in_c, k;
+    calib::BenchStage stage;
+    bool loops;
+  };
+  for (const Case& c : {Case{8, 1, calib::BenchStage::kNarrow, false}, Case{16, 1, calib::BenchStage::kClamped, false},
+                        Case{12, 1, calib::BenchStage::kNarrow, true}, Case{3, 3, calib::BenchStage::kNarrow, false},
+                        Case{3, 3, calib::BenchStage::kClamped, true}, Case{4, 3, calib::BenchStage::kNarrow, true}}) {
+    ir::GraphBuilder b = calib::BenchGraphBuilder("loops", {1, 6, 6, c.in_c}, 5, c.stage);
+    b.Conv(6, c.k, 1).Depthwise(3, 1);
+    const ir::Graph g = calib::TakeBenchGraph(b);
+    const step::GraphLiveness live = step::ComputeLiveness(g);
+    const size_t k = static_cast<size_t>(c.k == 1 ? 1 : step::kWorkConvKxk);
+    for (const step::StepSpec& spec : {step::LayerStep(0), step::StepSpec{0, 2, step::StepKind::kFused,
+                                                                         step::Variant::kHCache, 2, 2}}) {
+      const step::StepWork w = step::StepWorkOf(g, live, *step::DescribeStep(g, live, spec), spec);
+      ASSERT_GT(w.executed_macs[k], 0);
+      EXPECT_EQ(w.loop_macs[k], c.loops ? w.executed_macs[k] : 0) << c.in_c << " " << c.k;
+      EXPECT_EQ(w.loop_macs[2], 0) << "depthwise";
+    }
   }
 }
 
