@@ -21,7 +21,7 @@ float OutScale(float in_scale, int64_t taps) {
 // every op's output scale and zero point fixed by its kind.
 class BenchPolicy : public ir::WeightPolicy {
  public:
-  explicit BenchPolicy(uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ull + 1) {}
+  BenchPolicy(uint64_t seed, BenchStage stage) : state_(seed * 0x9E3779B97F4A7C15ull + 1), stage_(stage) {}
 
   ir::ConstantData Filter(const ir::Graph&, const ir::Op& op, const std::vector<int32_t>& shape) override {
     const int32_t units = op.kind == ir::OpKind::kDepthwiseConv2D ? shape[3] : shape[0];
@@ -35,6 +35,8 @@ class BenchPolicy : public ir::WeightPolicy {
     } else {
       d.quant.scale.assign(static_cast<size_t>(units), kWeightScale);
       d.quant.zero_point.assign(static_cast<size_t>(units), 0);
+      // Output() divides by kWeightScale * 60 * sqrt(taps): multiplier 1.
+      if (stage_ == BenchStage::kWide) d.quant.scale[0] = WeightScale0(n / units);
     }
     return d;
   }
@@ -44,7 +46,9 @@ class BenchPolicy : public ir::WeightPolicy {
     for (int32_t& b : bias) b = Int(-2000, 2000);
     ir::ConstantData d;
     d.bytes = ir::Int32Bytes(bias);
+    const ir::Tensor& w = g.tensor(op.input(1));
     d.quant.scale.assign(static_cast<size_t>(cout), g.tensor(op.input()).quant.Scale() * kWeightScale);
+    if (w.quant.IsPerChannel()) d.quant.scale[0] = g.tensor(op.input()).quant.Scale() * w.quant.Scale(0);
     d.quant.zero_point.assign(static_cast<size_t>(cout), 0);
     return d;
   }
@@ -55,6 +59,9 @@ class BenchPolicy : public ir::WeightPolicy {
     switch (op.kind) {
       case ir::OpKind::kConv2D:
       case ir::OpKind::kDepthwiseConv2D: {
+        if (op.conv().act == ir::Activation::kRelu6) {  // TFLite's [0, 6] range, or a clamped one
+          return ir::PerTensor((stage_ == BenchStage::kClamped ? 12.0f : 6.0f) / 255.0f, -128);
+        }
         const ir::Tensor& w = g.tensor(op.input(1));
         const int64_t per_channel = w.NumElements() / shape[3];
         return ir::PerTensor(OutScale(s, per_channel), op.conv().act == ir::Activation::kNone ? 3 : -128);
@@ -83,13 +90,17 @@ class BenchPolicy : public ir::WeightPolicy {
     return b;
   }
 
+  static float WeightScale0(int64_t taps) { return kWeightScale * 60.0f * std::sqrt(static_cast<float>(taps)); }
+
   uint64_t state_;
+  BenchStage stage_;
 };
 
 }  // namespace
 
-ir::GraphBuilder BenchGraphBuilder(std::string name, std::vector<int32_t> input_shape, uint64_t seed) {
-  ir::GraphBuilder b(std::move(name), std::make_unique<BenchPolicy>(seed));
+ir::GraphBuilder BenchGraphBuilder(std::string name, std::vector<int32_t> input_shape, uint64_t seed,
+                                   BenchStage stage) {
+  ir::GraphBuilder b(std::move(name), std::make_unique<BenchPolicy>(seed, stage));
   b.Input(std::move(input_shape), ir::PerTensor(1.0f / 128.0f, -1));
   return b;
 }

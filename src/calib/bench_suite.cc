@@ -150,6 +150,36 @@ void LayerBenches(std::vector<Bench>* out, bool tiny) {
   dw(40, 48, 3, 2, 1);
   dw(32, 4, 3, 1, 1);
   dw(26, 12, 3, 1, 1);
+  // Layers on the wide requantisation path (a left shift; the others above
+  // all take the narrow one), linear so that no clamp hides the path: the
+  // fixed-K 1x1 pairs (K 8, 16), other K, the unrolled stem, a 3x3 window,
+  // depthwise 3x3 and 5x5.
+  const auto wide = [&](const std::string& name, std::vector<int32_t> shape, const auto& add) {
+    ir::GraphBuilder b = BenchGraphBuilder("wide", std::move(shape), seed++, BenchStage::kWide);
+    add(b);
+    AddLayerBench(out, "wide_" + name, b);
+  };
+  const Activation linear = Activation::kNone;
+  wide("conv1x1_16x8to48", {1, 16, 16, 8}, [&](ir::GraphBuilder& b) { b.Conv(48, 1, 1, linear); });
+  wide("conv1x1_10x16to96", {1, 10, 10, 16}, [&](ir::GraphBuilder& b) { b.Conv(96, 1, 1, linear); });
+  wide("conv1x1_6x144to40", {1, 6, 6, 144}, [&](ir::GraphBuilder& b) { b.Conv(40, 1, 1, linear); });
+  wide("conv3x3s2_32x3to16", {1, 32, 32, 3}, [&](ir::GraphBuilder& b) { b.Conv(16, 3, 2, linear); });
+  wide("conv3x3s1_16x8to8", {1, 16, 16, 8}, [&](ir::GraphBuilder& b) { b.Conv(8, 3, 1, linear); });
+  wide("dw3x3s1_20x16", {1, 20, 20, 16}, [&](ir::GraphBuilder& b) { b.Depthwise(3, 1, 1, linear); });
+  wide("dw3x3s1_40x16", {1, 40, 40, 16}, [&](ir::GraphBuilder& b) { b.Depthwise(3, 1, 1, linear); });
+  wide("dw5x5s1_10x72", {1, 10, 10, 72}, [&](ir::GraphBuilder& b) { b.Depthwise(5, 1, 1, linear); });
+  // Layers whose ReLU6 range is narrower than int8 (no shared model has
+  // one; the others above saturate only): the kernels' clamping stages.
+  const auto clamped = [&](const std::string& name, std::vector<int32_t> shape, const auto& add) {
+    ir::GraphBuilder b = BenchGraphBuilder("clamped", std::move(shape), seed++, BenchStage::kClamped);
+    add(b);
+    AddLayerBench(out, "clamped_" + name, b);
+  };
+  clamped("conv1x1_16x48to8", {1, 16, 16, 48}, [&](ir::GraphBuilder& b) { b.Conv(8, 1, 1); });
+  clamped("conv1x1_10x16to96", {1, 10, 10, 16}, [&](ir::GraphBuilder& b) { b.Conv(96, 1, 1); });
+  clamped("conv3x3s2_32x3to16", {1, 32, 32, 3}, [&](ir::GraphBuilder& b) { b.Conv(16, 3, 2); });
+  clamped("dw3x3s1_20x16", {1, 20, 20, 16}, [&](ir::GraphBuilder& b) { b.Depthwise(3, 1); });
+  clamped("dw7x7s1_10x48", {1, 10, 10, 48}, [&](ir::GraphBuilder& b) { b.Depthwise(7, 1); });
 }
 
 struct Block {

@@ -2,6 +2,7 @@
 // `msf report paper`: docs/report/ (Markdown + one Pareto SVG per model),
 // msf's strategies at the paper's constraints, planned and measured (host
 // and Cortex-M4 in QEMU), next to the paper's published numbers.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "cost/latency_model.h"
 #include "report/paper_pages.h"
 #include "report/paper_runs.h"
 #include "report/pareto_svg.h"
@@ -35,12 +37,15 @@ std::vector<std::string> SplitComma(const std::string& s) {
 struct PaperArgs {
   std::string out;
   std::optional<std::string> samples, reuse;
+  std::vector<std::string> calibration_paths;  // read into options.calibrations
   PaperReportOptions options;
 };
 
 int RunReportPaper(PaperArgs a) {
   PaperReportOptions& o = a.options;
-  CheckOutputs(a.samples ? std::vector<std::string>{*a.samples} : std::vector<std::string>{}, {a.reuse.value_or("")});
+  std::vector<std::string> inputs = a.calibration_paths;
+  inputs.push_back(a.reuse.value_or(""));
+  CheckOutputs(a.samples ? std::vector<std::string>{*a.samples} : std::vector<std::string>{}, inputs);
   if (!std::filesystem::exists(o.models_dir + "/README.md")) {
     throw Error(o.models_dir + ": shared models not found (give --models DIR)");
   }
@@ -88,6 +93,24 @@ void AddReportPaper(CLI::App& report, std::vector<Command>* commands) {
   AddText(app, "--reuse", "FILE.csv",
           "take the QEMU measurements from an earlier --samples file instead of running them (a refitted model)",
           &a->reuse);
+  AddValue(app, "--calibration", "FILE,...",
+           "latency models from msf calibrate --out, each replacing the built-in model of its target",
+           [a](const std::string& v) {
+             a->options.calibrations.clear();
+             a->calibration_paths = SplitComma(v);
+             for (const std::string& path : a->calibration_paths) {
+               cost::LatencyModel m = cost::ReadLatencyModelFile(path);
+               const std::vector<std::string>& known = cost::CalibratedTargets();
+               if (std::find(known.begin(), known.end(), m.target) == known.end()) {
+                 throw Error(path + " calibrates " + m.target + ", which the report does not run (" +
+                             cost::CalibratedTargetList(", ") + ")");
+               }
+               for (const cost::LatencyModel& other : a->options.calibrations) {
+                 if (other.target == m.target) throw Error("--calibration: two models of " + m.target);
+               }
+               a->options.calibrations.push_back(std::move(m));
+             }
+           });
   AddValue(app, "--only", "SLUG,...", "only these report models", [a](const std::string& v) {
     a->options.only = SplitComma(v);
     for (const std::string& slug : a->options.only) {

@@ -25,10 +25,14 @@ constexpr const char* kFamilies[step::kWorkKinds] = {
     "requantize", "fully_connected", "mean", "softmax", "copy", "depthwise_general", "conv_kxk"};
 
 // Feature layout: per_invoke, per_layer_step, per_fused_step, per_iteration,
-// then the kFields coefficients of kernel kinds 1..11.
+// then the kFields coefficients of work kinds 1..kWorkKinds-1.
 constexpr const char* kFields[] = {"per_mac",  "per_tap",   "per_tap_row",      "per_out_byte",
                                    "per_call", "per_pixel", "per_border_pixel", "per_tail_elem",
-                                   "per_line", "per_lone_mac", "per_clamp_byte"};
+                                   "per_line", "per_lone_mac", "per_clamp_byte", "per_wide_byte",
+                                   "per_loop_mac"};
+// Fields newer than some committed calibrations: a model without one
+// predicts without that work (0), as it did when it was fitted.
+constexpr const char* kOptionalFields[] = {"per_wide_byte", "per_loop_mac"};
 constexpr size_t kPerKernel = std::size(kFields);
 constexpr size_t kFixed = 4;
 constexpr size_t kNumFeatures = kFixed + kPerKernel * (step::kWorkKinds - 1);
@@ -36,7 +40,8 @@ constexpr size_t kNumFeatures = kFixed + kPerKernel * (step::kWorkKinds - 1);
 double& Field(KernelCost& kc, size_t f) {
   double* fields[] = {&kc.per_mac,  &kc.per_tap,   &kc.per_tap_row,      &kc.per_out_byte,
                       &kc.per_call, &kc.per_pixel, &kc.per_border_pixel, &kc.per_tail_elem,
-                      &kc.per_line, &kc.per_lone_mac, &kc.per_clamp_byte};
+                      &kc.per_line, &kc.per_lone_mac, &kc.per_clamp_byte, &kc.per_wide_byte,
+                      &kc.per_loop_mac};
   static_assert(std::size(fields) == kPerKernel);
   return *fields[f];
 }
@@ -117,6 +122,8 @@ std::vector<double> StepFeatures(const step::StepWork& work, step::StepKind kind
     f[i + 8] = static_cast<double>(work.lines[kk]);
     f[i + 9] = static_cast<double>(work.lone_macs[kk]);
     f[i + 10] = static_cast<double>(work.clamp_bytes[kk]);
+    f[i + 11] = static_cast<double>(work.wide_bytes[kk]);
+    f[i + 12] = static_cast<double>(work.loop_macs[kk]);
   }
   return f;
 }
@@ -163,7 +170,12 @@ LatencyModel LatencyModelFromJson(std::string_view text) {
   for (int k = 1; k < step::kWorkKinds; ++k) {
     const std::string where = std::string("kernels.") + kFamilies[k];
     const json& kc = Object(kernels, kFamilies[k], "kernels");
-    for (size_t f = 0; f < kPerKernel; ++f) Field(m.kernel[static_cast<size_t>(k)], f) = Coefficient(kc, kFields[f], where);
+    for (size_t f = 0; f < kPerKernel; ++f) {
+      const bool optional = std::find(std::begin(kOptionalFields), std::end(kOptionalFields),
+                                      std::string_view(kFields[f])) != std::end(kOptionalFields);
+      if (optional && !kc.contains(kFields[f])) continue;
+      Field(m.kernel[static_cast<size_t>(k)], f) = Coefficient(kc, kFields[f], where);
+    }
   }
   for (auto it = kernels.begin(); it != kernels.end(); ++it) {
     bool known = false;

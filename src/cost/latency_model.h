@@ -10,6 +10,7 @@
 //            + per_pixel[k] * pixels[k] + per_border_pixel[k] * border_pixels[k]
 //            + per_tail_elem[k] * tail_elems[k] + per_line[k] * lines[k]
 //            + per_lone_mac[k] * lone_macs[k] + per_clamp_byte[k] * clamp_bytes[k]
+//            + per_wide_byte[k] * wide_bytes[k] + per_loop_mac[k] * loop_macs[k]
 //   plan = per_invoke + sum of its steps
 //
 // MACs alone do not predict a kernel's time: a 3x3 convolution over 3
@@ -38,6 +39,8 @@ struct KernelCost {
   double per_line = 0;      // one row of a call's rectangle (one column where a convolution walks a tall one)
   double per_lone_mac = 0;  // one MAC of a pixel a convolution runs alone, on top of per_mac
   double per_clamp_byte = 0;  // one output byte clamped two-sided (narrow activation range), on top of per_out_byte
+  double per_wide_byte = 0;   // one full-range output byte on the wide requantisation path, on top of per_out_byte
+  double per_loop_mac = 0;    // one MAC of a convolution whose dot products loop (no fixed length), on top of per_mac
 };
 
 struct LatencyModel {

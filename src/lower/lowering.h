@@ -62,6 +62,13 @@ struct LoweredOp {
     }
     return true;
   }
+  // Whether the optimised conv / depthwise kernels requantise this op's
+  // full-range outputs on the narrow path: the runtime's test
+  // (MSF_RQ_NARROW(q) && q->per_channel, msf_conv_s8.c) on Requant().
+  bool NarrowRequantPath() const {
+    const msf_requant q = Requant();
+    return (q.verified & MSF_REQUANT_NARROW) != 0 && q.per_channel != 0;
+  }
   const int32_t* BiasOrNull() const { return bias.empty() ? nullptr : bias.data(); }
   msf_resize_params ResizeParams() const {
     msf_resize_params p = resize;

@@ -252,11 +252,17 @@ const std::vector<ReportConstraint>& ReportConstraints() {
 }
 
 PaperReport CollectPaperReport(const PaperReportOptions& options) {
-  const cost::LatencyModel m4 = cost::BuiltinLatencyModel("cortex-m4");
+  const auto model_of = [&](const std::string& target) {
+    for (const cost::LatencyModel& m : options.calibrations) {
+      if (m.target == target) return m;
+    }
+    return cost::BuiltinLatencyModel(target);
+  };
+  const cost::LatencyModel m4 = model_of("cortex-m4");
   // The other calibrated targets, validated on a few plans of the real models.
   std::vector<cost::LatencyModel> others;
   for (const std::string& t : cost::CalibratedTargets()) {
-    if (t != "cortex-m4") others.push_back(cost::BuiltinLatencyModel(t));
+    if (t != "cortex-m4") others.push_back(model_of(t));
   }
   PaperReport report;
   std::vector<std::unique_ptr<LoadedModel>> loaded;

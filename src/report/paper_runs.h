@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cost/latency_model.h"
 #include "report/pareto_svg.h"
 #include "plan/plan_json.h"
 
@@ -91,6 +92,9 @@ struct PaperReportOptions {
   // Measurements of an earlier report (`--reuse FILE.csv`) instead of QEMU
   // runs: every run must be there. The host runs and checks still happen.
   const std::vector<RunRecord>* reuse = nullptr;
+  // Latency models that replace the built-in ones of their targets (`msf
+  // calibrate --out`), so a refitted model is judged before it is committed.
+  std::vector<cost::LatencyModel> calibrations;
 };
 
 // RunRecords as CSV (header: target,model,plan,fits,ram_static,ram_stack,

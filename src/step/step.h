@@ -51,6 +51,12 @@ struct StepWork {
                                                     // it pairs them in a call, an odd count leaves one
   std::array<int64_t, kWorkKinds> clamp_bytes{};    // output bytes of a convolution whose activation range
                                                     // is narrower than int8: a two-sided clamp, not one SSAT
+  std::array<int64_t, kWorkKinds> loop_macs{};      // executed MACs of a convolution without a fixed-length
+                                                    // pixel-pair kernel: its dot products loop (1x1 over 8
+                                                    // or 16 channels and the 3x3 stem over 3 run unrolled)
+  std::array<int64_t, kWorkKinds> wide_bytes{};     // output bytes of a full-range convolution whose
+                                                    // requantisation is not provably narrow: the wide
+                                                    // output stage, not one rounding high multiply
 };
 
 // One step: ops [from, to) (half-open everywhere; plan JSON writes the

@@ -85,8 +85,14 @@ GraphLiveness ComputeLiveness(const ir::Graph& g) {
     }
   }
   l.op_scratch.assign(g.ops.size(), 0);
+  l.wide_requant.assign(g.ops.size(), 0);
   for (size_t i = 0; i < g.ops.size(); ++i) {
-    l.op_scratch[i] = lower::ScratchBytes(g, g.ops[i]);
+    const ir::Op& op = g.ops[i];
+    l.op_scratch[i] = lower::ScratchBytes(g, op);
+    // Lowering decides the requantisation path (once per op, per graph).
+    if (op.kind == ir::OpKind::kConv2D || op.kind == ir::OpKind::kDepthwiseConv2D) {
+      l.wide_requant[i] = lower::Lower(g, op).NarrowRequantPath() ? 0 : 1;
+    }
   }
   l.born.assign(n, INT32_MAX);
   l.last_use.assign(n, -1);
@@ -247,6 +253,30 @@ struct AxisCount {
   }
 };
 
+// Whether a convolution's output stage clamps two-sided (msf_rq_stage with
+// full = 0): its fused activation range is narrower than int8 (a ReLU6
+// whose output scale is not TFLite's 6/255, say). Others have none.
+bool ClampsOutput(const ir::Graph& g, const ir::Op& op) {
+  if (op.kind != ir::OpKind::kConv2D && op.kind != ir::OpKind::kDepthwiseConv2D) return false;
+  const ir::Tensor& out = g.tensor(op.output());
+  int32_t lo = -128, hi = 127;
+  lower::CalculateActivationRangeQuantized(op.conv().act, out.quant.Scale(), out.quant.ZeroPoint(), &lo, &hi);
+  return lo != -128 || hi != 127;
+}
+
+// Whether a convolution's interior pixel pairs run a dot product of a
+// compile-time length, fully unrolled: msf_conv_s8.c's pointwise_2px_for
+// (1x1 over K = 8 or 16 input channels, every output stage) and conv_kxk's
+// kxk_2px_k3c3_* (3x3 over 3 channels, full-range outputs only). A mirror
+// of the runtime's dispatch, which the host cannot call.
+bool FixedLengthPairs(const ir::Graph& g, const ir::Op& op) {
+  if (op.kind != ir::OpKind::kConv2D) return false;
+  const ir::ConvAttrs& a = op.conv();
+  const int32_t in_c = g.tensor(op.input()).C();
+  if (a.kernel_h == 1 && a.kernel_w == 1) return in_c == 8 || in_c == 16;
+  return a.kernel_h == 3 && a.kernel_w == 3 && in_c == 3 && a.dilation_w == 1 && !ClampsOutput(g, op);
+}
+
 // Window counts of an op over rows x cols of computed cells.
 void AddWindowWork(const ir::Graph& g, const ir::Op& op, const AxisCount& rows, const AxisCount& cols,
                    StepWork* w) {
@@ -258,6 +288,7 @@ void AddWindowWork(const ir::Graph& g, const ir::Op& op, const AxisCount& rows, 
   w->taps[k] += taps;
   w->tap_rows[k] += rows.inside * cols.cells * channels;
   w->executed_macs[k] += op.kind == ir::OpKind::kConv2D ? taps * g.tensor(op.input()).C() : taps;
+  if (op.kind == ir::OpKind::kConv2D && !FixedLengthPairs(g, op)) w->loop_macs[k] += taps * g.tensor(op.input()).C();
   // The blocked loops take 4 channels (depthwise, pools) or 4 elements of a
   // window row run (convolutions: kernel_w * in_c) at a time; the rest runs
   // one by one.
@@ -301,23 +332,22 @@ int64_t InteriorPixelMacs(const ir::Graph& g, const ir::Op& conv) {
   return int64_t{a.kernel_h} * a.kernel_w * g.tensor(conv.input()).C() * g.tensor(conv.output()).C();
 }
 
-// Whether a convolution's output stage clamps two-sided (msf_rq_stage with
-// full = 0): its fused activation range is narrower than int8 (a ReLU6
-// whose output scale is not TFLite's 6/255, say). Others have none.
-bool ClampsOutput(const ir::Graph& g, const ir::Op& op) {
-  if (op.kind != ir::OpKind::kConv2D && op.kind != ir::OpKind::kDepthwiseConv2D) return false;
-  const ir::Tensor& out = g.tensor(op.output());
-  int32_t lo = -128, hi = 127;
-  lower::CalculateActivationRangeQuantized(op.conv().act, out.quant.Scale(), out.quant.ZeroPoint(), &lo, &hi);
-  return lo != -128 || hi != 127;
+// Output bytes `bytes` of op `op`: the output-stage counts.
+void AddOutputBytes(const ir::Graph& g, const GraphLiveness& live, int32_t op, size_t k, int64_t bytes, StepWork* w) {
+  const ir::Op& o = g.ops[static_cast<size_t>(op)];
+  w->out_bytes[k] += bytes;
+  if (ClampsOutput(g, o)) {
+    w->clamp_bytes[k] += bytes;  // the kernels' clamping stages are wide ones: counted here alone
+  } else if (live.wide_requant[static_cast<size_t>(op)]) {
+    w->wide_bytes[k] += bytes;
+  }
 }
 
 void AddWholeOp(const ir::Graph& g, const GraphLiveness& live, int32_t op, StepWork* w) {
   const ir::Op& o = g.ops[static_cast<size_t>(op)];
   const size_t k = static_cast<size_t>(WorkKindOf(g, o));
   w->macs[k] += ir::OpMacs(g, o);
-  w->out_bytes[k] += g.tensor(o.output()).Bytes();
-  if (ClampsOutput(g, o)) w->clamp_bytes[k] += g.tensor(o.output()).Bytes();
+  AddOutputBytes(g, live, op, k, g.tensor(o.output()).Bytes(), w);
   w->calls[k] += 1;
   if (const ir::Tensor& out = g.tensor(o.output()); out.shape.size() == 4) {
     w->lines[k] += LinesOf(WalksColumns(o.kind), {out.H()}, {out.W()});
@@ -451,8 +481,7 @@ StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMem
       w.executed_macs[k] += op.macs_per_pixel * cells;
       w.pixels[k] += cells;
     }
-    w.out_bytes[k] += cells * b.tensors[t].channels;
-    if (ClampsOutput(g, gop)) w.clamp_bytes[k] += cells * b.tensors[t].channels;
+    AddOutputBytes(g, live, op.op, k, cells * b.tensors[t].channels, &w);
     const int64_t rows = s.rows().ring ? row_calls[i] : NonEmpty(s.rows().need[t]);
     const int64_t cols = s.cols().ring ? col_calls[i] : NonEmpty(s.cols().need[t]);
     w.calls[k] += rows * cols;

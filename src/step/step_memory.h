@@ -48,6 +48,9 @@ struct GraphLiveness {
   std::vector<int64_t> bytes;         // per storage
   std::vector<int32_t> tensor_last_use;  // per tensor (ir::LastUse)
   std::vector<int64_t> op_scratch;       // per op: its kernel's scratch bytes
+  // Per op: a convolution whose full-range outputs take the wide
+  // requantisation (lower::LoweredOp::NarrowRequantPath false).
+  std::vector<uint8_t> wide_requant;
   std::vector<ir::TensorId> activation_storages;  // storages of non-constant tensors
   // Per op and axis (0 = H, 1 = W): prefix sums over output cells of the
   // kernel taps that land inside the input (windowed ops; empty otherwise).

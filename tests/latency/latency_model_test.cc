@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <string>
 
@@ -17,6 +18,7 @@
 #include "search/exact_dag.h"
 #include "step/step_memory.h"
 #include "frontend/model_loader.h"
+#include "lower/lowering.h"
 
 namespace msf {
 namespace {
@@ -67,24 +69,37 @@ TEST(LatencyModel, BadJsonIsOneLineError) {
   }
 }
 
+TEST(LatencyModel, CalibrationsWithoutTheNewerTermsPredictWithoutThem) {
+  // Models fitted before per_wide_byte and per_loop_mac existed read 0 for them.
+  cost::LatencyModel full = cost::BuiltinLatencyModel("cortex-m4");
+  for (cost::KernelCost& k : full.kernel) k.per_wide_byte = 1, k.per_loop_mac = 2;
+  nlohmann::json j = nlohmann::json::parse(cost::LatencyModelToJson(full));
+  for (auto& [family, fields] : j["kernels"].items()) fields.erase("per_wide_byte"), fields.erase("per_loop_mac");
+  const std::string text = j.dump();
+  ASSERT_EQ(text.find("per_wide_byte"), std::string::npos);
+  const cost::LatencyModel m = cost::LatencyModelFromJson(text);
+  for (const cost::KernelCost& k : m.kernel) EXPECT_EQ(k.per_wide_byte + k.per_loop_mac, 0);
+  EXPECT_EQ(m.kernel[1].per_mac, full.kernel[1].per_mac);
+}
+
 TEST(LatencyModel, PredictionIsTheLinearForm) {
   cost::LatencyModel m;
   m.per_layer_step = 100, m.per_fused_step = 300, m.per_iteration = 7;
-  m.kernel[1] = {2, 3, 5, 11, 13, 37, 41, 53, 61, 67, 71};    // conv
-  m.kernel[2] = {17, 19, 23, 29, 31, 43, 47, 59, 73, 79, 83};  // depthwise
+  m.kernel[1] = {2, 3, 5, 11, 13, 37, 41, 53, 61, 67, 71, 89, 101};    // conv
+  m.kernel[2] = {17, 19, 23, 29, 31, 43, 47, 59, 73, 79, 83, 97, 103};  // depthwise
   step::StepWork w;
   w.executed_macs[1] = 1000, w.taps[1] = 100, w.tap_rows[1] = 30, w.out_bytes[1] = 10, w.calls[1] = 2;
   w.pixels[1] = 5, w.border_pixels[1] = 3, w.tail_elems[1] = 8, w.lines[1] = 4, w.lone_macs[1] = 9;
-  w.clamp_bytes[1] = 12;
+  w.clamp_bytes[1] = 12, w.wide_bytes[1] = 15, w.loop_macs[1] = 600;
   w.executed_macs[2] = 90, w.taps[2] = 90, w.tap_rows[2] = 30, w.out_bytes[2] = 10, w.calls[2] = 4;
   w.pixels[2] = 7, w.border_pixels[2] = 1, w.tail_elems[2] = 6, w.lines[2] = 3, w.lone_macs[2] = 2;
-  w.clamp_bytes[2] = 14;
+  w.clamp_bytes[2] = 14, w.wide_bytes[2] = 16, w.loop_macs[2] = 7;
   w.calls[0] = 6;
   w.macs[1] = 999999;  // nominal MACs (padding included) are not a feature
-  const double conv =
-      2 * 1000 + 3 * 100 + 5 * 30 + 11 * 10 + 13 * 2 + 37 * 5 + 41 * 3 + 53 * 8 + 61 * 4 + 67 * 9 + 71 * 12;
+  const double conv = 2 * 1000 + 3 * 100 + 5 * 30 + 11 * 10 + 13 * 2 + 37 * 5 + 41 * 3 + 53 * 8 + 61 * 4 + 67 * 9 +
+                      71 * 12 + 89 * 15 + 101 * 600;
   const double dw = 17 * 90 + 19 * 90 + 23 * 30 + 29 * 10 + 31 * 4 + 43 * 7 + 47 * 1 + 59 * 6 + 73 * 3 + 79 * 2 +
-                    83 * 14;
+                    83 * 14 + 97 * 16 + 103 * 7;
   EXPECT_DOUBLE_EQ(m.PredictStep(w, step::StepKind::kLayer), 100 + conv + dw + 7 * 6);
   EXPECT_DOUBLE_EQ(m.PredictStep(w, step::StepKind::kFused), 300 + conv + dw + 7 * 6);
 }
@@ -182,7 +197,7 @@ TEST(LatencyWork, LinesLonePixelsAndClamps) {
   // 7x7 output: convolutions walk it row by row (7 lines; the unpadded
   // pool's 5x5 output, 5); 49 interior pixels of the 1x1 convolution pair
   // up but one; the 3x3 one has 5x5 interior pixels, an odd count too.
-  ir::GraphBuilder b = calib::BenchGraphBuilder("lines", {1, 7, 7, 32}, 3);
+  ir::GraphBuilder b = calib::BenchGraphBuilder("lines", {1, 7, 7, 32}, 3, calib::BenchStage::kClamped);
   b.Conv(6, 1, 1).Conv(5, 3, 1, ir::Activation::kNone).Pool(ir::OpKind::kMaxPool2D, 3, 1);
   const ir::Graph g = calib::TakeBenchGraph(b);
   const step::GraphLiveness live = step::ComputeLiveness(g);
@@ -195,8 +210,8 @@ TEST(LatencyWork, LinesLonePixelsAndClamps) {
     const size_t k = op == 0 ? conv : op == 1 ? kxk : pool;
     EXPECT_EQ(w.lines[k], op == 2 ? 5 : 7) << op;
     EXPECT_EQ(w.lone_macs[k], op == 0 ? 32 * 6 : op == 1 ? 9 * 6 * 5 : 0) << op;
-    // The bench policy's ReLU6 outputs (zero point -128, a scale below
-    // 6/255) clamp two-sided; a linear convolution saturates to int8 only.
+    // ReLU6 outputs at a scale above 6/255 (zero point -128) clamp
+    // two-sided; a linear convolution saturates to int8 only.
     EXPECT_EQ(w.clamp_bytes[k], op == 0 ? 7 * 7 * 6 : 0) << op;
   }
   // An hcache block with 3-row patches calls the convolutions on cells of
@@ -207,6 +222,67 @@ TEST(LatencyWork, LinesLonePixelsAndClamps) {
   EXPECT_GE(w.lines[conv], w.calls[conv]);
   EXPECT_LT(w.lines[conv] * 2, w.pixels[conv]);
   EXPECT_GT(w.lines[pool], w.calls[pool]);
+}
+
+TEST(LatencyWork, WideRequantisationBytes) {
+  // The same layers on each output stage (calib::BenchStage): every shift a
+  // right shift (narrow), channel 0's multiplier at 1 (a left shift: wide),
+  // a ReLU6 range narrower than int8 (clamped). Lowering decides the path,
+  // the work counts follow; clamped bytes count as clamps only.
+  for (calib::BenchStage stage : {calib::BenchStage::kNarrow, calib::BenchStage::kWide, calib::BenchStage::kClamped}) {
+    const bool wide = stage == calib::BenchStage::kWide, clamps = stage == calib::BenchStage::kClamped;
+    ir::GraphBuilder b = calib::BenchGraphBuilder("wide", {1, 8, 8, 8}, 4, stage);
+    b.Conv(16, 1, 1, ir::Activation::kNone).Depthwise(3, 1, 1, ir::Activation::kNone).Conv(40, 1, 1);
+    const ir::Graph g = calib::TakeBenchGraph(b);
+    const step::GraphLiveness live = step::ComputeLiveness(g);
+    for (int32_t op = 0; op < 3; ++op) {
+      const lower::LoweredOp l = lower::Lower(g, g.ops[static_cast<size_t>(op)]);
+      EXPECT_EQ(l.NarrowRequantPath(), !wide) << op;
+      EXPECT_EQ(live.wide_requant[static_cast<size_t>(op)], wide ? 1 : 0) << op;
+      const step::StepSpec spec = step::LayerStep(op);
+      const step::StepWork w = step::StepWorkOf(g, live, *step::DescribeStep(g, live, spec), spec);
+      const size_t k = op == 1 ? 2 : 1;  // depthwise, conv
+      const int64_t bytes = g.tensor(g.ops[static_cast<size_t>(op)].output()).Bytes();
+      ASSERT_EQ(w.out_bytes[k], bytes);
+      const bool clamped = clamps && op == 2;  // the ReLU6 layer
+      EXPECT_EQ(w.clamp_bytes[k], clamped ? bytes : 0) << op;
+      EXPECT_EQ(w.wide_bytes[k], wide ? bytes : 0) << op;
+    }
+    // A fused block counts the bytes of every computed cell: the depthwise
+    // halos recompute the first convolution's.
+    const step::StepSpec fused{0, 3, step::StepKind::kFused, step::Variant::kRecompute, 2, 2};
+    const step::StepWork w = step::StepWorkOf(g, live, *step::DescribeStep(g, live, fused), fused);
+    EXPECT_GT(w.out_bytes[1], 8 * 8 * (16 + 40));
+    EXPECT_EQ(w.clamp_bytes[1], clamps ? 8 * 8 * 40 : 0);
+    EXPECT_EQ(w.wide_bytes[1], wide ? w.out_bytes[1] : 0);
+    EXPECT_EQ(w.wide_bytes[2], wide ? w.out_bytes[2] : 0);
+  }
+}
+
+TEST(LatencyWork, LoopMacsOfConvolutionsWithoutFixedLengthPairs) {
+  // The runtime's pixel pairs run unrolled for 1x1 over 8 or 16 channels and
+  // for the full-range 3x3 stem over 3; every other convolution loops.
+  struct Case {
+    int32_t in_c, k;
+    calib::BenchStage stage;
+    bool loops;
+  };
+  for (const Case& c : {Case{8, 1, calib::BenchStage::kNarrow, false}, Case{16, 1, calib::BenchStage::kClamped, false},
+                        Case{12, 1, calib::BenchStage::kNarrow, true}, Case{3, 3, calib::BenchStage::kNarrow, false},
+                        Case{3, 3, calib::BenchStage::kClamped, true}, Case{4, 3, calib::BenchStage::kNarrow, true}}) {
+    ir::GraphBuilder b = calib::BenchGraphBuilder("loops", {1, 6, 6, c.in_c}, 5, c.stage);
+    b.Conv(6, c.k, 1).Depthwise(3, 1);
+    const ir::Graph g = calib::TakeBenchGraph(b);
+    const step::GraphLiveness live = step::ComputeLiveness(g);
+    const size_t k = static_cast<size_t>(c.k == 1 ? 1 : step::kWorkConvKxk);
+    for (const step::StepSpec& spec : {step::LayerStep(0), step::StepSpec{0, 2, step::StepKind::kFused,
+                                                                         step::Variant::kHCache, 2, 2}}) {
+      const step::StepWork w = step::StepWorkOf(g, live, *step::DescribeStep(g, live, spec), spec);
+      ASSERT_GT(w.executed_macs[k], 0);
+      EXPECT_EQ(w.loop_macs[k], c.loops ? w.executed_macs[k] : 0) << c.in_c << " " << c.k;
+      EXPECT_EQ(w.loop_macs[2], 0) << "depthwise";
+    }
+  }
 }
 
 TEST(LatencyNnls, RecoversNonNegativeCoefficients) {

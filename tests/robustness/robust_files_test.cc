@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "codegen/codegen_test_util.h"
+#include "cost/latency_model.h"
 #include "robustness/robust_files_support.h"
 
 namespace msf {
@@ -197,6 +198,13 @@ TEST(RobustFiles, OutputsThatAreInputsUnderOtherNamesAreRefused) {
   ExpectRefused({"calibrate", "--target", "rv32imac", "--measure-missing"}, "--measure-missing needs --reuse", {}, {});
   ExpectRefused({"report", "paper", "--out", f.dir + "/report", "--reuse", samples, "--samples", samples},
                 "is also an input file", {samples}, {});
+  const std::string m4 = f.dir + "/m4.json";
+  const std::string m4_json = cost::LatencyModelToJson(cost::BuiltinLatencyModel("cortex-m4"));
+  test::WriteFile(m4, std::vector<uint8_t>(m4_json.begin(), m4_json.end()));
+  ExpectRefused({"report", "paper", "--out", f.dir + "/report", "--calibration", m4, "--samples", m4},
+                "is also an input file", {m4}, {});
+  ExpectRefused({"report", "paper", "--out", f.dir + "/report", "--calibration", m4 + "," + m4},
+                "--calibration: two models of cortex-m4", {m4}, {});
   ExpectRefused({"plan", f.model, "--min-ram", "--calibration", f.plan, "--json", f.plan}, "is also an input file",
                 inputs, {});
   // One file for two outputs.

@@ -440,7 +440,8 @@ TEST(RobustCalibration, HugeWorkTimesLargeCoefficientsSaturates) {
   for (search::Edge& e : dag.edges) {
     for (auto* counts : {&e.work.executed_macs, &e.work.taps, &e.work.tap_rows, &e.work.out_bytes, &e.work.calls,
                          &e.work.pixels, &e.work.border_pixels, &e.work.tail_elems, &e.work.lines,
-                         &e.work.lone_macs, &e.work.clamp_bytes}) {
+                         &e.work.lone_macs, &e.work.clamp_bytes, &e.work.wide_bytes,
+                         &e.work.loop_macs}) {
       counts->fill(std::numeric_limits<int64_t>::max());
     }
   }
