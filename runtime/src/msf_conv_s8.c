@@ -129,15 +129,15 @@ typedef void (*pw2_fn)(const pw_args *g, const int8_t *a, const int8_t *b, int8_
 
 /* The variants: K a literal (the small K of early layers, 8 and 16: the dot
  * products unroll) or any (K = 0), and the output stage. */
-#define MSF_PW2(NAME, K, FULL, NARROW)                                                              \
+#define MSF_PW2(NAME, BODY, K, FULL, NARROW)                                                        \
   MSF_NOINLINE void NAME(const pw_args *g, const int8_t *a, const int8_t *b, int8_t *dst_a,         \
                          int8_t *dst_b) {                                                           \
-    pointwise_2px(a, b, g->w, (K) ? (K) : g->k, g->eff, g->m, g->sh, (NARROW) ? 1 : g->qs, g->out_c, \
-                  g->o, FULL, NARROW, dst_a, dst_b);                                                \
+    BODY(a, b, g->w, (K) ? (K) : g->k, g->eff, g->m, g->sh, (NARROW) ? 1 : g->qs, g->out_c, g->o,    \
+         FULL, NARROW, dst_a, dst_b);                                                               \
   }
-MSF_PW2(pointwise_2px_full, 0, 1, 0)
-MSF_PW2(pointwise_2px_clamp, 0, 0, 0)
-MSF_PW2(pointwise_2px_narrow, 0, 1, 1)
+MSF_PW2(pointwise_2px_full, pointwise_2px, 0, 1, 0)
+MSF_PW2(pointwise_2px_clamp, pointwise_2px, 0, 0, 0)
+MSF_PW2(pointwise_2px_narrow, pointwise_2px, 0, 1, 1)
 
 /* One pixel of a 1x1 convolution (an unpaired one: see conv_pointwise). */
 MSF_FORCE_INLINE void pointwise_1px(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
@@ -177,7 +177,6 @@ MSF_FORCE_INLINE void pointwise_1px(const int8_t *a, const int8_t *w, int32_t k,
   }
   if (out_c & 1) dst[0] = msf_rq_stage((int32_t)msf_dot_1x1(a, w, k, (uint32_t)eff[0]), m[0], sh[0], o, full);
 }
-/* (declared with the widened-input variants below: MSF_PW1) */
 /* One pixel of a 1x1 convolution with K a literal (8, 16): the input
  * widened once (msf_pre_load), then one output channel at a time. */
 MSF_FORCE_INLINE void pointwise_1px_pre(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
@@ -239,23 +238,17 @@ MSF_FORCE_INLINE void pointwise_2px_pre(const int8_t *a, const int8_t *b, const 
   }
 }
 
-#define MSF_PW2_PRE(NAME, K, FULL, NARROW)                                                         \
-  MSF_NOINLINE void NAME(const pw_args *g, const int8_t *a, const int8_t *b, int8_t *dst_a,         \
-                         int8_t *dst_b) {                                                           \
-    pointwise_2px_pre(a, b, g->w, K, g->eff, g->m, g->sh, (NARROW) ? 1 : g->qs, g->out_c, g->o, FULL, \
-                      NARROW, dst_a, dst_b);                                                        \
-  }
-MSF_PW2_PRE(pointwise_2px_k8_full, 8, 1, 0)
-MSF_PW2_PRE(pointwise_2px_k8_clamp, 8, 0, 0)
-MSF_PW2_PRE(pointwise_2px_k8_narrow, 8, 1, 1)
+MSF_PW2(pointwise_2px_k8_full, pointwise_2px_pre, 8, 1, 0)
+MSF_PW2(pointwise_2px_k8_clamp, pointwise_2px_pre, 8, 0, 0)
+MSF_PW2(pointwise_2px_k8_narrow, pointwise_2px_pre, 8, 1, 1)
 #ifdef MSF_DOT_DSP /* K = 16 as well: 8 registers of int16 pairs per pixel */
-MSF_PW2_PRE(pointwise_2px_k16_full, 16, 1, 0)
-MSF_PW2_PRE(pointwise_2px_k16_clamp, 16, 0, 0)
-MSF_PW2_PRE(pointwise_2px_k16_narrow, 16, 1, 1)
+MSF_PW2(pointwise_2px_k16_full, pointwise_2px_pre, 16, 1, 0)
+MSF_PW2(pointwise_2px_k16_clamp, pointwise_2px_pre, 16, 0, 0)
+MSF_PW2(pointwise_2px_k16_narrow, pointwise_2px_pre, 16, 1, 1)
 #else /* (portable: 2 x 16 widened inputs would not fit RV32's registers) */
-MSF_PW2(pointwise_2px_k16_full, 16, 1, 0)
-MSF_PW2(pointwise_2px_k16_clamp, 16, 0, 0)
-MSF_PW2(pointwise_2px_k16_narrow, 16, 1, 1)
+MSF_PW2(pointwise_2px_k16_full, pointwise_2px, 16, 1, 0)
+MSF_PW2(pointwise_2px_k16_clamp, pointwise_2px, 16, 0, 0)
+MSF_PW2(pointwise_2px_k16_narrow, pointwise_2px, 16, 1, 1)
 #endif
 
 /* The single-pixel kernel for K and the output stage (as pointwise_2px_for). */
@@ -510,7 +503,7 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
       for (oy = r->y0; oy < r->y0 + r->h; ++oy) {
         int8_t *const dst = dst_col + out_row * out_row_bytes;
         const int32_t iy = oy * p->stride_h - p->pad_top;
-        if ((col_in && rows_in) || (col_in && iy >= 0 && iy < p->in_h)) {
+        if (col_in && (rows_in || (iy >= 0 && iy < p->in_h))) {
           pointwise_pair(&g, pw2, src_col + in_row * row_bytes, dst, &pending);
         } else {
           border_px(c, in, 0, 0, ix, 0, 0, dst);
