@@ -239,6 +239,24 @@ std::vector<Block> FusedBlocks(bool tiny) {
     b.Conv(96, 1, 1).Depthwise(3, 1).GlobalAvgPool().Conv(100, 1, 1, Activation::kNone).Flatten();
     blocks.push_back({"pooled_head_6x32", TakeBenchGraph(b)});
   }
+  {
+    // A width-scaled (MobileNetV2-w0.35) first stage, seven ops deep: the
+    // stem and two blocks with channel counts 11, 5 and 30 (scalar tails),
+    // recomputed through a stride-2 depthwise as the networks' first fused
+    // blocks are; the blocks above are two to five ops deep.
+    ir::GraphBuilder b = BenchGraphBuilder("w035_stage", {1, 24, 24, 3}, seed++);
+    b.Conv(11, 3, 2).Conv(11, 1, 1).Depthwise(3, 1).Conv(5, 1, 1, Activation::kNone);
+    b.Conv(30, 1, 1).Depthwise(3, 2).Conv(8, 1, 1, Activation::kNone);
+    blocks.push_back({"w035_stage_24x3", TakeBenchGraph(b)});
+  }
+  {
+    // Convolutions only (a stem and two 1x1): with depthwise layers in
+    // every other chain, the fit could not tell a convolution call's cost
+    // from a depthwise call's.
+    ir::GraphBuilder b = BenchGraphBuilder("conv_chain", {1, 20, 20, 3}, seed++);
+    b.Conv(12, 3, 2).Conv(12, 1, 1).Conv(6, 1, 1, Activation::kNone);
+    blocks.push_back({"conv_chain_20x3", TakeBenchGraph(b)});
+  }
   return blocks;
 }
 
