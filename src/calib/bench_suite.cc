@@ -292,6 +292,13 @@ std::vector<Bench> BenchSuite(SuiteSize size) {
   return suite;
 }
 
+std::vector<int8_t> BenchInput(const ir::Graph& g) {
+  const int64_t n = g.tensor(g.input()).NumElements();
+  std::vector<int8_t> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<int8_t>((i * 37 + 11) % 256 - 128);
+  return v;
+}
+
 BenchPlan PlanBench(const Bench& bench) {
   BenchPlan bp;
   try {

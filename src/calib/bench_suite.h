@@ -34,5 +34,9 @@ struct BenchPlan {
 // Throws msf::Error if a fused step of the bench cannot be formed.
 BenchPlan PlanBench(const Bench& bench);
 
+// The input every bench runs on (in QEMU and on the host): every int8 value,
+// in a fixed order.
+std::vector<int8_t> BenchInput(const ir::Graph& g);
+
 
 }  // namespace msf::calib

@@ -14,17 +14,6 @@
 #include "target/mcu_run.h"
 
 namespace msf::calib {
-namespace {
-
-std::vector<int8_t> BenchInput(const ir::Graph& g) {
-  const int64_t n = g.tensor(g.input()).NumElements();
-  std::vector<int8_t> v(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<int8_t>((i * 37 + 11) % 256 - 128);
-  return v;
-}
-
-}  // namespace
-
 std::vector<double> PlanFeatures(const std::vector<step::StepWork>& work, const std::vector<step::StepKind>& kinds) {
   std::vector<double> f(cost::LatencyModel::FeatureNames().size(), 0.0);
   for (size_t s = 0; s < work.size(); ++s) {

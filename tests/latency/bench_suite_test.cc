@@ -15,15 +15,6 @@
 namespace msf {
 namespace {
 
-std::vector<int8_t> DeterministicInput(const ir::Graph& g, uint32_t seed) {
-  std::vector<int8_t> input(static_cast<size_t>(g.tensor(g.input()).NumElements()));
-  for (int8_t& v : input) {
-    seed = seed * 1664525u + 1013904223u;  // any bytes will do: the reference is the oracle
-    v = static_cast<int8_t>(seed >> 24);
-  }
-  return input;
-}
-
 TEST(CalibrationSuite, EveryBenchRunsBitExactWithItsPlannedArena) {
   const std::vector<calib::Bench> suite = calib::BenchSuite(calib::SuiteSize::kFull);
   std::set<std::string> names;
@@ -33,7 +24,7 @@ TEST(CalibrationSuite, EveryBenchRunsBitExactWithItsPlannedArena) {
     EXPECT_TRUE(names.insert(b.name).second) << "duplicate bench name";
     const calib::BenchPlan bp = calib::PlanBench(b);
     for (step::StepKind kind : bp.kinds) fused += kind == step::StepKind::kFused;
-    const std::vector<int8_t> input = DeterministicInput(b.graph, static_cast<uint32_t>(names.size()));
+    const std::vector<int8_t> input = calib::BenchInput(b.graph);  // the one msf calibrate runs
     const exec::PlanRun run = exec::RunPlan(b.graph, bp.plan, input);
     EXPECT_EQ(run.output, exec::RunReference(b.graph, input));
     EXPECT_EQ(run.measured_peak_bytes, run.planned_arena_bytes);
