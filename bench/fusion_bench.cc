@@ -24,6 +24,12 @@ const char* const kRealModels[] = {"mcunet_imagenet/mbv2-w0.35-r144_imagenet.tfl
                                    "mcunet_vww/mcunet-5fps_vww.tflite",
                                    "mcunet_imagenet/mcunet-320kb-1mb_imagenet.tflite"};
 
+// "w12" (appended: gcc 12's -Wrestrict misfires on "w" + std::string).
+std::string TensorName(char kind, int i) {
+  std::string s(1, kind);
+  return s.append(std::to_string(i));
+}
+
 // An inverted-residual-like chain without residuals: a 3x3 s2 stem, then
 // PW expand (16 -> 48), DW 3x3, PW project (48 -> 16) repeated at 32x32.
 msf::ir::Graph SyntheticChain(int num_ops) {
@@ -54,13 +60,13 @@ msf::ir::Graph SyntheticChain(int num_ops) {
                                            : std::vector<int32_t>{cout, a.kernel_h, a.kernel_w, c};
     size_t fbytes = 1;
     for (int32_t d : fshape) fbytes *= static_cast<size_t>(d);
-    const auto w = g.AddConstant("w" + std::to_string(i), msf::ir::DType::kInt8, fshape,
+    const auto w = g.AddConstant(TensorName('w', i), msf::ir::DType::kInt8, fshape,
                                  std::vector<uint8_t>(fbytes, 1), q);
-    const auto b = g.AddConstant("b" + std::to_string(i), msf::ir::DType::kInt32, {cout},
+    const auto b = g.AddConstant(TensorName('b', i), msf::ir::DType::kInt32, {cout},
                                  std::vector<uint8_t>(static_cast<size_t>(cout) * 4, 0), q);
     h = (h + a.pad.top + a.pad.bottom - a.kernel_h) / a.stride_h + 1;
     c = cout;
-    const auto y = g.AddActivation("t" + std::to_string(i), {1, h, h, c}, q);
+    const auto y = g.AddActivation(TensorName('t', i), {1, h, h, c}, q);
     g.ops.push_back({kind, {x, w, b}, {y}, a, i});
     x = y;
   }

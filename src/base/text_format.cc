@@ -5,7 +5,7 @@ namespace msf {
 
 std::string ShapeString(const std::vector<int32_t>& shape) {
   std::string s;
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "x" : "") + std::to_string(shape[i]);
+  for (size_t i = 0; i < shape.size(); ++i) s.append(i ? "x" : "").append(std::to_string(shape[i]));
   return s.empty() ? "scalar" : s;
 }
 

@@ -25,7 +25,7 @@ std::string CMakeListsFile(const Options& options, const std::vector<std::string
   if (!defines.empty()) {
     s += "# Kernel kinds this plan never runs: their code is left out of the patch loop.\n";
     s += "target_compile_definitions(msf_model PRIVATE";
-    for (const std::string& d : defines) s += " " + d.substr(2);  // without "-D"
+    for (const std::string& d : defines) s.append(" ").append(d, 2);  // without "-D"
     s += ")\n";
   }
   s += "set_target_properties(msf_model PROPERTIES C_STANDARD 99 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)\n";

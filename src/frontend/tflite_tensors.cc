@@ -163,7 +163,7 @@ TensorId Importer::Activation8(int32_t index) {
   // left-padded with 1): a batch or a fifth dimension would be dropped.
   if (shape.size() > 4 || (shape.size() == 4 && shape[0] != 1)) {
     std::string dims;
-    for (int32_t d : shape) dims += (dims.empty() ? "" : "x") + std::to_string(d);
+    for (int32_t d : shape) dims.append(dims.empty() ? "" : "x").append(std::to_string(d));
     FailOp(TensorLabel(index) + " has shape " + dims + "; msf runs activations of batch 1 and rank <= 4 only");
   }
   const TensorId id = graph_.AddActivation(name, std::move(shape), q);

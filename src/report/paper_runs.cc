@@ -68,8 +68,8 @@ struct Job {
   codegen::Target target;
   bool may_not_fit = false;  // a validation run: a board too small for it is no error
   bool fits = true;
-  std::vector<double> features;  // of the plan (per_invoke included)
-  target::TargetRun result;
+  std::vector<double> features{};  // of the plan (per_invoke included)
+  target::TargetRun result{};
 };
 
 std::vector<double> PlanFeatures(const plan::Plan& p, const std::vector<step::StepWork>& work) {

@@ -25,7 +25,7 @@ TEST(CodegenCWriter, CTextCannotEndOrNestACommentNorEndAString) {
   EXPECT_EQ(CText("a */ b"), "a *\\057 b");
   EXPECT_EQ(CText("a /* b"), "a /\\052 b");
   EXPECT_EQ(CText("x\ny\t\x01\xff"), "x\\ny\\t\\001\\377");
-  EXPECT_EQ(CText("say \"hi\" \\ ??/"), "say \\\"hi\\\" \\\\ ?\\?/");
+  EXPECT_EQ(CText("say \"hi\" \\ ?\?/"), "say \\\"hi\\\" \\\\ ?\\?/");
   EXPECT_EQ(CText("model.tflite"), "model.tflite");
 }
 

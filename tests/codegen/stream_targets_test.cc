@@ -87,7 +87,9 @@ TEST_P(StreamTargets, GoldenInOrderAndDeviceRam) {
   }
   const int64_t ram_total = std::stoll(lines.stats.at("ram_total"));
   EXPECT_GE(std::stoll(lines.stats.at("ram_static")), p.arena_bytes);
-  if (c.device_ram_max > 0) EXPECT_LE(ram_total, c.device_ram_max) << "whole-device RAM (static + stack)";
+  if (c.device_ram_max > 0) {
+    EXPECT_LE(ram_total, c.device_ram_max) << "whole-device RAM (static + stack)";
+  }
   if (!HasFailure()) std::filesystem::remove_all(dir);
 }
 

@@ -204,7 +204,9 @@ TEST_P(BranchingFusedProperty, RandomBranchingGraphsAndPlansMatchTheReference) {
       ASSERT_TRUE(run.guards_intact);
       ASSERT_GE(run.planned_arena_bytes, plan.peak_ram_bytes);
       ASSERT_EQ(run.planned_peak_bytes, plan.peak_ram_bytes);
-      if (plan.arena_bytes > 0) ASSERT_EQ(run.planned_arena_bytes, plan.arena_bytes);
+      if (plan.arena_bytes > 0) {
+        ASSERT_EQ(run.planned_arena_bytes, plan.arena_bytes);
+      }
       ++plans;
       for (const plan::PlanStep& st : plan.steps) {
         if (st.kind != step::StepKind::kFused) continue;

@@ -178,7 +178,9 @@ TEST(GraphOps, MulSameShapeAndBroadcastSqueezeExciteAndGeneral) {
     size_t n = 0;
     for (ir::TensorId t : g.inputs) n += static_cast<size_t>(g.tensor(t).Bytes());
     const Checked c = ExpectPlansMatchTheReference(g, Pattern(n, 10));
-    if (k.a == k.b) EXPECT_GT(c.fused_plans, 0) << "an elementwise MUL runs inside fused blocks";
+    if (k.a == k.b) {
+      EXPECT_GT(c.fused_plans, 0) << "an elementwise MUL runs inside fused blocks";
+    }
   }
 }
 

@@ -117,7 +117,9 @@ TEST(PaperResults, P1AndP2RowsOfSections5And6) {
     ExpectPrintedOverhead(s.MacOverhead(dag), r.overhead);
     // Fewest-steps tie-breaking may pick a different path than the authors'
     // Dijkstra when the optimum is not unique, but never a longer one.
-    if (r.steps > 0) EXPECT_LE(static_cast<int>(s.edges.size()), r.steps);
+    if (r.steps > 0) {
+      EXPECT_LE(static_cast<int>(s.edges.size()), r.steps);
+    }
   }
 }
 
@@ -342,8 +344,12 @@ TEST(PaperResults, HeuristicRowsOfSection2_1) {
     ASSERT_FALSE(r.empty());
     EXPECT_EQ(r[0].first, 0);
     for (size_t i = 1; i < r.size(); ++i) EXPECT_EQ(r[i].first, r[i].second);
-    if (CountMinMacPaths(dag, h.peak) == 1) EXPECT_EQ(r[0].second, h.first_stage_last);
-    if (std::string(h.model) == kMbv2) EXPECT_EQ(r[0].second, 22);
+    if (CountMinMacPaths(dag, h.peak) == 1) {
+      EXPECT_EQ(r[0].second, h.first_stage_last);
+    }
+    if (std::string(h.model) == kMbv2) {
+      EXPECT_EQ(r[0].second, 22);
+    }
   }
 }
 

@@ -170,7 +170,7 @@ void ExpectNoPwned(const std::string& dir) {
 TEST(RobustCodegenFiles, HostileFileNamesCannotInjectCode) {
   for (const char* tool : {"gcc", "make"}) ASSERT_TRUE(test::HaveProgram(tool)) << tool << " not found";
   const Files f = MakeFiles(FreshDir("codegen_names"));
-  const std::string model_name = "m\n$(shell touch PWNED)\n*\\ int pwned; \"q\" 'a' \\ ??= #x`touch PWNED`.tflite";
+  const std::string model_name = "m\n$(shell touch PWNED)\n*\\ int pwned; \"q\" 'a' \\ ?\?= #x`touch PWNED`.tflite";
   const std::string plan_name = "p\n$(shell touch PWNED)\\";
   const std::string model = f.dir + "/" + model_name, plan = f.dir + "/" + plan_name, pkg = f.dir + "/pkg";
   fs::copy_file(f.model, model);
@@ -193,7 +193,7 @@ TEST(RobustCodegenFiles, HostileFileNamesCannotInjectCode) {
             std::string::npos)
       << Text(pkg + "/model.c").substr(0, 400);
   EXPECT_NE(Text(pkg + "/Makefile")
-                .find("# model: m?$$(shell touch PWNED)?*? int pwned; \"q\" 'a' ? ??= ?x`touch "
+                .find("# model: m?$$(shell touch PWNED)?*? int pwned; \"q\" 'a' ? ?\?= ?x`touch "
                       "PWNED`.tflite, plan: p?$$(shell touch PWNED)?\n"),
             std::string::npos)
       << Text(pkg + "/Makefile").substr(0, 400);
@@ -201,7 +201,7 @@ TEST(RobustCodegenFiles, HostileFileNamesCannotInjectCode) {
   // Labels given to the library may hold anything, "*/" included.
   const ir::Graph g = frontend::LoadModel(f.model);
   codegen::Options o;
-  o.model_label = "*/ int pwned = 1; /*\n$(shell touch PWNED)\n\t??/\\";
+  o.model_label = "*/ int pwned = 1; /*\n$(shell touch PWNED)\n\t?\?/\\";
   o.plan_label = "\"; /* */ \\\n#";
   const std::vector<uint8_t> in = test::ReadFile(f.input);
   o.input = std::vector<int8_t>(in.begin(), in.end());
@@ -224,8 +224,8 @@ TEST(RobustCodegenFiles, EscapedTextRoundTripsThroughGccAndMake) {
                                           "*/",
                                           "/*",
                                           "a*/b/*c",
-                                          "??/",
-                                          "???=",
+                                          "?\?/",
+                                          "??\?=",
                                           "x\\",
                                           "\\",
                                           "\"",

@@ -76,7 +76,7 @@ std::string LayerPlanFile(const std::string& name, int ops) {
   int32_t t = b.Int8("t0", {1, 2, 2, 1}, 0.1f, 0);
   const int32_t in = t;
   for (int i = 0; i < ops; ++i) {
-    const int32_t next = b.Int8("t" + std::to_string(i + 1), {1, 2, 2, 1}, 0.1f, 0);
+    const int32_t next = b.Int8(std::string("t") + std::to_string(i + 1), {1, 2, 2, 1}, 0.1f, 0);
     b.Op(frontend::kMaxPool2D, {t}, {next}, tfl::BuiltinOptions_Pool2DOptions,
          [](Fbb& f) { return tfl::CreatePool2DOptions(f, tfl::Padding_VALID, 1, 1, 1, 1).Union(); });
     t = next;

@@ -107,7 +107,7 @@ CliResult RunCli(const std::vector<std::string>& args) {
   const std::string out = TempPath("cli_out_" + std::to_string(counter));
   const std::string err = TempPath("cli_err_" + std::to_string(counter++));
   std::string cmd = Quote(MSF_CLI_PATH);
-  for (const std::string& a : args) cmd += " " + Quote(a);
+  for (const std::string& a : args) cmd.append(" ").append(Quote(a));
   cmd += " >" + Quote(out) + " 2>" + Quote(err);
   const int status = std::system(cmd.c_str());
   CliResult r;
