@@ -251,6 +251,10 @@ MSF_PW2(pointwise_2px_k16_clamp, pointwise_2px, 16, 0, 0)
 MSF_PW2(pointwise_2px_k16_narrow, pointwise_2px, 16, 1, 1)
 #endif
 
+/* The literal K of the variants above are MSF_CONV_S8_FIXED_K's (msf_kernels.h), which the
+ * latency model reads: adding one means adding it there. */
+typedef char msf_conv_fixed_k_is_8_and_16[MSF_CONV_S8_FIXED_K(8) && MSF_CONV_S8_FIXED_K(16) ? 1 : -1];
+
 /* The single-pixel kernel for K and the output stage (as pointwise_2px_for). */
 static pw1_fn pointwise_1px_for(int32_t k, int full, int narrow) {
   if (k == 8) return full ? (narrow ? pointwise_1px_k8_narrow : pointwise_1px_k8_full) : pointwise_1px_k8_clamp;
@@ -589,7 +593,7 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
   full = p->act_min == -128 && p->act_max == 127;
   if (!full) {
     kxk2 = kxk_2px_clamp;
-  } else if (p->kernel_h == 3 && p->kernel_w == 3 && p->in_c == 3) {
+  } else if (MSF_CONV_S8_STEM_3X3X3(p)) {
     kxk2 = c->narrow ? kxk_2px_k3c3_narrow : kxk_2px_k3c3_full;
   } else {
     kxk2 = c->narrow ? kxk_2px_narrow : kxk_2px_full;
@@ -647,7 +651,7 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
       }
     }
   }
-  if (pending && kxk2 != kxk_2px_clamp && p->kernel_h == 3 && p->kernel_w == 3 && p->in_c == 3) {
+  if (pending && kxk2 != kxk_2px_clamp && MSF_CONV_S8_STEM_3X3X3(p)) {
     /* the last unpaired stem pixel: as a pair of itself (the same bytes
      * written twice), cheaper than interior_1px's generic loops */
     kxk2(c, &pa, &pa, pending_dst, pending_dst);

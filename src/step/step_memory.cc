@@ -86,12 +86,16 @@ GraphLiveness ComputeLiveness(const ir::Graph& g) {
   }
   l.op_scratch.assign(g.ops.size(), 0);
   l.wide_requant.assign(g.ops.size(), 0);
+  l.fixed_length_pairs.assign(g.ops.size(), 0);
   for (size_t i = 0; i < g.ops.size(); ++i) {
     const ir::Op& op = g.ops[i];
     l.op_scratch[i] = lower::ScratchBytes(g, op);
-    // Lowering decides the requantisation path (once per op, per graph).
+    // Lowering decides the requantisation path and the runtime its pixel
+    // pairs' kernel (once per op, per graph).
     if (op.kind == ir::OpKind::kConv2D || op.kind == ir::OpKind::kDepthwiseConv2D) {
-      l.wide_requant[i] = lower::Lower(g, op).NarrowRequantPath() ? 0 : 1;
+      const lower::LoweredOp lowered = lower::Lower(g, op);
+      l.wide_requant[i] = lowered.NarrowRequantPath() ? 0 : 1;
+      if (op.kind == ir::OpKind::kConv2D) l.fixed_length_pairs[i] = msf_conv_s8_fixed_length_pairs(&lowered.conv) ? 1 : 0;
     }
   }
   l.born.assign(n, INT32_MAX);
@@ -264,22 +268,10 @@ bool ClampsOutput(const ir::Graph& g, const ir::Op& op) {
   return lo != -128 || hi != 127;
 }
 
-// Whether a convolution's interior pixel pairs run a dot product of a
-// compile-time length, fully unrolled: msf_conv_s8.c's pointwise_2px_for
-// (1x1 over K = 8 or 16 input channels, every output stage) and conv_kxk's
-// kxk_2px_k3c3_* (3x3 over 3 channels, full-range outputs only). A mirror
-// of the runtime's dispatch, which the host cannot call.
-bool FixedLengthPairs(const ir::Graph& g, const ir::Op& op) {
-  if (op.kind != ir::OpKind::kConv2D) return false;
-  const ir::ConvAttrs& a = op.conv();
-  const int32_t in_c = g.tensor(op.input()).C();
-  if (a.kernel_h == 1 && a.kernel_w == 1) return in_c == 8 || in_c == 16;
-  return a.kernel_h == 3 && a.kernel_w == 3 && in_c == 3 && a.dilation_w == 1 && !ClampsOutput(g, op);
-}
-
-// Window counts of an op over rows x cols of computed cells.
-void AddWindowWork(const ir::Graph& g, const ir::Op& op, const AxisCount& rows, const AxisCount& cols,
-                   StepWork* w) {
+// Window counts of op `op_index` over rows x cols of computed cells.
+void AddWindowWork(const ir::Graph& g, const GraphLiveness& live, int32_t op_index, const AxisCount& rows,
+                   const AxisCount& cols, StepWork* w) {
+  const ir::Op& op = g.ops[static_cast<size_t>(op_index)];
   const size_t k = static_cast<size_t>(WorkKindOf(g, op));
   const int64_t channels = g.tensor(op.output()).C();
   const int64_t taps = rows.inside * cols.inside * channels;
@@ -288,7 +280,7 @@ void AddWindowWork(const ir::Graph& g, const ir::Op& op, const AxisCount& rows, 
   w->taps[k] += taps;
   w->tap_rows[k] += rows.inside * cols.cells * channels;
   w->executed_macs[k] += op.kind == ir::OpKind::kConv2D ? taps * g.tensor(op.input()).C() : taps;
-  if (op.kind == ir::OpKind::kConv2D && !FixedLengthPairs(g, op)) w->loop_macs[k] += taps * g.tensor(op.input()).C();
+  if (op.kind == ir::OpKind::kConv2D && !live.fixed_length_pairs[static_cast<size_t>(op_index)]) w->loop_macs[k] += taps * g.tensor(op.input()).C();
   // The blocked loops take 4 channels (depthwise, pools) or 4 elements of a
   // window row run (convolutions: kernel_w * in_c) at a time; the rest runs
   // one by one.
@@ -363,7 +355,7 @@ void AddWholeOp(const ir::Graph& g, const GraphLiveness& live, int32_t op, StepW
     AxisCount rows, cols;
     rows.Add(live.inside_prefix[i][0], live.interior_prefix[i][0], {0, out.H()});
     cols.Add(live.inside_prefix[i][1], live.interior_prefix[i][1], {0, out.W()});
-    AddWindowWork(g, o, rows, cols, w);
+    AddWindowWork(g, live, op, rows, cols, w);
   } else {
     w->executed_macs[k] += ir::OpMacs(g, o);
     w->pixels[k] += PixelsOf(g.tensor(o.output()));
@@ -475,7 +467,7 @@ StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMem
     if (HasWindow(gop.kind)) {
       const auto& prefix = live.inside_prefix[static_cast<size_t>(op.op)];
       const auto& interior = live.interior_prefix[static_cast<size_t>(op.op)];
-      AddWindowWork(g, gop, s.rows().ring ? row_counts[i] : CountAxis(s.rows(), i, t, prefix[0], interior[0]),
+      AddWindowWork(g, live, op.op, s.rows().ring ? row_counts[i] : CountAxis(s.rows(), i, t, prefix[0], interior[0]),
                     s.cols().ring ? col_counts[i] : CountAxis(s.cols(), i, t, prefix[1], interior[1]), &w);
     } else {
       w.executed_macs[k] += op.macs_per_pixel * cells;

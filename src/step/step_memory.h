@@ -51,6 +51,9 @@ struct GraphLiveness {
   // Per op: a convolution whose full-range outputs take the wide
   // requantisation (lower::LoweredOp::NarrowRequantPath false).
   std::vector<uint8_t> wide_requant;
+  // Per op: a convolution whose interior pixel pairs run fixed-length dot
+  // products (msf_conv_s8_fixed_length_pairs, the runtime's own test).
+  std::vector<uint8_t> fixed_length_pairs;
   std::vector<ir::TensorId> activation_storages;  // storages of non-constant tensors
   // Per op and axis (0 = H, 1 = W): prefix sums over output cells of the
   // kernel taps that land inside the input (windowed ops; empty otherwise).

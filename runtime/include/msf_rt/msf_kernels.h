@@ -39,6 +39,23 @@ msf_status msf_conv_s8_ref(const msf_conv_params *p, const msf_requant *q, const
                            const int8_t *filter, const int32_t *bias, const msf_rect *out_rect,
                            msf_view *out);
 int32_t msf_conv_s8_buffer_size(const msf_conv_params *p);
+/* msf_conv_s8's fixed-length pixel pairs: the convolutions whose interior
+ * pixel pairs run dot products of a compile-time length, fully unrolled
+ * (the others loop over theirs). msf's latency model asks
+ * msf_conv_s8_fixed_length_pairs (its loop_macs term); the kernel
+ * dispatches on the stem macro and has its 1x1 variants for the K of the
+ * other (checked where they are). Macros, so that the dispatch compiles to
+ * the same code as written out. A 1x1 convolution over K = 8 or 16 input
+ * channels, every output stage: */
+#define MSF_CONV_S8_FIXED_K(k) ((k) == 8 || (k) == 16)
+/* The 3x3 stem over 3 input channels (unrolled for full-range outputs): */
+#define MSF_CONV_S8_STEM_3X3X3(p) ((p)->kernel_h == 3 && (p)->kernel_w == 3 && (p)->in_c == 3)
+/* Whether the op's interior pairs take one of them (a dilated stem's
+ * windows are never pairs; a clamping stem loops). */
+static inline int msf_conv_s8_fixed_length_pairs(const msf_conv_params *p) {
+  if (p->kernel_h == 1 && p->kernel_w == 1) return MSF_CONV_S8_FIXED_K(p->in_c);
+  return MSF_CONV_S8_STEM_3X3X3(p) && p->dilation_w == 1 && p->act_min == -128 && p->act_max == 127;
+}
 /* eff_bias[oc] = bias[oc] + input_offset * (sum of filter[oc]), wrapping as
  * int32 arithmetic does on the target. Per layer, on the host. */
 void msf_conv_s8_eff_bias(const msf_conv_params *p, const int8_t *filter, const int32_t *bias,
