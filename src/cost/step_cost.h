@@ -20,5 +20,7 @@ struct StepCost {
 // The exact cost of a described step.
 StepCost ExactStepCost(const ir::Graph& g, const step::GraphLiveness& live, const step::StepMemory& m,
                        const step::StepSpec& s);
+// The same without the work breakdown (left empty): what pruning needs.
+StepCost ExactStepRamAndMacs(const ir::Graph& g, const step::StepMemory& m, const step::StepSpec& s);
 
 }  // namespace msf::cost

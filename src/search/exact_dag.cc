@@ -101,16 +101,33 @@ Edge MakeEdge(const ir::Graph& g, const step::GraphLiveness& live, const step::S
   return Edge{s, cost::ExactStepCost(g, live, m, s)};
 }
 
-// Keeps only the (RAM, MAC)-non-dominated edges among parallel candidates.
-void AddNonDominated(std::vector<Edge> candidates, std::vector<Edge>* edges) {
-  std::sort(candidates.begin(), candidates.end(), [](const Edge& a, const Edge& b) {
+// A fused candidate: its edge without the work breakdown, which only the
+// candidates that survive the pruning below need (StepWorkOf is the
+// costliest part of an edge), and the description to derive it from.
+struct Candidate {
+  Edge edge;
+  step::StepMemory memory;
+};
+
+// Appends the (RAM, MAC)-non-dominated candidates among parallel ones,
+// with their work.
+void AddNonDominated(const ir::Graph& g, const step::GraphLiveness& live, std::vector<Candidate> candidates,
+                     std::vector<Edge>* edges) {
+  // (sorted by index: the same order as sorting the candidates themselves,
+  // without moving their schedules around)
+  std::vector<size_t> order(candidates.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t i, size_t j) {
+    const Edge &a = candidates[i].edge, &b = candidates[j].edge;
     return a.ram_bytes != b.ram_bytes ? a.ram_bytes < b.ram_bytes : a.macs < b.macs;
   });
   int64_t best_macs = INT64_MAX;
-  for (const Edge& e : candidates) {
-    if (e.macs < best_macs) {
-      edges->push_back(e);
-      best_macs = e.macs;
+  for (size_t i : order) {
+    Candidate& c = candidates[i];
+    if (c.edge.macs < best_macs) {
+      best_macs = c.edge.macs;
+      c.edge.work = step::StepWorkOf(g, live, c.memory, c.edge);
+      edges->push_back(std::move(c.edge));
     }
   }
 }
@@ -141,14 +158,14 @@ std::vector<Edge> FusedEdgesFrom(const ir::Graph& g, const step::GraphLiveness& 
       continue;
     }
     geometry::AxisCache cache(g, std::make_shared<const geometry::BlockStructure>(std::move(*block)));
-    std::vector<Edge> candidates;
+    std::vector<Candidate> candidates;
     bool any_alive = false;
     for (size_t c = 0; c < combos.size(); ++c) {
       Combo& combo = combos[c];
       if (combo.alive) {
         geometry::BlockSchedule schedule = geometry::ScheduleBlock(cache, step::ReuseOf(combo.variant), combo.patch, combo.patch);
         const step::StepSpec spec{from, to, step::StepKind::kFused, combo.variant, schedule.patch_h, schedule.patch_w};
-        const step::StepMemory m = step::DescribeFusedStep(g, live, std::move(schedule));
+        step::StepMemory m = step::DescribeFusedStep(g, live, std::move(schedule));
         int64_t tiles = 0;
         for (const step::LocalBuffer& b : m.locals) tiles += b.kind == step::LocalKind::kTile ? b.bytes : 0;
         // Tiles only grow as the block gets longer (regions pulled through
@@ -157,14 +174,14 @@ std::vector<Edge> FusedEdgesFrom(const ir::Graph& g, const step::GraphLiveness& 
         // A streamed input is read once, in order: a block that would ask
         // for a row again (or out of order) is no edge.
         const bool readable = g.input_mode != ir::InputMode::kStream || step::InputReadsOf(g, m, spec).in_order_once;
-        Edge e = MakeEdge(g, live, m, spec);
-        if (e.ram_bytes <= layer_peak && readable) candidates.push_back(std::move(e));
+        Edge e{spec, cost::ExactStepRamAndMacs(g, m, spec)};
+        if (e.ram_bytes <= layer_peak && readable) candidates.push_back({std::move(e), std::move(m)});
       }
       any_alive = any_alive || combo.alive;
       // Prune per variant only: strategies restrict the DAG by variant.
       const bool last_of_variant = c + 1 == combos.size() || combos[c + 1].variant != combo.variant;
       if (last_of_variant) {
-        AddNonDominated(std::move(candidates), &out);
+        AddNonDominated(g, live, std::move(candidates), &out);
         candidates.clear();
       }
     }

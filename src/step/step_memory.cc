@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <climits>
-#include <map>
 
 #include "ir/analysis.h"
 #include "lower/lowering.h"
@@ -298,21 +297,23 @@ void AddWindowWork(const ir::Graph& g, const GraphLiveness& live, int32_t op_ind
 bool WalksColumns(ir::OpKind kind) { return kind == ir::OpKind::kConv2D || kind == ir::OpKind::kDepthwiseConv2D; }
 
 // Outer-loop lines of the calls on every rectangle rows[i] x cols[j]
-// (interval sizes, empty ones included: they add nothing).
-int64_t LinesOf(bool walks_columns, const std::vector<int64_t>& rows, const std::vector<int64_t>& cols) {
-  int64_t lines = 0;
+// (interval sizes, empty ones included: they add nothing). Sorts both.
+int64_t LinesOf(bool walks_columns, std::vector<int64_t>* rows, std::vector<int64_t>* cols) {
   if (!walks_columns) {
     int64_t nonempty_cols = 0, row_sum = 0;
-    for (int64_t c : cols) nonempty_cols += c > 0 ? 1 : 0;
-    for (int64_t r : rows) row_sum += r;
+    for (int64_t c : *cols) nonempty_cols += c > 0 ? 1 : 0;
+    for (int64_t r : *rows) row_sum += r;
     return row_sum * nonempty_cols;
   }
-  // Sum of min(h, w) over all pairs, by distinct sizes (a schedule's patches have a few).
-  std::map<int64_t, int64_t> hs, ws;
-  for (int64_t r : rows) ++hs[r];
-  for (int64_t c : cols) ++ws[c];
-  for (const auto& [h, nh] : hs) {
-    for (const auto& [wd, nw] : ws) lines += std::min(h, wd) * nh * nw;
+  // Sum of min(h, w) over all pairs: both sorted, each h meets the widths
+  // below it (their sum) and h for every other one, in one merge.
+  std::sort(rows->begin(), rows->end());
+  std::sort(cols->begin(), cols->end());
+  int64_t lines = 0, below_sum = 0;
+  size_t below = 0;
+  for (int64_t h : *rows) {
+    while (below < cols->size() && (*cols)[below] < h) below_sum += (*cols)[below++];
+    lines += below_sum + h * static_cast<int64_t>(cols->size() - below);
   }
   return lines;
 }
@@ -342,7 +343,8 @@ void AddWholeOp(const ir::Graph& g, const GraphLiveness& live, int32_t op, StepW
   AddOutputBytes(g, live, op, k, g.tensor(o.output()).Bytes(), w);
   w->calls[k] += 1;
   if (const ir::Tensor& out = g.tensor(o.output()); out.shape.size() == 4) {
-    w->lines[k] += LinesOf(WalksColumns(o.kind), {out.H()}, {out.W()});
+    std::vector<int64_t> rows{out.H()}, cols{out.W()};
+    w->lines[k] += LinesOf(WalksColumns(o.kind), &rows, &cols);
   }
   if (o.kind == ir::OpKind::kConv2D) {
     const size_t i = static_cast<size_t>(op);
@@ -386,6 +388,10 @@ struct Spans {
 std::vector<Spans> CallSpans(const geometry::AxisSchedule& a, const geometry::BlockStructure& b, const ir::Graph& g,
                              const GraphLiveness& live, int axis) {
   std::vector<Spans> spans(b.ops.size());
+  for (size_t i = 0; i < b.ops.size(); ++i) {
+    const size_t n = a.ring ? 0 : a.need[static_cast<size_t>(b.ops[i].output)].size();
+    spans[i].sizes.reserve(n), spans[i].interior.reserve(n);
+  }
   const auto add = [&](size_t i, geometry::Interval iv) {
     spans[i].sizes.push_back(iv.size());
     const size_t gi = static_cast<size_t>(b.ops[i].op);
@@ -446,7 +452,7 @@ StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMem
   };
   if (s.rows().ring) count_actions(s.rows(), 0, &row_counts);
   if (s.cols().ring) count_actions(s.cols(), 1, &col_counts);
-  const std::vector<Spans> row_spans = CallSpans(s.rows(), b, g, live, 0), col_spans = CallSpans(s.cols(), b, g, live, 1);
+  std::vector<Spans> row_spans = CallSpans(s.rows(), b, g, live, 0), col_spans = CallSpans(s.cols(), b, g, live, 1);
   for (size_t i = 0; i < b.ops.size(); ++i) {
     const geometry::BlockOp& op = b.ops[i];
     const size_t t = static_cast<size_t>(op.output);
@@ -477,8 +483,8 @@ StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMem
     const int64_t rows = s.rows().ring ? row_calls[i] : NonEmpty(s.rows().need[t]);
     const int64_t cols = s.cols().ring ? col_calls[i] : NonEmpty(s.cols().need[t]);
     w.calls[k] += rows * cols;
-    w.lines[k] += LinesOf(WalksColumns(gop.kind), row_spans[i].sizes, col_spans[i].sizes);
     if (gop.kind == ir::OpKind::kConv2D) w.lone_macs[k] += OddInteriorCalls(row_spans[i], col_spans[i]) * InteriorPixelMacs(g, gop);
+    w.lines[k] += LinesOf(WalksColumns(gop.kind), &row_spans[i].sizes, &col_spans[i].sizes);
   }
   // Loop iterations of the patch loop (empty cells included).
   const int64_t nr = s.rows().ring ? 1 : s.rows().patches, nc = s.cols().ring ? 1 : s.cols().patches;
