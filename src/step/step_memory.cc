@@ -94,7 +94,9 @@ GraphLiveness ComputeLiveness(const ir::Graph& g) {
     if (op.kind == ir::OpKind::kConv2D || op.kind == ir::OpKind::kDepthwiseConv2D) {
       const lower::LoweredOp lowered = lower::Lower(g, op);
       l.wide_requant[i] = lowered.NarrowRequantPath() ? 0 : 1;
-      if (op.kind == ir::OpKind::kConv2D) l.fixed_length_pairs[i] = msf_conv_s8_fixed_length_pairs(&lowered.conv) ? 1 : 0;
+      if (op.kind == ir::OpKind::kConv2D) {
+        l.fixed_length_pairs[i] = msf_conv_s8_fixed_length_pairs(&lowered.conv) ? 1 : 0;
+      }
     }
   }
   l.born.assign(n, INT32_MAX);
@@ -279,7 +281,9 @@ void AddWindowWork(const ir::Graph& g, const GraphLiveness& live, int32_t op_ind
   w->taps[k] += taps;
   w->tap_rows[k] += rows.inside * cols.cells * channels;
   w->executed_macs[k] += op.kind == ir::OpKind::kConv2D ? taps * g.tensor(op.input()).C() : taps;
-  if (op.kind == ir::OpKind::kConv2D && !live.fixed_length_pairs[static_cast<size_t>(op_index)]) w->loop_macs[k] += taps * g.tensor(op.input()).C();
+  if (op.kind == ir::OpKind::kConv2D && !live.fixed_length_pairs[static_cast<size_t>(op_index)]) {
+    w->loop_macs[k] += taps * g.tensor(op.input()).C();
+  }
   // The blocked loops take 4 channels (depthwise, pools) or 4 elements of a
   // window row run (convolutions: kernel_w * in_c) at a time; the rest runs
   // one by one.
