@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <utility>
 
 #include "ir/analysis.h"
 #include "lower/lowering.h"
@@ -301,23 +302,23 @@ void AddWindowWork(const ir::Graph& g, const GraphLiveness& live, int32_t op_ind
 bool WalksColumns(ir::OpKind kind) { return kind == ir::OpKind::kConv2D || kind == ir::OpKind::kDepthwiseConv2D; }
 
 // Outer-loop lines of the calls on every rectangle rows[i] x cols[j]
-// (interval sizes, empty ones included: they add nothing). Sorts both.
-int64_t LinesOf(bool walks_columns, std::vector<int64_t>* rows, std::vector<int64_t>* cols) {
+// (interval sizes, empty ones included: they add nothing).
+int64_t LinesOf(bool walks_columns, std::vector<int64_t> rows, std::vector<int64_t> cols) {
   if (!walks_columns) {
     int64_t nonempty_cols = 0, row_sum = 0;
-    for (int64_t c : *cols) nonempty_cols += c > 0 ? 1 : 0;
-    for (int64_t r : *rows) row_sum += r;
+    for (int64_t c : cols) nonempty_cols += c > 0 ? 1 : 0;
+    for (int64_t r : rows) row_sum += r;
     return row_sum * nonempty_cols;
   }
   // Sum of min(h, w) over all pairs: both sorted, each h meets the widths
   // below it (their sum) and h for every other one, in one merge.
-  std::sort(rows->begin(), rows->end());
-  std::sort(cols->begin(), cols->end());
+  std::sort(rows.begin(), rows.end());
+  std::sort(cols.begin(), cols.end());
   int64_t lines = 0, below_sum = 0;
   size_t below = 0;
-  for (int64_t h : *rows) {
-    while (below < cols->size() && (*cols)[below] < h) below_sum += (*cols)[below++];
-    lines += below_sum + h * static_cast<int64_t>(cols->size() - below);
+  for (int64_t h : rows) {
+    while (below < cols.size() && cols[below] < h) below_sum += cols[below++];
+    lines += below_sum + h * static_cast<int64_t>(cols.size() - below);
   }
   return lines;
 }
@@ -347,8 +348,7 @@ void AddWholeOp(const ir::Graph& g, const GraphLiveness& live, int32_t op, StepW
   AddOutputBytes(g, live, op, k, g.tensor(o.output()).Bytes(), w);
   w->calls[k] += 1;
   if (const ir::Tensor& out = g.tensor(o.output()); out.shape.size() == 4) {
-    std::vector<int64_t> rows{out.H()}, cols{out.W()};
-    w->lines[k] += LinesOf(WalksColumns(o.kind), &rows, &cols);
+    w->lines[k] += LinesOf(WalksColumns(o.kind), {out.H()}, {out.W()});
   }
   if (o.kind == ir::OpKind::kConv2D) {
     const size_t i = static_cast<size_t>(op);
@@ -488,7 +488,7 @@ StepWork StepWorkOf(const ir::Graph& g, const GraphLiveness& live, const StepMem
     const int64_t cols = s.cols().ring ? col_calls[i] : NonEmpty(s.cols().need[t]);
     w.calls[k] += rows * cols;
     if (gop.kind == ir::OpKind::kConv2D) w.lone_macs[k] += OddInteriorCalls(row_spans[i], col_spans[i]) * InteriorPixelMacs(g, gop);
-    w.lines[k] += LinesOf(WalksColumns(gop.kind), &row_spans[i].sizes, &col_spans[i].sizes);
+    w.lines[k] += LinesOf(WalksColumns(gop.kind), std::move(row_spans[i].sizes), std::move(col_spans[i].sizes));
   }
   // Loop iterations of the patch loop (empty cells included).
   const int64_t nr = s.rows().ring ? 1 : s.rows().patches, nc = s.cols().ring ? 1 : s.cols().patches;
