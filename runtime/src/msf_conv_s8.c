@@ -6,7 +6,8 @@
  * every kernel tap row is located once, per output pixel the column of every
  * tap (ring buffers resolved there, never per tap and channel). A tall
  * rectangle (w < h: the one- or two-column streamed cells of a fused block)
- * is walked column by column instead, its columns located once per column. An output
+ * is walked column by column instead, its columns located once per column
+ * and its tap rows once per chunk of rows (msf_row_span). An output
  * pixel whose window lies wholly inside the tensor is "interior": its window
  * is kh runs of kw * in_c contiguous bytes (or kh * kw runs of in_c when the
  * window is dilated or wraps around a ring buffer) that are multiplied with
@@ -24,6 +25,9 @@
 
 /* Larger kernels run the reference (the tap tables are on the stack). */
 #define MSF_CONV_MAX_K 8
+
+/* The tap-row table is also a tall walk's row span (msf_row_span). */
+typedef char msf_row_table_holds_every_tap_row[MSF_SPAN_ROWS >= MSF_CONV_MAX_K ? 1 : -1];
 
 int32_t msf_conv_s8_buffer_size(const msf_conv_params *p) {
   (void)p;
@@ -49,7 +53,8 @@ typedef struct {
   int32_t qstep; /* 1 per channel, 0 per tensor */
   int32_t narrow; /* msf_rq_stage_narrow is exact (MSF_RQ_NARROW), per channel */
   int32_t taps;  /* filter bytes per output channel */
-  const int8_t *rows[MSF_CONV_MAX_K]; /* storage row of each tap row, 0 outside */
+  const int8_t *const *rows;             /* storage row of each tap row, 0 outside */
+  const int8_t *row_buf[MSF_SPAN_ROWS]; /* (rows points here; a tall walk's row span) */
 } conv_ctx;
 
 /* The window of one pixel as runs of contiguous bytes within each tap row. */
@@ -143,6 +148,34 @@ MSF_PW2(pointwise_2px_narrow, pointwise_2px, 0, 1, 1)
 MSF_FORCE_INLINE void pointwise_1px(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
                                     const int32_t *m, const int32_t *sh, int32_t qs, int32_t out_c,
                                     msf_out_stage o, int full, int narrow, int8_t *dst) {
+#ifdef MSF_DOT_DSP
+  /* three channels at a time (msf_dot_1x3), then the last one or two */
+  const int8_t *const w_end3 = w + (out_c - out_c % 3) * k;
+  while (w != w_end3) {
+    uint32_t s[3];
+    s[0] = (uint32_t)eff[0], s[1] = (uint32_t)eff[1], s[2] = (uint32_t)eff[2];
+    msf_dot_1x3(a, w, k, s);
+    if (narrow) {
+      const int32_t e0 = -sh[0], e1 = -sh[qs], e2 = -sh[2 * qs];
+      dst[0] = msf_rq_stage_narrow((int32_t)s[0], m[0], e0, msf_rq_half(e0), o, full);
+      dst[1] = msf_rq_stage_narrow((int32_t)s[1], m[qs], e1, msf_rq_half(e1), o, full);
+      dst[2] = msf_rq_stage_narrow((int32_t)s[2], m[2 * qs], e2, msf_rq_half(e2), o, full);
+    } else {
+      dst[0] = msf_rq_stage((int32_t)s[0], m[0], sh[0], o, full);
+      dst[1] = msf_rq_stage((int32_t)s[1], m[qs], sh[qs], o, full);
+      dst[2] = msf_rq_stage((int32_t)s[2], m[2 * qs], sh[2 * qs], o, full);
+    }
+    w += 3 * k, eff += 3, m += 3 * qs, sh += 3 * qs, dst += 3;
+  }
+  if (out_c % 3 == 2) {
+    uint32_t s0 = (uint32_t)eff[0], s1 = (uint32_t)eff[1];
+    msf_dot_1x2(a, w, w + k, k, &s0, &s1);
+    dst[0] = msf_rq_stage((int32_t)s0, m[0], sh[0], o, full);
+    dst[1] = msf_rq_stage((int32_t)s1, m[qs], sh[qs], o, full);
+  } else if (out_c % 3 == 1) {
+    dst[0] = msf_rq_stage((int32_t)msf_dot_1x1(a, w, k, (uint32_t)eff[0]), m[0], sh[0], o, full);
+  }
+#else /* four channels at a time */
   const int8_t *const w_end4 = w + (out_c & ~3) * k, *const w_end2 = w + (out_c & ~1) * k;
   while (w != w_end4) {
     uint32_t s[4];
@@ -176,6 +209,7 @@ MSF_FORCE_INLINE void pointwise_1px(const int8_t *a, const int8_t *w, int32_t k,
     w += 2 * k, eff += 2, m += 2 * qs, sh += 2 * qs, dst += 2;
   }
   if (out_c & 1) dst[0] = msf_rq_stage((int32_t)msf_dot_1x1(a, w, k, (uint32_t)eff[0]), m[0], sh[0], o, full);
+#endif
 }
 /* One pixel of a 1x1 convolution with K a literal (8, 16): the input
  * widened once (msf_pre_load), then one output channel at a time. */
@@ -443,6 +477,7 @@ MSF_FORCE_INLINE void conv_ctx_init(conv_ctx *c, const msf_conv_params *p, const
   c->multiplier = q->multiplier, c->shift = q->shift, c->qstep = q->per_channel ? 1 : 0;
   c->narrow = MSF_RQ_NARROW(q) && q->per_channel; /* the narrow kernels step per channel */
   c->taps = p->kernel_h * p->kernel_w * p->in_c;
+  c->rows = c->row_buf;
 }
 
 /* The pixel pairing of conv_pointwise: a pixel waits for the next one. */
@@ -504,6 +539,21 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
       const int8_t *const src_col = in->data + (col_in ? msf_view_col(in, ix) * p->in_c : 0);
       int8_t *const dst_col = out->data + msf_view_col(out, ox) * out->c;
       int32_t in_row = msf_view_row(in, iy0), out_row = msf_view_row(out, r->y0);
+      if (col_in && rows_in && !in->ring_y && !out->ring_y) {
+        /* the whole column inside plain rows: pairs by pointer steps */
+        const int32_t src_step = p->stride_h * row_bytes;
+        const int8_t *src = src_col + in_row * row_bytes;
+        int8_t *dst = dst_col + out_row * out_row_bytes;
+        int32_t n = r->h;
+        if (pending.src != 0) {
+          pw2(&g, pending.src, src, pending.dst, dst);
+          pending.src = 0, src += src_step, dst += out_row_bytes, --n;
+        }
+        for (; n >= 2; n -= 2, src += 2 * src_step, dst += 2 * out_row_bytes)
+          pw2(&g, src, src + src_step, dst, dst + out_row_bytes);
+        if (n == 1) pending.src = src, pending.dst = dst;
+        continue;
+      }
       for (oy = r->y0; oy < r->y0 + r->h; ++oy) {
         int8_t *const dst = dst_col + out_row * out_row_bytes;
         const int32_t iy = oy * p->stride_h - p->pad_top;
@@ -590,6 +640,7 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
   int32_t oy, ox, ky0, ky1, full, pending = 0;
   kxk2_fn kxk2;
   const int32_t x_end = out_rect->x0 + out_rect->w;
+  const int32_t chunk = msf_span_chunk((p->kernel_h - 1) * p->dilation_h + 1, p->stride_h, p->dilation_h);
   full = p->act_min == -128 && p->act_max == 127;
   if (!full) {
     kxk2 = kxk_2px_clamp;
@@ -602,27 +653,37 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
    * (across rows too, so one-column patches pair vertically). A tall
    * rectangle is visited column by column: the window's columns (a modulo
    * on ring buffers) and the output column are located once per column. */
-  if (out_rect->w < out_rect->h) {
-    const int32_t out_row_bytes = out->w * out->c;
-    for (ox = out_rect->x0; ox < x_end; ++ox) {
-      int32_t in_row = msf_view_row(in, out_rect->y0 * p->stride_h - p->pad_top);
-      int32_t out_row = msf_view_row(out, out_rect->y0);
-      conv_col_locate(p, in, out, ox, &col);
-      for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
-        const int32_t y_origin = oy * p->stride_h - p->pad_top;
-        msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
-        msf_tap_rows_at(in, in_row, p->dilation_h, p->kernel_h, ky0, ky1, c->rows);
-        kxk_visit(c, in, kxk2, ky0, ky1, &col, out->data + out_row * out_row_bytes + col.dst,
-                  &win, &pa, &pb, &pending, &pending_dst);
-        in_row = msf_row_step(in, in_row, p->stride_h), out_row = msf_row_step(out, out_row, 1);
+  if (out_rect->w < out_rect->h && chunk != 0) {
+    /* in chunks of rows whose input rows are located once (msf_row_span) */
+    const int32_t out_row_bytes = out->w * out->c, s = p->stride_h;
+    const int32_t kh = p->kernel_h, y_end = out_rect->y0 + out_rect->h;
+    int32_t y, i;
+    for (y = out_rect->y0; y < y_end; y += chunk) {
+      const int32_t n = y_end - y < chunk ? y_end - y : chunk, y_first = y * s - p->pad_top;
+      msf_row_span(in, y_first, p->in_h, (n - 1) * s + kh, c->row_buf);
+      for (ox = out_rect->x0; ox < x_end; ++ox) {
+        int32_t out_row = msf_view_row(out, y);
+        conv_col_locate(p, in, out, ox, &col);
+        for (i = 0; i < n; ++i, out_row = msf_row_step(out, out_row, 1)) {
+          const int32_t y_origin = y_first + i * s;
+          c->rows = c->row_buf + i * s;
+          if (y_origin >= 0 && y_origin <= p->in_h - kh) {
+            ky0 = 0, ky1 = kh;
+          } else {
+            msf_valid_taps(y_origin, 1, kh, p->in_h, &ky0, &ky1);
+          }
+          kxk_visit(c, in, kxk2, ky0, ky1, &col, out->data + out_row * out_row_bytes + col.dst, &win, &pa,
+                    &pb, &pending, &pending_dst);
+        }
       }
     }
+    c->rows = c->row_buf;
   } else { /* row by row (as kxk_visit, written out: the hot path of whole layers) */
     for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
       const int32_t y_origin = oy * p->stride_h - p->pad_top;
       int32_t ky;
       msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
-      msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c->rows);
+      msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c->row_buf);
       for (ox = out_rect->x0; ox < x_end; ++ox) {
         const int32_t x_origin = ox * p->stride_w - p->pad_left;
         int8_t *dst = msf_view_pixel(out, oy, ox);
@@ -659,16 +720,21 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
     /* the last unpaired pixel: its runs as a one-run window over rows */
     int32_t ky;
     win.runs = 1, win.len = p->kernel_w * p->in_c, win.off[0] = 0;
-    for (ky = 0; ky < p->kernel_h; ++ky) c->rows[ky] = pa.run[ky];
+    for (ky = 0; ky < p->kernel_h; ++ky) c->row_buf[ky] = pa.run[ky];
+    c->rows = c->row_buf;
     interior_1px(c, &win, pending_dst);
   }
 }
 
-msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf_view *in,
-                       const int8_t *filter, const int32_t *bias, const int32_t *eff_bias,
-                       const msf_rect *out_rect, msf_view *out) {
+int msf_conv_s8_layer_ok(const msf_conv_params *p, const msf_requant *q, const int8_t *filter) {
+  return msf_conv_layer_check(p, q, filter, 0);
+}
+
+msf_status msf_conv_s8_cell(const msf_conv_params *p, const msf_requant *q, const msf_view *in,
+                            const int8_t *filter, const int32_t *bias, const int32_t *eff_bias,
+                            const msf_rect *out_rect, msf_view *out) {
   conv_ctx c;
-  const msf_status status = msf_conv_check(p, q, in, filter, out_rect, out, 0);
+  const msf_status status = msf_conv_call_check(p, in, out_rect, out);
   if (status != MSF_OK || out_rect->h == 0 || out_rect->w == 0) return status;
   if (eff_bias == 0 || p->kernel_h > MSF_CONV_MAX_K || p->kernel_w > MSF_CONV_MAX_K ||
       !msf_requant_fast_ok(q, p->out_c) ||
@@ -681,4 +747,11 @@ msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf
     conv_kxk(&c, in, out_rect, out);
   }
   return MSF_OK;
+}
+
+msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf_view *in,
+                       const int8_t *filter, const int32_t *bias, const int32_t *eff_bias,
+                       const msf_rect *out_rect, msf_view *out) {
+  if (!msf_conv_layer_check(p, q, filter, 0)) return MSF_ARG_ERROR;
+  return msf_conv_s8_cell(p, q, in, filter, bias, eff_bias, out_rect, out);
 }

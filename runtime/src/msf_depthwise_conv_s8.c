@@ -8,8 +8,10 @@
  * bytes and four adjacent weights. Tap rows are located once per output
  * row, tap columns once per pixel (ring buffers resolved there, never per
  * tap and channel); a tall rectangle (w < h, a fused block's streamed
- * column) runs column by column, its tap columns located once per column. Interior pixels (window inside the tensor) start from
- * the effective bias; 3x3 ones run straight-line over the taps. Border
+ * column) runs column by column, its tap columns located once per column
+ * and its tap rows once per chunk of rows (msf_row_span). Interior pixels
+ * (window inside the tensor) start from the effective bias; 3x3 ones run
+ * straight-line over the taps. Border
  * pixels add the input offset per tap over the valid taps only. With a depth
  * multiplier m > 1, each input value is loaded once per tap and used for
  * its m output channels. */
@@ -20,6 +22,9 @@
 
 /* Larger kernels run the reference (the tap tables are on the stack). */
 #define MSF_DW_MAX_K 8
+
+/* The tap-row table is also a tall walk's row span (msf_row_span). */
+typedef char msf_row_table_holds_every_tap_row[MSF_SPAN_ROWS >= MSF_DW_MAX_K ? 1 : -1];
 
 int32_t msf_depthwise_conv_s8_buffer_size(const msf_conv_params *p) {
   (void)p;
@@ -44,8 +49,9 @@ typedef struct {
   const int32_t *multiplier, *shift;
   int32_t qstep;
   int32_t narrow; /* msf_rq_stage_narrow is exact (MSF_RQ_NARROW), per channel */
-  const int8_t *rows[MSF_DW_MAX_K]; /* storage row of each tap row, 0 outside */
-  int32_t cols[MSF_DW_MAX_K];        /* byte offset of each tap column in its row */
+  const int8_t *const *rows;           /* storage row of each tap row, 0 outside */
+  const int8_t *row_buf[MSF_SPAN_ROWS]; /* (rows points here; a tall walk's row span) */
+  int32_t cols[MSF_DW_MAX_K];          /* byte offset of each tap column in its row */
 } dw_ctx;
 
 static inline int8_t dw_out(const dw_ctx *c, uint32_t acc, int32_t oc) {
@@ -344,12 +350,72 @@ MSF_FORCE_INLINE void dw_dispatch(const dw_ctx *c, int32_t ky0, int32_t ky1, int
   }
 }
 
+/* The interior kernel of depth multiplier 1 (dw_dispatch's choice for a
+ * window inside the tensor), chosen once per call. */
+typedef void (*dw_fn)(const dw_ctx *c, int8_t *dst);
+static dw_fn dw_interior_for(const dw_ctx *c, int full) {
+  if (c->p->kernel_h == 3 && c->p->kernel_w == 3)
+    return full ? (c->narrow ? dw_interior_3x3_narrow : dw_interior_3x3_full) : dw_interior_3x3;
+  return full ? (c->narrow ? dw_interior_narrow : dw_interior_full) : dw_interior;
+}
+
+/* A tall rectangle (a streamed column of a fused block) in chunks of
+ * `chunk` output rows (msf_span_chunk; 0: returns 0, walk row by row): the
+ * chunk's input rows located once (msf_row_span into row_buf), each
+ * column's tap columns once per column, so a pixel costs a pointer into the
+ * span. */
+static int dw_tall(dw_ctx *c, const msf_view *in, const msf_rect *r, msf_view *out, int full, int32_t chunk) {
+  const msf_conv_params *p = c->p;
+  const int32_t s = p->stride_h, kh = p->kernel_h;
+  const int32_t out_row_bytes = out->w * out->c, y_end = r->y0 + r->h;
+  const dw_fn interior = p->depth_multiplier == 1 ? dw_interior_for(c, full) : 0;
+  int32_t y, ox, i;
+  if (chunk == 0) return 0;
+  for (y = r->y0; y < y_end; y += chunk) {
+    const int32_t n = y_end - y < chunk ? y_end - y : chunk, y_first = y * s - p->pad_top;
+    msf_row_span(in, y_first, p->in_h, (n - 1) * s + kh, c->row_buf);
+    for (ox = r->x0; ox < r->x0 + r->w; ++ox) {
+      const int32_t x_origin = ox * p->stride_w - p->pad_left;
+      int8_t *const dst_col = out->data + msf_view_col(out, ox) * out->c;
+      int32_t out_row = msf_view_row(out, y), kx0, kx1, col_inside;
+      msf_valid_taps(x_origin, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+      msf_tap_cols(in, x_origin, p->dilation_w, kx0, kx1, c->cols);
+      col_inside = interior != 0 && kx0 == 0 && kx1 == p->kernel_w;
+      for (i = 0; i < n; ++i, out_row = msf_row_step(out, out_row, 1)) {
+        const int32_t y_origin = y_first + i * s;
+        int8_t *const dst = dst_col + out_row * out_row_bytes;
+        c->rows = c->row_buf + i * s;
+        if (col_inside && y_origin >= 0 && y_origin <= p->in_h - kh) {
+          interior(c, dst);
+        } else {
+          int32_t ky0, ky1;
+          msf_valid_taps(y_origin, 1, kh, p->in_h, &ky0, &ky1);
+          dw_dispatch(c, ky0, ky1, kx0, kx1, full, dst);
+        }
+      }
+    }
+  }
+  c->rows = c->row_buf;
+  return 1;
+}
+
+int msf_depthwise_conv_s8_layer_ok(const msf_conv_params *p, const msf_requant *q, const int8_t *filter) {
+  return msf_conv_layer_check(p, q, filter, 1);
+}
+
 msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
                                  const msf_view *in, const int8_t *filter, const int32_t *bias,
                                  const int32_t *eff_bias, const msf_rect *out_rect, msf_view *out) {
+  if (!msf_conv_layer_check(p, q, filter, 1)) return MSF_ARG_ERROR;
+  return msf_depthwise_conv_s8_cell(p, q, in, filter, bias, eff_bias, out_rect, out);
+}
+
+msf_status msf_depthwise_conv_s8_cell(const msf_conv_params *p, const msf_requant *q,
+                                      const msf_view *in, const int8_t *filter, const int32_t *bias,
+                                      const int32_t *eff_bias, const msf_rect *out_rect, msf_view *out) {
   dw_ctx c;
   int32_t oy, ox, ky0, ky1, full;
-  const msf_status status = msf_conv_check(p, q, in, filter, out_rect, out, 1);
+  const msf_status status = msf_conv_call_check(p, in, out_rect, out);
   if (status != MSF_OK || out_rect->h == 0 || out_rect->w == 0) return status;
   if (eff_bias == 0 || p->kernel_h > MSF_DW_MAX_K || p->kernel_w > MSF_DW_MAX_K ||
       !msf_requant_fast_ok(q, p->out_c) ||
@@ -360,35 +426,17 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
   c.multiplier = q->multiplier, c.shift = q->shift, c.qstep = q->per_channel ? 1 : 0;
   c.narrow = MSF_RQ_NARROW(q) && q->per_channel; /* the narrow kernels step per channel */
   full = p->act_min == -128 && p->act_max == 127;
+  c.rows = c.row_buf;
 
-  if (out_rect->w < out_rect->h) {
-    /* A tall rectangle (a streamed column of a fused block): column by
-     * column, so the tap columns (ring buffers resolved by a modulo) and the
-     * output column are located once per column, not once per pixel. */
-    for (ox = out_rect->x0; ox < out_rect->x0 + out_rect->w; ++ox) {
-      const int32_t x_origin = ox * p->stride_w - p->pad_left;
-      int8_t *const dst_col = out->data + msf_view_col(out, ox) * out->c;
-      const int32_t out_row_bytes = out->w * out->c;
-      int32_t kx0, kx1;
-      msf_valid_taps(x_origin, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
-      int32_t in_row = msf_view_row(in, out_rect->y0 * p->stride_h - p->pad_top);
-      int32_t out_row = msf_view_row(out, out_rect->y0);
-      msf_tap_cols(in, x_origin, p->dilation_w, kx0, kx1, c.cols);
-      for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
-        const int32_t y_origin = oy * p->stride_h - p->pad_top;
-        msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
-        msf_tap_rows_at(in, in_row, p->dilation_h, p->kernel_h, ky0, ky1, c.rows);
-        dw_dispatch(&c, ky0, ky1, kx0, kx1, full, dst_col + out_row * out_row_bytes);
-        in_row = msf_row_step(in, in_row, p->stride_h), out_row = msf_row_step(out, out_row, 1);
-      }
-    }
+  if (out_rect->w < out_rect->h &&
+      dw_tall(&c, in, out_rect, out, full, msf_span_chunk((p->kernel_h - 1) * p->dilation_h + 1, p->stride_h,
+                                                          p->dilation_h)))
     return MSF_OK;
-  }
   /* Row by row (dw_dispatch written out: the hot path of whole layers). */
   for (oy = out_rect->y0; oy < out_rect->y0 + out_rect->h; ++oy) {
     const int32_t y_origin = oy * p->stride_h - p->pad_top;
     msf_valid_taps(y_origin, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
-    msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c.rows);
+    msf_tap_rows(in, y_origin, p->dilation_h, p->kernel_h, ky0, ky1, c.row_buf);
     for (ox = out_rect->x0; ox < out_rect->x0 + out_rect->w; ++ox) {
       const int32_t x_origin = ox * p->stride_w - p->pad_left;
       int8_t *dst = msf_view_pixel(out, oy, ox);

@@ -159,6 +159,36 @@ MSF_DOT_FN void msf_dot_1x2(const int8_t *a, const int8_t *w0, const int8_t *w1,
 
 /* Single pixel, four channels (w, w + k, w + 2k, w + 3k): each input load
  * serves four products. */
+#ifdef MSF_DOT_DSP
+/* Single pixel, three channels (rows w, w + k, w + 2k): with DSP, four
+ * channels (msf_dot_1x4) need one register more than Cortex-M has and
+ * spill a weight pointer every step; three do not. */
+MSF_DOT_FN void msf_dot_1x3(const int8_t *a, const int8_t *w, int32_t k, uint32_t acc[3]) {
+  uint32_t s0 = acc[0], s1 = acc[1], s2 = acc[2];
+  const int8_t *const a_end4 = a + (k & ~3), *const a_end = a + k;
+  const int8_t *w1 = w + k, *w2 = w + 2 * k;
+  while (a != a_end4) {
+    const uint32_t va = msf_load_s8x4(a);
+    const int32_t ae = __sxtb16(va), ao = msf_sxtb16_odd(va);
+    uint32_t vw = msf_load_s8x4(w);
+    s0 = (uint32_t)__smlad(ae, __sxtb16(vw), (int32_t)s0);
+    s0 = (uint32_t)__smlad(ao, msf_sxtb16_odd(vw), (int32_t)s0);
+    vw = msf_load_s8x4(w1);
+    s1 = (uint32_t)__smlad(ae, __sxtb16(vw), (int32_t)s1);
+    s1 = (uint32_t)__smlad(ao, msf_sxtb16_odd(vw), (int32_t)s1);
+    vw = msf_load_s8x4(w2);
+    s2 = (uint32_t)__smlad(ae, __sxtb16(vw), (int32_t)s2);
+    s2 = (uint32_t)__smlad(ao, msf_sxtb16_odd(vw), (int32_t)s2);
+    a += 4, w += 4, w1 += 4, w2 += 4;
+  }
+  while (a != a_end) {
+    const int32_t x = *a++;
+    s0 += (uint32_t)(x * *w++), s1 += (uint32_t)(x * *w1++), s2 += (uint32_t)(x * *w2++);
+  }
+  acc[0] = s0, acc[1] = s1, acc[2] = s2;
+}
+#endif
+
 MSF_DOT_FN void msf_dot_1x4(const int8_t *a, const int8_t *w, int32_t k, uint32_t acc[4]) {
   uint32_t s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
   const int8_t *const a_end4 = a + (k & ~3), *const a_end = a + k;

@@ -47,12 +47,27 @@ static int reads_input_directly(const msf_step *st, const msf_step_op *op) {
   return 0;
 }
 
+/* The layer arguments of a convolution, checked once per run: run_kernel
+ * calls the kernels' _cell entries, which check only the call's views. */
+static int kernel_layer_ok(const msf_kernel *k) {
+  const msf_conv_params *p = (const msf_conv_params *)k->params;
+  if (k->kind == MSF_KERNEL_CONV) return msf_conv_s8_layer_ok(p, &k->requant, k->weights);
+  if (k->kind == MSF_KERNEL_DEPTHWISE_CONV) return msf_depthwise_conv_s8_layer_ok(p, &k->requant, k->weights);
+  return 1;
+}
+
 static int plan_slots_valid(const msf_plan *plan, int streamed) {
   int32_t s, i;
   for (s = 0; s < plan->num_steps; ++s) {
     const msf_step *st = &plan->steps[s];
     for (i = 0; i < st->num_slots; ++i) {
       if (!slot_valid(&st->slots[i], plan)) return 0;
+    }
+    for (i = 0; i < st->num_ops; ++i) {
+      if (!kernel_layer_ok(st->ops[i].kernel)) return 0;
+    }
+    for (i = 0; i < st->num_head_ops; ++i) {
+      if (!kernel_layer_ok(st->head_ops[i].kernel)) return 0;
     }
     for (i = 0; streamed && i < st->num_ops; ++i) {
       if (reads_input_directly(st, &st->ops[i])) return 0;
@@ -80,11 +95,11 @@ static msf_status run_kernel(const msf_kernel *k, const msf_view *in0, const msf
                              const msf_rect *r, msf_view *out, int32_t *scratch) {
   switch (k->kind) {
     case MSF_KERNEL_CONV:
-      return msf_conv_s8((const msf_conv_params *)k->params, &k->requant, in0, k->weights, k->bias,
-                         k->eff_bias, r, out);
+      return msf_conv_s8_cell((const msf_conv_params *)k->params, &k->requant, in0, k->weights, k->bias,
+                              k->eff_bias, r, out);
     case MSF_KERNEL_DEPTHWISE_CONV:
-      return msf_depthwise_conv_s8((const msf_conv_params *)k->params, &k->requant, in0, k->weights,
-                                   k->bias, k->eff_bias, r, out);
+      return msf_depthwise_conv_s8_cell((const msf_conv_params *)k->params, &k->requant, in0, k->weights,
+                                        k->bias, k->eff_bias, r, out);
     case MSF_KERNEL_AVGPOOL:
       return msf_avgpool_s8((const msf_pool_params *)k->params, in0, r, out);
     case MSF_KERNEL_MAXPOOL:

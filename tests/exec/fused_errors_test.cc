@@ -3,6 +3,8 @@
 // --ram-limit, and a write outside the arena caught by the guard bytes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <fstream>
 
 #include "base/error.h"
@@ -74,6 +76,34 @@ TEST(FusedErrors, WritesOutsideTheArenaTripTheGuards) {
   std::vector<int8_t> out(static_cast<size_t>(f.g.tensor(f.g.output()).NumElements()));
   EXPECT_THROW(exec::MeasureRun(rt, rt.arena_bytes - 16, exec::IoLayoutOf(f.g), f.input, &out), Error);
   EXPECT_NO_THROW(exec::MeasureRun(rt, rt.arena_bytes, exec::IoLayoutOf(f.g), f.input, &out));
+}
+
+// The patch loop checks every convolution's layer arguments once, before
+// the first step, and calls the kernels' _cell entries after that: a plan
+// with a bad convolution is refused before anything is written.
+TEST(FusedErrors, BadConvolutionLayerIsRefusedBeforeTheRun) {
+  Fixture f;
+  const plan::DevicePlan dp(f.g, f.plan);
+  const msf_plan& rp = dp.runtime_plan();
+  std::vector<uint8_t> arena(static_cast<size_t>(rp.arena_bytes) + 16, 0xa5);
+  std::vector<int8_t> out(size_t(1) << 16, 0x5a);  // more than any output of the model
+  for (const msf_kernel_kind kind : {MSF_KERNEL_CONV, MSF_KERNEL_DEPTHWISE_CONV}) {
+    const plan::DeviceKernel* victim = nullptr;
+    for (const plan::DeviceKernel& k : dp.kernels()) {
+      if (k.kernel.kind == kind) victim = &k;
+    }
+    ASSERT_NE(victim, nullptr);
+    auto* p = const_cast<msf_conv_params*>(static_cast<const msf_conv_params*>(victim->kernel.params));
+    const msf_conv_params saved = *p;
+    p->stride_w = 0;
+    EXPECT_EQ(msf_run_plan(&rp, f.input.data(), out.data(), arena.data()), MSF_ARG_ERROR);
+    *p = saved;
+    EXPECT_TRUE(std::all_of(arena.begin(), arena.end(), [](uint8_t b) { return b == 0xa5; }))
+        << "the arena was written before the plan was refused";
+    EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](int8_t b) { return b == 0x5a; }))
+        << "the output was written";
+  }
+  EXPECT_EQ(msf_run_plan(&rp, f.input.data(), out.data(), arena.data()), MSF_OK) << "restored plan";
 }
 
 TEST(FusedErrors, CliCheckReportsAndNothingIsWrittenOnFailure) {

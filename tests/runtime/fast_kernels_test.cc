@@ -730,7 +730,9 @@ struct ConvCall {
   bool null_mult = false, null_shift = false;
 };
 
-enum class Which { kRef, kFast, kFastNullEff };
+// kCell: the patch loop's split, the layer checked once (_layer_ok) and the
+// call by the _cell entry; it must accept and refuse exactly as the others.
+enum class Which { kRef, kFast, kFastNullEff, kCell };
 
 msf_status CallConv(const ConvCall& c0, bool depthwise, Which which, const int32_t* eff,
                     std::vector<int8_t>* out_storage) {
@@ -744,6 +746,14 @@ msf_status CallConv(const ConvCall& c0, bool depthwise, Which which, const int32
   msf_view* out = c.null_out ? nullptr : &c.out;
   const msf_rect* r = c.null_r ? nullptr : &c.r;
   if (which == Which::kFastNullEff) eff = nullptr;
+  if (which == Which::kCell) {
+    if (depthwise) {
+      if (!msf_depthwise_conv_s8_layer_ok(p, q, c.filter)) return MSF_ARG_ERROR;
+      return msf_depthwise_conv_s8_cell(p, q, in, c.filter, c.bias, eff, r, out);
+    }
+    if (!msf_conv_s8_layer_ok(p, q, c.filter)) return MSF_ARG_ERROR;
+    return msf_conv_s8_cell(p, q, in, c.filter, c.bias, eff, r, out);
+  }
   if (depthwise)
     return which == Which::kRef ? msf_depthwise_conv_s8_ref(p, q, in, c.filter, c.bias, r, out)
                                 : msf_depthwise_conv_s8(p, q, in, c.filter, c.bias, eff, r, out);
@@ -888,17 +898,20 @@ void ConvErrorPaths(bool depthwise) {
     SCOPED_TRACE(m.name);
     ConvCall c = base;
     m.apply(c);
-    std::vector<int8_t> o_ref = out_init, o_fast = out_init, o_null = out_init;
+    std::vector<int8_t> o_ref = out_init, o_fast = out_init, o_null = out_init, o_cell = out_init;
     const int32_t* e = c.bias ? eff.data() : eff_no_bias.data();
     const msf_status sr = CallConv(c, depthwise, Which::kRef, e, &o_ref);
     const msf_status sf = CallConv(c, depthwise, Which::kFast, e, &o_fast);
     const msf_status sn = CallConv(c, depthwise, Which::kFastNullEff, e, &o_null);
+    const msf_status sc = CallConv(c, depthwise, Which::kCell, e, &o_cell);
     EXPECT_EQ(m.expect, sr) << "reference (test expectation)";
     EXPECT_EQ(sr, sf) << "fast kernel with eff_bias";
     EXPECT_EQ(sr, sn) << "fast kernel with eff_bias NULL";
+    EXPECT_EQ(sr, sc) << "layer check + cell entry";
     if (sr == MSF_OK && sf == MSF_OK) {
       EXPECT_TRUE(o_ref == o_fast) << "output bytes differ";
       EXPECT_TRUE(o_ref == o_null) << "output bytes differ (eff_bias NULL)";
+      EXPECT_TRUE(o_ref == o_cell) << "output bytes differ (cell entry)";
     }
     EXPECT_TRUE(std::equal(in.d.begin(), in.d.end(), in_store.begin())) << "input modified";
   }

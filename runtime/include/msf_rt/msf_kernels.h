@@ -39,6 +39,15 @@ msf_status msf_conv_s8_ref(const msf_conv_params *p, const msf_requant *q, const
                            const int8_t *filter, const int32_t *bias, const msf_rect *out_rect,
                            msf_view *out);
 int32_t msf_conv_s8_buffer_size(const msf_conv_params *p);
+/* msf_conv_s8 in two halves, for a caller that runs one layer on many
+ * cells (the patch loop of a fused block): msf_conv_s8_layer_ok checks the
+ * arguments that belong to the layer (params, requant, filter) once, and
+ * msf_conv_s8_cell, called on a layer so checked, checks only the call's
+ * views and rectangle. msf_conv_s8 is the two in one. */
+int msf_conv_s8_layer_ok(const msf_conv_params *p, const msf_requant *q, const int8_t *filter);
+msf_status msf_conv_s8_cell(const msf_conv_params *p, const msf_requant *q, const msf_view *in,
+                            const int8_t *filter, const int32_t *bias, const int32_t *eff_bias,
+                            const msf_rect *out_rect, msf_view *out);
 /* msf_conv_s8's fixed-length pixel pairs: the convolutions whose interior
  * pixel pairs run dot products of a compile-time length, fully unrolled
  * (the others loop over theirs). msf's latency model asks
@@ -72,6 +81,11 @@ msf_status msf_depthwise_conv_s8_ref(const msf_conv_params *p, const msf_requant
                                      const msf_view *in, const int8_t *filter, const int32_t *bias,
                                      const msf_rect *out_rect, msf_view *out);
 int32_t msf_depthwise_conv_s8_buffer_size(const msf_conv_params *p);
+/* The two halves of msf_depthwise_conv_s8, as msf_conv_s8_layer_ok / _cell. */
+int msf_depthwise_conv_s8_layer_ok(const msf_conv_params *p, const msf_requant *q, const int8_t *filter);
+msf_status msf_depthwise_conv_s8_cell(const msf_conv_params *p, const msf_requant *q,
+                                      const msf_view *in, const int8_t *filter, const int32_t *bias,
+                                      const int32_t *eff_bias, const msf_rect *out_rect, msf_view *out);
 void msf_depthwise_conv_s8_eff_bias(const msf_conv_params *p, const int8_t *filter,
                                     const int32_t *bias, int32_t *eff_bias);
 
