@@ -157,12 +157,10 @@ MSF_DOT_FN void msf_dot_1x2(const int8_t *a, const int8_t *w0, const int8_t *w1,
   *acc0 = s0, *acc1 = s1;
 }
 
-/* Single pixel, four channels (w, w + k, w + 2k, w + 3k): each input load
- * serves four products. */
 #ifdef MSF_DOT_DSP
-/* Single pixel, three channels (rows w, w + k, w + 2k): with DSP, four
- * channels (msf_dot_1x4) need one register more than Cortex-M has and
- * spill a weight pointer every step; three do not. */
+/* Single pixel, three channels (rows w, w + k, w + 2k): each input load
+ * serves three products. With DSP, four channels need one register more
+ * than Cortex-M has and spill a weight pointer every step; three do not. */
 MSF_DOT_FN void msf_dot_1x3(const int8_t *a, const int8_t *w, int32_t k, uint32_t acc[3]) {
   uint32_t s0 = acc[0], s1 = acc[1], s2 = acc[2];
   const int8_t *const a_end4 = a + (k & ~3), *const a_end = a + k;
@@ -187,31 +185,13 @@ MSF_DOT_FN void msf_dot_1x3(const int8_t *a, const int8_t *w, int32_t k, uint32_
   }
   acc[0] = s0, acc[1] = s1, acc[2] = s2;
 }
-#endif
-
+#else
+/* Single pixel, four channels (w, w + k, w + 2k, w + 3k): each input load
+ * serves four products (the portable build's registers hold them). */
 MSF_DOT_FN void msf_dot_1x4(const int8_t *a, const int8_t *w, int32_t k, uint32_t acc[4]) {
   uint32_t s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
   const int8_t *const a_end4 = a + (k & ~3), *const a_end = a + k;
   const int8_t *w1 = w + k, *w2 = w + 2 * k, *w3 = w + 3 * k;
-#ifdef MSF_DOT_DSP
-  while (a != a_end4) {
-    const uint32_t va = msf_load_s8x4(a);
-    const int32_t ae = __sxtb16(va), ao = msf_sxtb16_odd(va);
-    uint32_t vw = msf_load_s8x4(w);
-    s0 = (uint32_t)__smlad(ae, __sxtb16(vw), (int32_t)s0);
-    s0 = (uint32_t)__smlad(ao, msf_sxtb16_odd(vw), (int32_t)s0);
-    vw = msf_load_s8x4(w1);
-    s1 = (uint32_t)__smlad(ae, __sxtb16(vw), (int32_t)s1);
-    s1 = (uint32_t)__smlad(ao, msf_sxtb16_odd(vw), (int32_t)s1);
-    vw = msf_load_s8x4(w2);
-    s2 = (uint32_t)__smlad(ae, __sxtb16(vw), (int32_t)s2);
-    s2 = (uint32_t)__smlad(ao, msf_sxtb16_odd(vw), (int32_t)s2);
-    vw = msf_load_s8x4(w3);
-    s3 = (uint32_t)__smlad(ae, __sxtb16(vw), (int32_t)s3);
-    s3 = (uint32_t)__smlad(ao, msf_sxtb16_odd(vw), (int32_t)s3);
-    a += 4, w += 4, w1 += 4, w2 += 4, w3 += 4;
-  }
-#else
   while (a != a_end4) {
     const int32_t x0 = a[0], x1 = a[1], x2 = a[2], x3 = a[3];
     s0 += (uint32_t)(x0 * w[0] + x1 * w[1] + x2 * w[2] + x3 * w[3]);
@@ -220,7 +200,6 @@ MSF_DOT_FN void msf_dot_1x4(const int8_t *a, const int8_t *w, int32_t k, uint32_
     s3 += (uint32_t)(x0 * w3[0] + x1 * w3[1] + x2 * w3[2] + x3 * w3[3]);
     a += 4, w += 4, w1 += 4, w2 += 4, w3 += 4;
   }
-#endif
   while (a != a_end) {
     const int32_t x = *a++;
     s0 += (uint32_t)(x * *w++), s1 += (uint32_t)(x * *w1++);
@@ -228,6 +207,7 @@ MSF_DOT_FN void msf_dot_1x4(const int8_t *a, const int8_t *w, int32_t k, uint32_
   }
   acc[0] = s0, acc[1] = s1, acc[2] = s2, acc[3] = s3;
 }
+#endif
 
 /* acc0 += dot(a + offset, w0), acc1 += dot(a + offset, w1): the input
  * offset added per element, for border pixels (SXTAB16 adds it for free). */
