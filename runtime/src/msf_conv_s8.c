@@ -365,14 +365,127 @@ MSF_NOINLINE void kxk_2px_narrow(const conv_ctx *c, const conv_px *pa, const con
                                  int8_t *dst_a, int8_t *dst_b) {
   kxk_2px(c, pa, pb, 1, 1, 0, 0, dst_a, dst_b);
 }
+#ifdef MSF_DOT_DSP
+/* A stem pixel's 27 inputs widened once per pixel pair, not once per output
+ * channel pair: per tap row its 8 first inputs as 4 SXTB16 pairs, then the
+ * 9th. Stationary inputs cut the stem's work per (2 pixels x 2 channels)
+ * step by about a quarter on Cortex-M4; the two pixels take 120 B of stack. */
+typedef struct {
+  int32_t v[15];
+} stem_px;
+
+MSF_FORCE_INLINE void stem_widen(const conv_px *px, stem_px *x) {
+  int32_t ky;
+  MSF_UNROLL4
+  for (ky = 0; ky < 3; ++ky) {
+    const int8_t *const r = px->run[ky];
+    const uint32_t lo = msf_load_s8x4(r), hi = msf_load_s8x4(r + 4);
+    x->v[5 * ky] = __sxtb16(lo), x->v[5 * ky + 1] = msf_sxtb16_odd(lo);
+    x->v[5 * ky + 2] = __sxtb16(hi), x->v[5 * ky + 3] = msf_sxtb16_odd(hi);
+    x->v[5 * ky + 4] = r[8];
+  }
+}
+
+/* The 3x3 stem over 3 input channels: two pixels (`two`, a literal; else
+ * pa's alone), two output channels at a time, each weight word widened once
+ * for both pixels. */
+MSF_FORCE_INLINE void stem_px_run(const conv_ctx *c, const conv_px *pa, const conv_px *pb, int two, int full,
+                                  int narrow, int8_t *dst_a, int8_t *dst_b) {
+  const msf_conv_params *p = c->p;
+  const int32_t out_c = p->out_c, qs = narrow ? 1 : c->qstep;
+  const int32_t *m = c->multiplier, *sh = c->shift, *eff = c->eff_bias;
+  const int8_t *w0 = c->filter;
+  msf_out_stage o;
+  stem_px x, y;
+  int32_t oc, ky;
+  o.offset = p->output_offset, o.act_min = p->act_min, o.act_max = p->act_max;
+  stem_widen(pa, &x);
+  if (two) stem_widen(pb, &y);
+  for (oc = 0; oc + 2 <= out_c; oc += 2) {
+    const int8_t *const w1 = w0 + 27;
+    uint32_t a0 = (uint32_t)eff[oc], b0 = a0, a1 = (uint32_t)eff[oc + 1], b1 = a1; /* wraps as TFLite's */
+    MSF_UNROLL4
+    for (ky = 0; ky < 3; ++ky) {
+      const int32_t *const xv = x.v + 5 * ky, *const yv = y.v + 5 * ky;
+      int32_t h;
+      MSF_UNROLL4
+      for (h = 0; h < 2; ++h) {
+        const uint32_t v0 = msf_load_s8x4(w0 + 9 * ky + 4 * h), v1 = msf_load_s8x4(w1 + 9 * ky + 4 * h);
+        const int32_t e0 = __sxtb16(v0), o0 = msf_sxtb16_odd(v0);
+        const int32_t e1 = __sxtb16(v1), o1 = msf_sxtb16_odd(v1);
+        const int32_t xe = xv[2 * h], xo = xv[2 * h + 1];
+        a0 = (uint32_t)__smlad(xe, e0, (int32_t)a0), a0 = (uint32_t)__smlad(xo, o0, (int32_t)a0);
+        a1 = (uint32_t)__smlad(xe, e1, (int32_t)a1), a1 = (uint32_t)__smlad(xo, o1, (int32_t)a1);
+        if (two) {
+          const int32_t ye = yv[2 * h], yo = yv[2 * h + 1];
+          b0 = (uint32_t)__smlad(ye, e0, (int32_t)b0), b0 = (uint32_t)__smlad(yo, o0, (int32_t)b0);
+          b1 = (uint32_t)__smlad(ye, e1, (int32_t)b1), b1 = (uint32_t)__smlad(yo, o1, (int32_t)b1);
+        }
+      }
+      {
+        const int32_t s0 = w0[9 * ky + 8], s1 = w1[9 * ky + 8];
+        a0 += (uint32_t)(xv[4] * s0), a1 += (uint32_t)(xv[4] * s1);
+        if (two) b0 += (uint32_t)(yv[4] * s0), b1 += (uint32_t)(yv[4] * s1);
+      }
+    }
+    if (narrow) {
+      const int32_t m0 = m[0], m1 = m[qs], e0 = -sh[0], e1 = -sh[qs];
+      const int32_t h0 = msf_rq_half(e0), h1 = msf_rq_half(e1);
+      dst_a[oc] = msf_rq_stage_narrow((int32_t)a0, m0, e0, h0, o, full);
+      dst_a[oc + 1] = msf_rq_stage_narrow((int32_t)a1, m1, e1, h1, o, full);
+      if (two) {
+        dst_b[oc] = msf_rq_stage_narrow((int32_t)b0, m0, e0, h0, o, full);
+        dst_b[oc + 1] = msf_rq_stage_narrow((int32_t)b1, m1, e1, h1, o, full);
+      }
+    } else {
+      const int32_t m0 = m[0], m1 = m[qs], s0 = sh[0], s1 = sh[qs];
+      dst_a[oc] = msf_rq_stage((int32_t)a0, m0, s0, o, full);
+      dst_a[oc + 1] = msf_rq_stage((int32_t)a1, m1, s1, o, full);
+      if (two) {
+        dst_b[oc] = msf_rq_stage((int32_t)b0, m0, s0, o, full);
+        dst_b[oc + 1] = msf_rq_stage((int32_t)b1, m1, s1, o, full);
+      }
+    }
+    w0 = w1 + 27, m += 2 * qs, sh += 2 * qs;
+  }
+  if (oc < out_c) {
+    uint32_t sa = (uint32_t)eff[oc], sb = sa;
+    MSF_UNROLL4
+    for (ky = 0; ky < 3; ++ky) {
+      const int32_t *const xv = x.v + 5 * ky, *const yv = y.v + 5 * ky;
+      const uint32_t lo = msf_load_s8x4(w0 + 9 * ky), hi = msf_load_s8x4(w0 + 9 * ky + 4);
+      const int32_t el = __sxtb16(lo), ol = msf_sxtb16_odd(lo), eh = __sxtb16(hi), oh = msf_sxtb16_odd(hi);
+      const int32_t s = w0[9 * ky + 8];
+      sa = (uint32_t)__smlad(xv[1], ol, __smlad(xv[0], el, (int32_t)sa));
+      sa = (uint32_t)__smlad(xv[3], oh, __smlad(xv[2], eh, (int32_t)sa)) + (uint32_t)(xv[4] * s);
+      if (two) {
+        sb = (uint32_t)__smlad(yv[1], ol, __smlad(yv[0], el, (int32_t)sb));
+        sb = (uint32_t)__smlad(yv[3], oh, __smlad(yv[2], eh, (int32_t)sb)) + (uint32_t)(yv[4] * s);
+      }
+    }
+    dst_a[oc] = msf_rq_stage((int32_t)sa, m[0], sh[0], o, full);
+    if (two) dst_b[oc] = msf_rq_stage((int32_t)sb, m[0], sh[0], o, full);
+  }
+}
+#define MSF_STEM_2PX(c, pa, pb, full, narrow, dst_a, dst_b) stem_px_run(c, pa, pb, 1, full, narrow, dst_a, dst_b)
+/* A stem pixel alone (a column of odd height leaves one): half a pair's work. */
+MSF_NOINLINE void kxk_1px_k3c3_narrow(const conv_ctx *c, const conv_px *pa, int8_t *dst) {
+  stem_px_run(c, pa, pa, 0, 1, 1, dst, dst);
+}
+MSF_NOINLINE void kxk_1px_k3c3_full(const conv_ctx *c, const conv_px *pa, int8_t *dst) {
+  stem_px_run(c, pa, pa, 0, 1, 0, dst, dst);
+}
+#else /* the generic pair kernel with the stem's shape as literals */
+#define MSF_STEM_2PX(c, pa, pb, full, narrow, dst_a, dst_b) kxk_2px(c, pa, pb, full, narrow, 3, 9, dst_a, dst_b)
+#endif
 /* The 3x3 stem over 3 input channels (runs of 9 bytes), narrow or full. */
 MSF_NOINLINE void kxk_2px_k3c3_narrow(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
                                       int8_t *dst_a, int8_t *dst_b) {
-  kxk_2px(c, pa, pb, 1, 1, 3, 9, dst_a, dst_b);
+  MSF_STEM_2PX(c, pa, pb, 1, 1, dst_a, dst_b);
 }
 MSF_NOINLINE void kxk_2px_k3c3_full(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
                                     int8_t *dst_a, int8_t *dst_b) {
-  kxk_2px(c, pa, pb, 1, 0, 3, 9, dst_a, dst_b);
+  MSF_STEM_2PX(c, pa, pb, 1, 0, dst_a, dst_b);
 }
 typedef void (*kxk2_fn)(const conv_ctx *c, const conv_px *pa, const conv_px *pb, int8_t *dst_a,
                         int8_t *dst_b);
@@ -713,9 +826,13 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
     }
   }
   if (pending && kxk2 != kxk_2px_clamp && MSF_CONV_S8_STEM_3X3X3(p)) {
+#ifdef MSF_DOT_DSP /* the last unpaired stem pixel: its own kernel */
+    (kxk2 == kxk_2px_k3c3_narrow ? kxk_1px_k3c3_narrow : kxk_1px_k3c3_full)(c, &pa, pending_dst);
+#else
     /* the last unpaired stem pixel: as a pair of itself (the same bytes
      * written twice), cheaper than interior_1px's generic loops */
     kxk2(c, &pa, &pa, pending_dst, pending_dst);
+#endif
   } else if (pending) {
     /* the last unpaired pixel: its runs as a one-run window over rows */
     int32_t ky;
