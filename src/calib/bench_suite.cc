@@ -257,6 +257,15 @@ std::vector<Block> FusedBlocks(bool tiny) {
     b.Conv(12, 3, 2).Conv(12, 1, 1).Conv(6, 1, 1, Activation::kNone);
     blocks.push_back({"conv_chain_20x3", TakeBenchGraph(b)});
   }
+  {
+    // A wide-map block with a tall window (MCUNet-320KB's 44x44 stage):
+    // the blocks above have maps of 6-24 rows, so their hcache columns are
+    // one or two row chunks long; these are eight (a 7x7 window's chunk is
+    // 6 rows), and the networks' first blocks were predicted 3-7% low.
+    ir::GraphBuilder b = BenchGraphBuilder("wide_map", {1, 44, 44, 16}, seed++);
+    b.Conv(40, 1, 1).Depthwise(7, 1).Conv(16, 1, 1, Activation::kNone);
+    blocks.push_back({"mbconv_k7_44x16", TakeBenchGraph(b)});
+  }
   return blocks;
 }
 
