@@ -49,5 +49,6 @@ extern int8_t bench_raw_in1[], bench_raw_in2[], bench_raw_filter[], bench_raw_ti
     bench_raw_tile2[];
 extern int8_t bench_raw_out_fast[], bench_raw_out_ref[], bench_raw_out_patch[];
 extern int32_t bench_eff_bias[];
+extern int32_t bench_wide[]; /* msf_conv_s8_wide_weights of the current layer */
 
 #endif /* BENCH_MCU_H */

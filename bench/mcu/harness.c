@@ -132,7 +132,11 @@ enum { V_FAST = 0, V_REF = 1 };
     return st;                                                                                 \
   }
 
-BENCH_BRACKET(conv_fast, msf_conv_s8(&L->conv, q, in, bench_filter, L->bias, bench_eff_bias, r, out))
+/* The current convolution's params with its host-widened weights, as msf
+ * codegen emits them (set before its calls). */
+static msf_conv_params bench_conv;
+
+BENCH_BRACKET(conv_fast, msf_conv_s8(&bench_conv, q, in, bench_filter, L->bias, bench_eff_bias, r, out))
 BENCH_BRACKET(conv_ref, msf_conv_s8_ref(&L->conv, q, in, bench_filter, L->bias, r, out))
 BENCH_BRACKET(dw_fast, msf_depthwise_conv_s8(&L->conv, q, in, bench_filter, L->bias, bench_eff_bias,
                                              r, out))
@@ -278,9 +282,14 @@ static void run_layer(const bench_layer *L) {
   if (L->kind == BK_ADD) fill_guarded(bench_in2, in_n, -128, 127);
   if (L->kind == BK_CONV || L->kind == BK_DW) {
     fill_guarded(bench_filter, L->filter_len, -127, 127);
-    if (L->kind == BK_CONV)
+    bench_conv = L->conv;
+    if (L->kind == BK_CONV) {
       msf_conv_s8_eff_bias(&L->conv, bench_filter, L->bias, bench_eff_bias);
-    else
+      if (msf_conv_s8_wide_weights_size(&L->conv) > 0) {
+        msf_conv_s8_wide_weights(&L->conv, bench_filter, bench_wide);
+        bench_conv.wide_weights = bench_wide;
+      }
+    } else
       msf_depthwise_conv_s8_eff_bias(&L->conv, bench_filter, L->bias, bench_eff_bias);
     {
       msf_requant q;

@@ -128,13 +128,23 @@ static inline int32_t msf_span_chunk(int32_t extent, int32_t stride, int32_t dil
  * tensor [0, in_h), for j in [0, n). */
 static inline void msf_row_span(const msf_view *in, int32_t y_first, int32_t in_h, int32_t n,
                                 const int8_t **span) {
+  /* rows above the tensor, inside it (a pointer walk, wrapping at a ring's
+   * end), below it */
   const int32_t row_bytes = in->w * in->c;
-  int32_t row = msf_view_row(in, y_first), j;
-  for (j = 0; j < n; ++j) {
-    const int32_t y = y_first + j;
-    span[j] = (y >= 0 && y < in_h) ? in->data + row * row_bytes : 0;
-    row = msf_row_step(in, row, 1);
+  int32_t j = 0, inside = -y_first, below = in_h - y_first;
+  if (inside > n) inside = n;
+  if (below > n) below = n;
+  for (; j < inside; ++j) span[j] = 0;
+  if (j < below) {
+    const int8_t *row = in->data + msf_view_row(in, y_first + j) * row_bytes;
+    const int8_t *const end = in->ring_y ? in->data + in->h * row_bytes : 0;
+    for (; j < below; ++j) {
+      span[j] = row;
+      row += row_bytes;
+      if (row == end) row = in->data;
+    }
   }
+  for (; j < n; ++j) span[j] = 0;
 }
 
 /* Whether columns [col, col + span) of a ring view are stored contiguously

@@ -45,6 +45,28 @@ void msf_conv_s8_eff_bias(const msf_conv_params *p, const int8_t *filter, const 
   }
 }
 
+/* Two int16 lanes: lo in the low half, hi in the high half. */
+static int32_t wide_pair(int32_t lo, int32_t hi) {
+  return (int32_t)(((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16));
+}
+
+int32_t msf_conv_s8_wide_weights_size(const msf_conv_params *p) {
+  if (p->kernel_h == 1 && p->kernel_w == 1 && MSF_CONV_S8_FIXED_K(p->in_c)) return p->out_c * p->in_c / 2;
+  if (MSF_CONV_S8_STEM_3X3X3(p)) return p->out_c * 15;
+  return 0;
+}
+
+void msf_conv_s8_wide_weights(const msf_conv_params *p, const int8_t *filter, int32_t *wide) {
+  const int stem = !(p->kernel_h == 1 && p->kernel_w == 1);
+  const int32_t runs = stem ? p->out_c * 3 : p->out_c * p->in_c / 4; /* 9-byte rows or 4-byte words */
+  int32_t r;
+  for (r = 0; r < runs; ++r) {
+    const int8_t *const w = filter + (stem ? 9 * r : 4 * r);
+    *wide++ = wide_pair(w[0], w[2]), *wide++ = wide_pair(w[1], w[3]);
+    if (stem) *wide++ = wide_pair(w[4], w[6]), *wide++ = wide_pair(w[5], w[7]), *wide++ = wide_pair(w[8], 0);
+  }
+}
+
 typedef struct {
   const msf_conv_params *p;
   const int8_t *filter;
@@ -91,6 +113,9 @@ typedef struct {
   const int32_t *eff, *m, *sh;
   int32_t k, qs, out_c;
   msf_out_stage o;
+#ifdef MSF_DOT_DSP
+  const int32_t *wide; /* msf_conv_params.wide_weights */
+#endif
 } pw_args;
 
 /* A 1x1 convolution of two pixels: [2 x k] x [k x out_c], everything the
@@ -213,14 +238,22 @@ MSF_FORCE_INLINE void pointwise_1px(const int8_t *a, const int8_t *w, int32_t k,
 }
 /* One pixel of a 1x1 convolution with K a literal (8, 16): the input
  * widened once (msf_pre_load), then one output channel at a time. */
-MSF_FORCE_INLINE void pointwise_1px_pre(const int8_t *a, const int8_t *w, int32_t k, const int32_t *eff,
-                                        const int32_t *m, const int32_t *sh, int32_t qs, int32_t out_c,
-                                        msf_out_stage o, int full, int narrow, int8_t *dst) {
+MSF_FORCE_INLINE void pointwise_1px_pre(const int8_t *a, const int8_t *w, const int32_t *wide, int32_t k,
+                                        const int32_t *eff, const int32_t *m, const int32_t *sh, int32_t qs,
+                                        int32_t out_c, msf_out_stage o, int full, int narrow, int8_t *dst) {
   msf_pre_input x;
   int32_t oc;
+  (void)wide; /* (DSP only) */
   msf_pre_load(a, k, &x);
   for (oc = 0; oc < out_c; ++oc, w += k) {
+#ifdef MSF_DOT_DSP /* the host-widened weights: no SXTB16 */
+    int32_t i, s = eff[oc];
+    MSF_UNROLL16
+    for (i = 0; i < k / 2; ++i) s = __smlad(x.v[i], wide[i], s);
+    wide += k / 2;
+#else
     const int32_t s = (int32_t)msf_dot_pre(&x, w, k, (uint32_t)eff[oc]);
+#endif
     if (narrow) {
       const int32_t e = -sh[oc];
       dst[oc] = msf_rq_stage_narrow(s, m[oc], e, msf_rq_half(e), o, full);
@@ -240,27 +273,51 @@ typedef void (*pw1_fn)(const pw_args *g, const int8_t *a, int8_t *dst);
 MSF_PW1(pointwise_1px_full, pointwise_1px, 0, 1, 0)
 MSF_PW1(pointwise_1px_clamp, pointwise_1px, 0, 0, 0)
 MSF_PW1(pointwise_1px_narrow, pointwise_1px, 0, 1, 1)
-MSF_PW1(pointwise_1px_k8_full, pointwise_1px_pre, 8, 1, 0)
-MSF_PW1(pointwise_1px_k8_clamp, pointwise_1px_pre, 8, 0, 0)
-MSF_PW1(pointwise_1px_k8_narrow, pointwise_1px_pre, 8, 1, 1)
-MSF_PW1(pointwise_1px_k16_full, pointwise_1px_pre, 16, 1, 0)
-MSF_PW1(pointwise_1px_k16_clamp, pointwise_1px_pre, 16, 0, 0)
-MSF_PW1(pointwise_1px_k16_narrow, pointwise_1px_pre, 16, 1, 1)
+/* The K = 8, 16 variants. With DSP they read the host-widened weights
+ * (pointwise_1px_for picks them only for a layer that has them). */
+#ifdef MSF_DOT_DSP
+#define MSF_PW_WIDE(g) ((g)->wide)
+#else
+#define MSF_PW_WIDE(g) ((const int32_t *)0)
+#endif
+#define MSF_PW1_PRE(NAME, K, FULL, NARROW)                                                             \
+  MSF_NOINLINE void NAME(const pw_args *g, const int8_t *a, int8_t *dst) {                             \
+    pointwise_1px_pre(a, g->w, MSF_PW_WIDE(g), K, g->eff, g->m, g->sh, (NARROW) ? 1 : g->qs, g->out_c, \
+                      g->o, FULL, NARROW, dst);                                                        \
+  }
+MSF_PW1_PRE(pointwise_1px_k8_full, 8, 1, 0)
+MSF_PW1_PRE(pointwise_1px_k8_clamp, 8, 0, 0)
+MSF_PW1_PRE(pointwise_1px_k8_narrow, 8, 1, 1)
+MSF_PW1_PRE(pointwise_1px_k16_full, 16, 1, 0)
+MSF_PW1_PRE(pointwise_1px_k16_clamp, 16, 0, 0)
+MSF_PW1_PRE(pointwise_1px_k16_narrow, 16, 1, 1)
 
 /* Two pixels of a 1x1 convolution with K = 8 (and 16 with DSP): both inputs widened once,
  * then one output channel at a time (the 2 x 2 blocking of pointwise_2px
  * runs out of registers at this K and reloads its inputs per channel pair). */
-MSF_FORCE_INLINE void pointwise_2px_pre(const int8_t *a, const int8_t *b, const int8_t *w, int32_t k,
-                                        const int32_t *eff, const int32_t *m, const int32_t *sh, int32_t qs,
-                                        int32_t out_c, msf_out_stage o, int full, int narrow, int8_t *dst_a,
-                                        int8_t *dst_b) {
+MSF_FORCE_INLINE void pointwise_2px_pre(const int8_t *a, const int8_t *b, const int8_t *w, const int32_t *wide,
+                                        int32_t k, const int32_t *eff, const int32_t *m, const int32_t *sh,
+                                        int32_t qs, int32_t out_c, msf_out_stage o, int full, int narrow,
+                                        int8_t *dst_a, int8_t *dst_b) {
   msf_pre_input x, y;
   int32_t oc;
+  (void)wide; /* (DSP only) */
   msf_pre_load(a, k, &x);
   msf_pre_load(b, k, &y);
   for (oc = 0; oc < out_c; ++oc, w += k) {
+#ifdef MSF_DOT_DSP /* the host-widened weights: no SXTB16 */
+    uint32_t sa = (uint32_t)eff[oc], sb = sa;
+    int32_t i;
+    MSF_UNROLL16
+    for (i = 0; i < k / 2; ++i) {
+      const int32_t v = wide[i];
+      sa = (uint32_t)__smlad(x.v[i], v, (int32_t)sa), sb = (uint32_t)__smlad(y.v[i], v, (int32_t)sb);
+    }
+    wide += k / 2;
+#else
     uint32_t sb;
     const uint32_t sa = msf_dot_pre2(&x, &y, w, k, (uint32_t)eff[oc], &sb);
+#endif
     if (narrow) {
       const int32_t e = -sh[oc], h = msf_rq_half(e), mm = m[oc];
       dst_a[oc] = msf_rq_stage_narrow((int32_t)sa, mm, e, h, o, full);
@@ -272,13 +329,18 @@ MSF_FORCE_INLINE void pointwise_2px_pre(const int8_t *a, const int8_t *b, const 
   }
 }
 
-MSF_PW2(pointwise_2px_k8_full, pointwise_2px_pre, 8, 1, 0)
-MSF_PW2(pointwise_2px_k8_clamp, pointwise_2px_pre, 8, 0, 0)
-MSF_PW2(pointwise_2px_k8_narrow, pointwise_2px_pre, 8, 1, 1)
+#define MSF_PW2_PRE(NAME, K, FULL, NARROW)                                                               \
+  MSF_NOINLINE void NAME(const pw_args *g, const int8_t *a, const int8_t *b, int8_t *dst_a, int8_t *dst_b) { \
+    pointwise_2px_pre(a, b, g->w, MSF_PW_WIDE(g), K, g->eff, g->m, g->sh, (NARROW) ? 1 : g->qs, g->out_c,  \
+                      g->o, FULL, NARROW, dst_a, dst_b);                                                  \
+  }
+MSF_PW2_PRE(pointwise_2px_k8_full, 8, 1, 0)
+MSF_PW2_PRE(pointwise_2px_k8_clamp, 8, 0, 0)
+MSF_PW2_PRE(pointwise_2px_k8_narrow, 8, 1, 1)
 #ifdef MSF_DOT_DSP /* K = 16 as well: 8 registers of int16 pairs per pixel */
-MSF_PW2(pointwise_2px_k16_full, pointwise_2px_pre, 16, 1, 0)
-MSF_PW2(pointwise_2px_k16_clamp, pointwise_2px_pre, 16, 0, 0)
-MSF_PW2(pointwise_2px_k16_narrow, pointwise_2px_pre, 16, 1, 1)
+MSF_PW2_PRE(pointwise_2px_k16_full, 16, 1, 0)
+MSF_PW2_PRE(pointwise_2px_k16_clamp, 16, 0, 0)
+MSF_PW2_PRE(pointwise_2px_k16_narrow, 16, 1, 1)
 #else /* (portable: 2 x 16 widened inputs would not fit RV32's registers) */
 MSF_PW2(pointwise_2px_k16_full, pointwise_2px, 16, 1, 0)
 MSF_PW2(pointwise_2px_k16_clamp, pointwise_2px, 16, 0, 0)
@@ -388,14 +450,16 @@ MSF_FORCE_INLINE void stem_widen(const conv_px *px, stem_px *x) {
 }
 
 /* The 3x3 stem over 3 input channels: two pixels (`two`, a literal; else
- * pa's alone), two output channels at a time, each weight word widened once
- * for both pixels. */
+ * pa's alone), two output channels at a time, on the host-widened weights
+ * (15 words per output channel, msf_conv_s8_wide_weights; the 9th tap
+ * against a zero high lane). */
 MSF_FORCE_INLINE void stem_px_run(const conv_ctx *c, const conv_px *pa, const conv_px *pb, int two, int full,
                                   int narrow, int8_t *dst_a, int8_t *dst_b) {
   const msf_conv_params *p = c->p;
   const int32_t out_c = p->out_c, qs = narrow ? 1 : c->qstep;
   const int32_t *m = c->multiplier, *sh = c->shift, *eff = c->eff_bias;
-  const int8_t *w0 = c->filter;
+  const int8_t *w0 = c->filter; /* (the odd last channel's) */
+  const int32_t *wide = p->wide_weights;
   msf_out_stage o;
   stem_px x, y;
   int32_t oc, ky;
@@ -411,9 +475,8 @@ MSF_FORCE_INLINE void stem_px_run(const conv_ctx *c, const conv_px *pa, const co
       int32_t h;
       MSF_UNROLL4
       for (h = 0; h < 2; ++h) {
-        const uint32_t v0 = msf_load_s8x4(w0 + 9 * ky + 4 * h), v1 = msf_load_s8x4(w1 + 9 * ky + 4 * h);
-        const int32_t e0 = __sxtb16(v0), o0 = msf_sxtb16_odd(v0);
-        const int32_t e1 = __sxtb16(v1), o1 = msf_sxtb16_odd(v1);
+        const int32_t e0 = wide[5 * ky + 2 * h], o0 = wide[5 * ky + 2 * h + 1];
+        const int32_t e1 = wide[15 + 5 * ky + 2 * h], o1 = wide[15 + 5 * ky + 2 * h + 1];
         const int32_t xe = xv[2 * h], xo = xv[2 * h + 1];
         a0 = (uint32_t)__smlad(xe, e0, (int32_t)a0), a0 = (uint32_t)__smlad(xo, o0, (int32_t)a0);
         a1 = (uint32_t)__smlad(xe, e1, (int32_t)a1), a1 = (uint32_t)__smlad(xo, o1, (int32_t)a1);
@@ -423,10 +486,10 @@ MSF_FORCE_INLINE void stem_px_run(const conv_ctx *c, const conv_px *pa, const co
           b1 = (uint32_t)__smlad(ye, e1, (int32_t)b1), b1 = (uint32_t)__smlad(yo, o1, (int32_t)b1);
         }
       }
-      {
-        const int32_t s0 = w0[9 * ky + 8], s1 = w1[9 * ky + 8];
-        a0 += (uint32_t)(xv[4] * s0), a1 += (uint32_t)(xv[4] * s1);
-        if (two) b0 += (uint32_t)(yv[4] * s0), b1 += (uint32_t)(yv[4] * s1);
+      { /* (w8, 0) against (x8, its sign) */
+        const int32_t s0 = wide[5 * ky + 4], s1 = wide[15 + 5 * ky + 4];
+        a0 = (uint32_t)__smlad(xv[4], s0, (int32_t)a0), a1 = (uint32_t)__smlad(xv[4], s1, (int32_t)a1);
+        if (two) b0 = (uint32_t)__smlad(yv[4], s0, (int32_t)b0), b1 = (uint32_t)__smlad(yv[4], s1, (int32_t)b1);
       }
     }
     if (narrow) {
@@ -447,7 +510,7 @@ MSF_FORCE_INLINE void stem_px_run(const conv_ctx *c, const conv_px *pa, const co
         dst_b[oc + 1] = msf_rq_stage((int32_t)b1, m1, s1, o, full);
       }
     }
-    w0 = w1 + 27, m += 2 * qs, sh += 2 * qs;
+    w0 = w1 + 27, wide += 30, m += 2 * qs, sh += 2 * qs;
   }
   if (oc < out_c) {
     uint32_t sa = (uint32_t)eff[oc], sb = sa;
@@ -490,6 +553,13 @@ MSF_NOINLINE void kxk_2px_k3c3_full(const conv_ctx *c, const conv_px *pa, const 
 }
 typedef void (*kxk2_fn)(const conv_ctx *c, const conv_px *pa, const conv_px *pb, int8_t *dst_a,
                         int8_t *dst_b);
+/* With DSP the stem's kernels read the host-widened weights: a layer
+ * without them runs the generic pair kernel. */
+#ifdef MSF_DOT_DSP
+#define STEM_TABLE_OK(p) ((p)->wide_weights != 0)
+#else
+#define STEM_TABLE_OK(p) 1
+#endif
 MSF_NOINLINE void kxk_2px_clamp(const conv_ctx *c, const conv_px *pa, const conv_px *pb,
                                 int8_t *dst_a, int8_t *dst_b) {
   kxk_2px(c, pa, pb, 0, 0, 0, 0, dst_a, dst_b);
@@ -626,12 +696,19 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
   pw2_fn pw2;
   pw1_fn pw1;
   pw_pending pending;
-  int32_t oy, ox;
+  int32_t oy, ox, kfix;
   g.o.offset = p->output_offset, g.o.act_min = p->act_min, g.o.act_max = p->act_max;
   g.w = c->filter, g.eff = c->eff_bias, g.m = c->multiplier, g.sh = c->shift;
   g.k = p->in_c, g.qs = c->qstep, g.out_c = p->out_c;
   full = msf_out_stage_full(g.o);
-  pw1 = pointwise_1px_for(p->in_c, full, c->narrow);
+#ifdef MSF_DOT_DSP
+  g.wide = p->wide_weights;
+  /* the K = 8, 16 kernels read the host-widened weights; without them the generic ones */
+  kfix = g.wide != 0 ? p->in_c : 0;
+#else
+  kfix = p->in_c;
+#endif
+  pw1 = pointwise_1px_for(kfix, full, c->narrow);
   if (r->w == 1 && r->h == 1) { /* one pixel (a network's 1x1 head, a fused block's cell) */
     const int32_t iy = r->y0 * p->stride_h - p->pad_top, ix = r->x0 * p->stride_w - p->pad_left;
     int8_t *dst = msf_view_pixel(out, r->y0, r->x0);
@@ -642,7 +719,7 @@ static void conv_pointwise(conv_ctx *c, const msf_view *in, const msf_rect *r, m
     }
     return;
   }
-  pw2 = pointwise_2px_for(p->in_c, full, c->narrow);
+  pw2 = pointwise_2px_for(kfix, full, c->narrow);
   pending.src = 0, pending.dst = 0;
   if (r->w < r->h) { /* a tall rectangle: column by column */
     const int32_t iy0 = r->y0 * p->stride_h - p->pad_top;
@@ -758,7 +835,7 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
   full = p->act_min == -128 && p->act_max == 127;
   if (!full) {
     kxk2 = kxk_2px_clamp;
-  } else if (MSF_CONV_S8_STEM_3X3X3(p)) {
+  } else if (MSF_CONV_S8_STEM_3X3X3(p) && STEM_TABLE_OK(p)) {
     kxk2 = c->narrow ? kxk_2px_k3c3_narrow : kxk_2px_k3c3_full;
   } else {
     kxk2 = c->narrow ? kxk_2px_narrow : kxk_2px_full;
@@ -826,7 +903,7 @@ static void conv_kxk(conv_ctx *c, const msf_view *in, const msf_rect *out_rect, 
       }
     }
   }
-  if (pending && kxk2 != kxk_2px_clamp && MSF_CONV_S8_STEM_3X3X3(p)) {
+  if (pending && kxk2 != kxk_2px_clamp && MSF_CONV_S8_STEM_3X3X3(p) && STEM_TABLE_OK(p)) {
 #ifdef MSF_DOT_DSP /* the last unpaired stem pixel: its own kernel */
     (kxk2 == kxk_2px_k3c3_narrow ? kxk_1px_k3c3_narrow : kxk_1px_k3c3_full)(c, &pa, pending_dst);
 #else
@@ -848,12 +925,16 @@ int msf_conv_s8_layer_ok(const msf_conv_params *p, const msf_requant *q, const i
   return msf_conv_layer_check(p, q, filter, 0);
 }
 
-msf_status msf_conv_s8_cell(const msf_conv_params *p, const msf_requant *q, const msf_view *in,
-                            const int8_t *filter, const int32_t *bias, const int32_t *eff_bias,
-                            const msf_rect *out_rect, msf_view *out) {
+int msf_conv_s8_cell_ok(const msf_conv_params *p, const msf_view *in, const msf_rect *out_rect,
+                        const msf_view *out) {
+  return msf_conv_call_check(p, in, out_rect, out) == MSF_OK;
+}
+
+msf_status msf_conv_s8_cell_run(const msf_conv_params *p, const msf_requant *q, const msf_view *in,
+                                const int8_t *filter, const int32_t *bias, const int32_t *eff_bias,
+                                const msf_rect *out_rect, msf_view *out) {
   conv_ctx c;
-  const msf_status status = msf_conv_call_check(p, in, out_rect, out);
-  if (status != MSF_OK || out_rect->h == 0 || out_rect->w == 0) return status;
+  if (out_rect->h == 0 || out_rect->w == 0) return MSF_OK;
   if (eff_bias == 0 || p->kernel_h > MSF_CONV_MAX_K || p->kernel_w > MSF_CONV_MAX_K ||
       !msf_requant_fast_ok(q, p->out_c) ||
       !msf_offset_fast_ok(p->input_offset))
@@ -865,6 +946,13 @@ msf_status msf_conv_s8_cell(const msf_conv_params *p, const msf_requant *q, cons
     conv_kxk(&c, in, out_rect, out);
   }
   return MSF_OK;
+}
+
+msf_status msf_conv_s8_cell(const msf_conv_params *p, const msf_requant *q, const msf_view *in,
+                            const int8_t *filter, const int32_t *bias, const int32_t *eff_bias,
+                            const msf_rect *out_rect, msf_view *out) {
+  if (!msf_conv_s8_cell_ok(p, in, out_rect, out)) return MSF_ARG_ERROR;
+  return msf_conv_s8_cell_run(p, q, in, filter, bias, eff_bias, out_rect, out);
 }
 
 msf_status msf_conv_s8(const msf_conv_params *p, const msf_requant *q, const msf_view *in,

@@ -410,13 +410,24 @@ msf_status msf_depthwise_conv_s8(const msf_conv_params *p, const msf_requant *q,
   return msf_depthwise_conv_s8_cell(p, q, in, filter, bias, eff_bias, out_rect, out);
 }
 
+int msf_depthwise_conv_s8_cell_ok(const msf_conv_params *p, const msf_view *in, const msf_rect *out_rect,
+                                  const msf_view *out) {
+  return msf_conv_call_check(p, in, out_rect, out) == MSF_OK;
+}
+
 msf_status msf_depthwise_conv_s8_cell(const msf_conv_params *p, const msf_requant *q,
                                       const msf_view *in, const int8_t *filter, const int32_t *bias,
                                       const int32_t *eff_bias, const msf_rect *out_rect, msf_view *out) {
+  if (!msf_depthwise_conv_s8_cell_ok(p, in, out_rect, out)) return MSF_ARG_ERROR;
+  return msf_depthwise_conv_s8_cell_run(p, q, in, filter, bias, eff_bias, out_rect, out);
+}
+
+msf_status msf_depthwise_conv_s8_cell_run(const msf_conv_params *p, const msf_requant *q,
+                                          const msf_view *in, const int8_t *filter, const int32_t *bias,
+                                          const int32_t *eff_bias, const msf_rect *out_rect, msf_view *out) {
   dw_ctx c;
   int32_t oy, ox, ky0, ky1, full;
-  const msf_status status = msf_conv_call_check(p, in, out_rect, out);
-  if (status != MSF_OK || out_rect->h == 0 || out_rect->w == 0) return status;
+  if (out_rect->h == 0 || out_rect->w == 0) return MSF_OK;
   if (eff_bias == 0 || p->kernel_h > MSF_DW_MAX_K || p->kernel_w > MSF_DW_MAX_K ||
       !msf_requant_fast_ok(q, p->out_c) ||
       !msf_offset_fast_ok(p->input_offset))

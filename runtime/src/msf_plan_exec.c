@@ -25,7 +25,7 @@ static int32_t slot_caller_index(const msf_slot *s) { return (-s->offset - 1) / 
 
 /* A slot's first byte (the caller's tensor for negative offsets; ranges are
  * checked once per run by plan_slots_valid). */
-static int8_t *slot_base(const msf_slot *s, const msf_memory *mem) {
+MSF_FORCE_INLINE int8_t *slot_base(const msf_slot *s, const msf_memory *mem) {
   if (s->offset >= 0) return (int8_t *)(mem->arena + s->offset);
   if (slot_is_input(s)) return mem->inputs != 0 ? (int8_t *)mem->inputs[slot_caller_index(s)] : 0;
   return (int8_t *)mem->outputs[slot_caller_index(s)];
@@ -90,16 +90,26 @@ static msf_view make_view(const msf_slot *s, int8_t *base, int32_t y0, int32_t x
 }
 
 /* A generated package defines MSF_PLAN_WITHOUT_<KIND> for the kernel kinds
- * its plan never uses (the newer ones), so their code is not linked. */
+ * its plan never uses (the newer ones), so their code is not linked. It
+ * also defines MSF_PLAN_CELLS_CHECKED: msf checked every convolution call of
+ * its schedule on the host (msf_plan_cells_ok), so the device runs the
+ * kernels' _cell_run entries, without the per-call view checks. */
+#ifdef MSF_PLAN_CELLS_CHECKED
+#define CONV_CELL msf_conv_s8_cell_run
+#define DEPTHWISE_CELL msf_depthwise_conv_s8_cell_run
+#else
+#define CONV_CELL msf_conv_s8_cell
+#define DEPTHWISE_CELL msf_depthwise_conv_s8_cell
+#endif
 static msf_status run_kernel(const msf_kernel *k, const msf_view *in0, const msf_view *in1,
                              const msf_rect *r, msf_view *out, int32_t *scratch) {
   switch (k->kind) {
     case MSF_KERNEL_CONV:
-      return msf_conv_s8_cell((const msf_conv_params *)k->params, &k->requant, in0, k->weights, k->bias,
-                              k->eff_bias, r, out);
+      return CONV_CELL((const msf_conv_params *)k->params, &k->requant, in0, k->weights, k->bias, k->eff_bias, r,
+                       out);
     case MSF_KERNEL_DEPTHWISE_CONV:
-      return msf_depthwise_conv_s8_cell((const msf_conv_params *)k->params, &k->requant, in0, k->weights,
-                                        k->bias, k->eff_bias, r, out);
+      return DEPTHWISE_CELL((const msf_conv_params *)k->params, &k->requant, in0, k->weights, k->bias,
+                            k->eff_bias, r, out);
     case MSF_KERNEL_AVGPOOL:
       return msf_avgpool_s8((const msf_pool_params *)k->params, in0, r, out);
     case MSF_KERNEL_MAXPOOL:
@@ -226,7 +236,29 @@ typedef struct {
   const msf_memory *mem;
   int32_t *sums;
   int32_t *scratch;
+#ifndef MSF_PLAN_CELLS_CHECKED
+  int check_only; /* msf_plan_cells_ok: walk the schedule, check, run nothing */
+#endif
 } msf_run_ctx;
+
+#ifdef MSF_PLAN_CELLS_CHECKED
+#define CHECK_ONLY(ctx) 0
+#define VIEW_BASE(ctx, s) slot_base((s), (ctx)->mem)
+#else
+/* The views of a checking walk point here: they are never read or written. */
+static int8_t check_byte;
+#define CHECK_ONLY(ctx) ((ctx)->check_only)
+#define VIEW_BASE(ctx, s) ((ctx)->check_only ? &check_byte : slot_base((s), (ctx)->mem))
+
+/* What msf_plan_cells_ok checks of a call: a convolution's views and
+ * rectangle (the other kernels check their own on every call). */
+static int cell_ok(const msf_kernel *k, const msf_view *in0, const msf_rect *r, const msf_view *out) {
+  const msf_conv_params *p = (const msf_conv_params *)k->params;
+  if (k->kind == MSF_KERNEL_CONV) return msf_conv_s8_cell_ok(p, in0, r, out);
+  if (k->kind == MSF_KERNEL_DEPTHWISE_CONV) return msf_depthwise_conv_s8_cell_ok(p, in0, r, out);
+  return 1;
+}
+#endif
 
 /* Origin of a slot's tile on a patched axis for patch p (0 if streamed). */
 static int32_t tile_origin(const msf_interval *need, int32_t patches, int32_t slot, int32_t p) {
@@ -249,17 +281,20 @@ static msf_status run_cells(const msf_run_ctx *ctx, int32_t i, msf_interval rows
     if (op->in[k] < 0) continue;
     {
       const msf_slot *s = &st->slots[op->in[k]];
-      in[k] = make_view(s, slot_base(s, ctx->mem),
+      in[k] = make_view(s, VIEW_BASE(ctx, s),
                         tile_origin(st->row_need, st->row_patches, op->in[k], r),
                         tile_origin(st->col_need, st->col_patches, op->in[k], c));
     }
   }
   {
     const msf_slot *s = &st->slots[op->out];
-    out = make_view(s, slot_base(s, ctx->mem),
+    out = make_view(s, VIEW_BASE(ctx, s),
                     tile_origin(st->row_need, st->row_patches, op->out, r),
                     tile_origin(st->col_need, st->col_patches, op->out, c));
   }
+#ifndef MSF_PLAN_CELLS_CHECKED
+  if (ctx->check_only) return cell_ok(op->kernel, &in[0], &rect, &out) ? MSF_OK : MSF_ARG_ERROR;
+#endif
 #ifndef MSF_PLAN_WITHOUT_READ_INPUT
   if (op->kernel->kind == MSF_KERNEL_READ_INPUT) {
     status = read_input(ctx->mem, op->kernel, &in[0], &rect, &out);
@@ -339,12 +374,13 @@ static msf_status run_whole(const msf_run_ctx *ctx, const msf_step_op *op) {
   int32_t k;
   for (k = 0; k < 2; ++k) {
     if (op->in[k] < 0) continue;
-    in[k] = make_view(&st->slots[op->in[k]],
-                      slot_base(&st->slots[op->in[k]], ctx->mem), 0, 0);
+    in[k] = make_view(&st->slots[op->in[k]], VIEW_BASE(ctx, &st->slots[op->in[k]]), 0, 0);
   }
-  out = make_view(&st->slots[op->out], slot_base(&st->slots[op->out], ctx->mem),
-                  0, 0);
+  out = make_view(&st->slots[op->out], VIEW_BASE(ctx, &st->slots[op->out]), 0, 0);
   rect.y0 = 0, rect.x0 = 0, rect.h = out.h, rect.w = out.w;
+#ifndef MSF_PLAN_CELLS_CHECKED
+  if (ctx->check_only) return cell_ok(op->kernel, &in[0], &rect, &out) ? MSF_OK : MSF_ARG_ERROR;
+#endif
 #ifndef MSF_PLAN_WITHOUT_READ_INPUT
   if (op->kernel->kind == MSF_KERNEL_READ_INPUT) return read_input(ctx->mem, op->kernel, &in[0], &rect, &out);
 #endif
@@ -354,10 +390,12 @@ static msf_status run_whole(const msf_run_ctx *ctx, const msf_step_op *op) {
 static msf_status run_head(const msf_run_ctx *ctx) {
   const msf_step *st = ctx->st;
   const msf_slot *pooled = &st->slots[st->pooled_slot];
-  int8_t *dst = slot_base(pooled, ctx->mem);
+  int8_t *dst = VIEW_BASE(ctx, pooled);
   msf_status status;
   int16_t i;
-  if (st->head_kind == MSF_HEAD_AVGPOOL) {
+  if (CHECK_ONLY(ctx)) {
+    status = MSF_OK;
+  } else if (st->head_kind == MSF_HEAD_AVGPOOL) {
     status = msf_global_avgpool_finalize_s8(ctx->sums, pooled->c, st->head_count, st->head_act_min,
                                             st->head_act_max, dst);
   } else {
@@ -367,7 +405,9 @@ static msf_status run_head(const msf_run_ctx *ctx) {
   return status;
 }
 
-static msf_status run_steps(const msf_plan *plan, const msf_memory *mem) {
+/* check_only (without MSF_PLAN_CELLS_CHECKED): msf_plan_cells_ok's walk,
+ * with no memory behind the views. */
+static msf_status run_steps(const msf_plan *plan, const msf_memory *mem, int check_only) {
   int32_t s, i;
   uint8_t *arena = mem->arena;
   for (s = 0; s < plan->num_steps; ++s) {
@@ -375,14 +415,23 @@ static msf_status run_steps(const msf_plan *plan, const msf_memory *mem) {
     msf_run_ctx ctx;
     msf_status status;
     ctx.st = st, ctx.mem = mem;
-    ctx.sums = st->head_kind != MSF_HEAD_NONE ? (int32_t *)(void *)(arena + st->sums_offset) : 0;
-    ctx.scratch = st->scratch_offset >= 0 ? (int32_t *)(void *)(arena + st->scratch_offset) : 0;
+#ifdef MSF_PLAN_CELLS_CHECKED
+    (void)check_only;
+#else
+    ctx.check_only = check_only;
+#endif
+    ctx.sums = 0, ctx.scratch = 0;
+    if (!check_only) {
+      if (st->head_kind != MSF_HEAD_NONE) ctx.sums = (int32_t *)(void *)(arena + st->sums_offset);
+      if (st->scratch_offset >= 0) ctx.scratch = (int32_t *)(void *)(arena + st->scratch_offset);
+    }
     if (!st->fused) {
       for (i = 0, status = MSF_OK; status == MSF_OK && i < st->num_ops; ++i) status = run_whole(&ctx, &st->ops[i]);
     } else {
       if (ctx.sums != 0) memset(ctx.sums, 0, (size_t)st->slots[st->pooled_slot].c * sizeof(int32_t));
       status = run_fused(&ctx);
-      if (status == MSF_OK && ctx.sums != 0) status = run_head(&ctx);
+      if (status == MSF_OK && (ctx.sums != 0 || (check_only && st->head_kind != MSF_HEAD_NONE)))
+        status = run_head(&ctx);
     }
     if (status != MSF_OK) return status;
   }
@@ -410,7 +459,7 @@ msf_status msf_run_plan_io(const msf_plan *plan, const void *const *inputs, void
   if (!plan_slots_valid(plan, 0)) return MSF_ARG_ERROR;
   mem.inputs = inputs, mem.outputs = outputs, mem.arena = arena;
   mem.read_rows = 0, mem.read_ctx = 0;
-  return run_steps(plan, &mem);
+  return run_steps(plan, &mem, 0);
 }
 
 msf_status msf_run_plan_stream(const msf_plan *plan, msf_read_rows_fn read_rows, void *read_ctx,
@@ -420,7 +469,7 @@ msf_status msf_run_plan_stream(const msf_plan *plan, msf_read_rows_fn read_rows,
   if (!outputs_valid(plan, outputs) || !plan_slots_valid(plan, 1)) return MSF_ARG_ERROR;
   mem.inputs = 0, mem.outputs = outputs, mem.arena = arena;
   mem.read_rows = read_rows, mem.read_ctx = read_ctx;
-  return run_steps(plan, &mem);
+  return run_steps(plan, &mem, 0);
 }
 
 msf_status msf_run_plan(const msf_plan *plan, const int8_t *input, int8_t *output, uint8_t *arena) {
@@ -432,3 +481,13 @@ msf_status msf_run_plan(const msf_plan *plan, const int8_t *input, int8_t *outpu
   outputs[0] = output;
   return msf_run_plan_io(plan, inputs, outputs, arena);
 }
+
+#ifndef MSF_PLAN_CELLS_CHECKED
+int msf_plan_cells_ok(const msf_plan *plan) {
+  msf_memory mem;
+  if (plan == 0 || !plan_slots_valid(plan, 0)) return 0;
+  mem.inputs = 0, mem.outputs = 0, mem.arena = 0;
+  mem.read_rows = 0, mem.read_ctx = 0;
+  return run_steps(plan, &mem, 1) == MSF_OK;
+}
+#endif

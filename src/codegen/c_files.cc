@@ -33,7 +33,7 @@ std::string Cat(std::initializer_list<std::string_view> parts) {
   return s;
 }
 
-KernelArrays ArraysOf(const plan::DeviceKernel& d) {
+KernelArrays ArraysOf(const plan::DeviceKernel& d, bool dsp) {
   const msf_kernel& k = d.kernel;
   const lower::LoweredOp& l = d.lowered;
   KernelArrays a;
@@ -42,10 +42,11 @@ KernelArrays ArraysOf(const plan::DeviceKernel& d) {
   a.eff_bias = k.eff_bias != nullptr;
   a.multiplier = k.requant.multiplier != nullptr && !l.multipliers.empty();
   a.shift = k.requant.shift != nullptr && !l.shifts.empty();
+  a.wide = dsp && k.params == &l.conv && l.conv.wide_weights != nullptr;
   if ((a.weights && k.weights != l.weights.data()) || (a.bias && k.bias != l.bias.data()) ||
       (a.eff_bias && k.eff_bias != l.eff_bias.data()) ||
       (a.multiplier && k.requant.multiplier != l.multipliers.data()) ||
-      (a.shift && k.requant.shift != l.shifts.data())) {
+      (a.shift && k.requant.shift != l.shifts.data()) || (a.wide && l.conv.wide_weights != l.wide_weights.data())) {
     throw Error("internal: a kernel's constant arrays are not its lowered op's");
   }
   return a;
@@ -60,7 +61,7 @@ std::string WeightsHeaderFile(const CFileContext& c) {
   const auto& kernels = c.plan.kernels();
   for (size_t k = 0; k < kernels.size(); ++k) {
     const plan::DeviceKernel& d = kernels[k];
-    const KernelArrays a = ArraysOf(d);
+    const KernelArrays a = ArraysOf(d, HasDspKernels(c.options.target));
     if (!a.any()) continue;
     w.Comment(KernelName(k) + ": " + OpText(c.graph, d.op));
     const std::string n = "msf_" + KernelName(k);
@@ -73,6 +74,7 @@ std::string WeightsHeaderFile(const CFileContext& c) {
       w.Line("extern const int32_t " + n + "_multiplier[" + std::to_string(d.lowered.multipliers.size()) + "];");
     }
     if (a.shift) w.Line("extern const int32_t " + n + "_shift[" + std::to_string(d.lowered.shifts.size()) + "];");
+    if (a.wide) w.Line("extern const int32_t " + n + "_wide[" + std::to_string(d.lowered.wide_weights.size()) + "];");
   }
   w.Line();
   w.Line("#endif /* MSF_MODEL_WEIGHTS_H */");
@@ -85,7 +87,7 @@ std::string WeightsSourceFile(const CFileContext& c) {
   const auto& kernels = c.plan.kernels();
   for (size_t k = 0; k < kernels.size(); ++k) {
     const plan::DeviceKernel& d = kernels[k];
-    const KernelArrays a = ArraysOf(d);
+    const KernelArrays a = ArraysOf(d, HasDspKernels(c.options.target));
     if (!a.any()) continue;
     const std::string n = "msf_" + KernelName(k);
     w.Line();
@@ -100,6 +102,9 @@ std::string WeightsSourceFile(const CFileContext& c) {
       w.IntArray("const int32_t " + n + "_multiplier[" + std::to_string(l.multipliers.size()) + "] =", l.multipliers);
     }
     if (a.shift) w.IntArray("const int32_t " + n + "_shift[" + std::to_string(l.shifts.size()) + "] =", l.shifts);
+    if (a.wide) {
+      w.IntArray("const int32_t " + n + "_wide[" + std::to_string(l.wide_weights.size()) + "] =", l.wide_weights);
+    }
   }
   return FileHeader(c, "Constant kernel data (flash).") + w.text();
 }

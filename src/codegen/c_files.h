@@ -48,10 +48,12 @@ std::string Cat(std::initializer_list<std::string_view> parts);
 
 // Which constant arrays (flash) kernel `d` points to, named msf_k<i>_<what>.
 // Throws msf::Error if one is not its lowered op's own array.
+// `dsp`: the target has the DSP kernels, which read a convolution's host-widened
+// weights (msf_k<i>_wide); other targets get none.
 struct KernelArrays {
-  bool weights = false, bias = false, eff_bias = false, multiplier = false, shift = false;
-  bool any() const { return weights || bias || eff_bias || multiplier || shift; }
+  bool weights = false, bias = false, eff_bias = false, multiplier = false, shift = false, wide = false;
+  bool any() const { return weights || bias || eff_bias || multiplier || shift || wide; }
 };
-KernelArrays ArraysOf(const plan::DeviceKernel& d);
+KernelArrays ArraysOf(const plan::DeviceKernel& d, bool dsp);
 
 }  // namespace msf::codegen

@@ -19,7 +19,7 @@ namespace msf::codegen {
 namespace {
 
 // -DMSF_PLAN_WITHOUT_<KIND> for the newer kernel kinds the plan does not use,
-// so a package links only the kernels it runs.
+// so a package links only the kernels it runs; -DMSF_PLAN_CELLS_CHECKED.
 std::vector<std::string> PlanDefines(const plan::DevicePlan& dp) {
   static const std::pair<uint8_t, const char*> kOptional[] = {
       {MSF_KERNEL_QUANTIZE_F32, "QUANTIZE_F32"}, {MSF_KERNEL_DEQUANTIZE_F32, "DEQUANTIZE_F32"},
@@ -33,6 +33,12 @@ std::vector<std::string> PlanDefines(const plan::DevicePlan& dp) {
     for (const plan::DeviceKernel& k : dp.kernels()) used = used || k.kernel.kind == kind;
     if (!used) defines.push_back(std::string("-DMSF_PLAN_WITHOUT_") + name);
   }
+  // Every convolution call of the schedule is checked here, once, so the
+  // device runs them without the per-call view checks.
+  if (!msf_plan_cells_ok(&dp.runtime_plan())) {
+    throw Error("codegen: internal error: a convolution call of the plan's schedule fails its view check");
+  }
+  defines.push_back("-DMSF_PLAN_CELLS_CHECKED");
   return defines;
 }
 

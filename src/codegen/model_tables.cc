@@ -7,6 +7,7 @@
 
 #include "codegen/c_files.h"
 #include "codegen/c_writer.h"
+#include "codegen/target_info.h"
 #include "base/error.h"
 
 namespace msf::codegen {
@@ -24,7 +25,7 @@ namespace {
   [[maybe_unused]] auto [p0, p1, p2, p3, p4] = msf_plan{};
   [[maybe_unused]] auto [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15, t16, t17, t18,
                          t19, t20, t21, t22, t23, t24] = msf_step{};
-  [[maybe_unused]] auto [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16] =
+  [[maybe_unused]] auto [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17] =
       msf_conv_params{};
   [[maybe_unused]] auto [l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10] = msf_pool_params{};
   [[maybe_unused]] auto [d0, d1, d2, d3, d4] = msf_pad_params{};
@@ -130,7 +131,7 @@ Fields MulFields(const msf_mul_params& c) {
 }
 
 // `name`: the kernel's name in model.c (tables are named after it).
-ParamsInit KernelParams(const plan::DeviceKernel& d, const std::string& name) {
+ParamsInit KernelParams(const plan::DeviceKernel& d, const std::string& name, const KernelArrays& a) {
   const void* p = d.kernel.params;
   const lower::LoweredOp& l = d.lowered;
   ParamsInit init;
@@ -187,6 +188,7 @@ ParamsInit KernelParams(const plan::DeviceKernel& d, const std::string& name) {
     f.Add("dilation_h", c.dilation_h).Add("dilation_w", c.dilation_w).Add("pad_top", c.pad_top);
     f.Add("pad_left", c.pad_left).Add("depth_multiplier", c.depth_multiplier).Add("input_offset", c.input_offset);
     f.Add("output_offset", c.output_offset).Add("act_min", c.act_min).Add("act_max", c.act_max);
+    f.AddRaw("wide_weights", a.wide ? Cat({"msf_", name, "_wide"}) : "0");
   } else if (p == &l.pool) {
     const msf_pool_params& c = l.pool;
     init.type = "msf_pool_params";
@@ -237,7 +239,8 @@ ParamsInit KernelParams(const plan::DeviceKernel& d, const std::string& name) {
 
 class ModelTables {
  public:
-  explicit ModelTables(const CFileContext& c) : c_(c), g_(c.graph), dp_(c.plan) {}
+  explicit ModelTables(const CFileContext& c)
+      : c_(c), g_(c.graph), dp_(c.plan), dsp_(HasDspKernels(c.options.target)) {}
 
   std::string Source() const {
     CWriter w;
@@ -328,7 +331,7 @@ class ModelTables {
     w->Line();
     w->Comment("Kernel parameters: one struct per graph op.");
     for (size_t k = 0; k < kernels.size(); ++k) {
-      const ParamsInit p = KernelParams(kernels[k], KernelName(k));
+      const ParamsInit p = KernelParams(kernels[k], KernelName(k), ArraysOf(kernels[k], dsp_));
       if (p.type == nullptr) continue;
       for (const auto& [table, values] : p.tables) {
         w->IntArray("static const int32_t " + table + "[" + std::to_string(values.size()) + "] =", values);
@@ -340,8 +343,8 @@ class ModelTables {
     for (size_t k = 0; k < kernels.size(); ++k) {
       const plan::DeviceKernel& d = kernels[k];
       const msf_kernel& kn = d.kernel;
-      const ParamsInit p = KernelParams(d, KernelName(k));
-      const KernelArrays a = ArraysOf(d);
+      const KernelArrays a = ArraysOf(d, dsp_);
+      const ParamsInit p = KernelParams(d, KernelName(k), a);
       const std::string n = "msf_" + KernelName(k);
       w->Comment(KernelName(k) + ": " + OpText(g_, d.op));
       Fields requant;
@@ -485,6 +488,7 @@ class ModelTables {
   const CFileContext& c_;
   const ir::Graph& g_;
   const plan::DevicePlan& dp_;
+  const bool dsp_;  // the target's kernels read the host-widened weights
 };
 
 }  // namespace

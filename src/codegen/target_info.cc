@@ -52,6 +52,11 @@ const TargetInfo& Info(Target target) {
   throw Error("internal: unknown codegen target");
 }
 
+bool HasDspKernels(Target target) {
+  return target == Target::kCortexM4 || target == Target::kCortexM7 || target == Target::kCortexM33 ||
+         target == Target::kCortexM55;
+}
+
 std::string TargetNames() {
   std::string names;
   const size_t n = std::size(kTargets);

@@ -24,6 +24,10 @@ struct TargetInfo {
 
 const TargetInfo& Info(Target target);
 
+// Whether the target's core has the DSP extension (__ARM_FEATURE_DSP): the runtime's
+// DSP kernels, which read the host-widened weights (msf_conv_params.wide_weights).
+bool HasDspKernels(Target target);
+
 // The names of all targets, "host, cortex-m0plus, ... or rv32imac", for messages.
 std::string TargetNames();
 

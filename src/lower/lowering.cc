@@ -169,6 +169,8 @@ LoweredOp Lower(const ir::Graph& g, const ir::Op& op) {
       l.eff_bias.resize(static_cast<size_t>(p.out_c));
       if (op.kind == ir::OpKind::kConv2D) {
         msf_conv_s8_eff_bias(&p, l.weights.data(), l.BiasOrNull(), l.eff_bias.data());
+        l.wide_weights.resize(static_cast<size_t>(msf_conv_s8_wide_weights_size(&p)));
+        if (!l.wide_weights.empty()) msf_conv_s8_wide_weights(&p, l.weights.data(), l.wide_weights.data());
       } else {
         msf_depthwise_conv_s8_eff_bias(&p, l.weights.data(), l.BiasOrNull(), l.eff_bias.data());
       }

@@ -46,6 +46,9 @@ struct LoweredOp {
   std::vector<int8_t> weights;
   std::vector<int32_t> bias;                 // copied: file data may be unaligned
   std::vector<int32_t> eff_bias;             // conv/depthwise: bias + input_offset * sum(w) (flash)
+  // conv: the filter as int16 pairs for the DSP kernels (msf_conv_s8_wide_weights; flash, DSP
+  // targets only); conv.wide_weights points here once the op has its place (DevicePlan).
+  std::vector<int32_t> wide_weights;
   // conv/depthwise: msf_requant_narrow_ok (MSF_REQUANT_NARROW in Requant().verified)
   bool requant_narrow = false;
 

@@ -131,6 +131,8 @@ const msf_kernel* DevicePlan::KernelFor(const ir::Graph& g, int32_t op) {
   DeviceKernel& d = kernels_.back();
   d.op = op;
   d.lowered = lower::Lower(g, o);
+  // (a pointer into its own op, set here, where the op stays)
+  d.lowered.conv.wide_weights = d.lowered.wide_weights.empty() ? nullptr : d.lowered.wide_weights.data();
   msf_kernel& k = d.kernel;
   k.kind = static_cast<uint8_t>(lower::KernelKindOf(g, o));
   const lower::LoweredOp& l = d.lowered;

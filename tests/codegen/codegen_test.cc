@@ -12,6 +12,7 @@
 #include <set>
 
 #include "codegen/codegen_test_util.h"
+#include "codegen/target_info.h"
 #include "base/error.h"
 #include "exec/fused_executor.h"
 #include "frontend/model_loader.h"
@@ -93,6 +94,11 @@ TEST(CodegenPackage, EveryTargetGetsACompleteDeterministicPackage) {
     EXPECT_EQ(model_c.find("for ("), std::string::npos);
     EXPECT_EQ(model_c.find("while"), std::string::npos);
     EXPECT_EQ(Text(a, "model_weights.c").find("float"), std::string::npos);
+    // The DSP targets get the host-widened weights of the convolutions whose kernels read
+    // them (the stem, 1x1 over K = 8 and 16: this model has both), the others none.
+    const bool dsp = codegen::HasDspKernels(target);
+    EXPECT_EQ(Text(a, "model_weights.c").find("_wide[") != std::string::npos, dsp);
+    EXPECT_EQ(model_c.find(".wide_weights = msf_k") != std::string::npos, dsp);
 
     const std::string& makefile = Text(a, "Makefile");
     const std::map<codegen::Target, std::string> tool = {
@@ -106,6 +112,8 @@ TEST(CodegenPackage, EveryTargetGetsACompleteDeterministicPackage) {
         {codegen::Target::kXtensaLx106, "qemu-system-xtensa -M sim -cpu lx106"}};
     EXPECT_NE(makefile.find(tool.at(target)), std::string::npos);
     EXPECT_NE(makefile.find("-Wall -Wextra -Wpedantic -Werror"), std::string::npos);
+    // Every convolution call was checked here, so the device skips the per-call checks.
+    EXPECT_NE(makefile.find("-DMSF_PLAN_CELLS_CHECKED"), std::string::npos);
   }
 }
 

@@ -106,6 +106,31 @@ TEST(FusedErrors, BadConvolutionLayerIsRefusedBeforeTheRun) {
   EXPECT_EQ(msf_run_plan(&rp, f.input.data(), out.data(), arena.data()), MSF_OK) << "restored plan";
 }
 
+// msf_plan_cells_ok walks a plan's schedule and checks every convolution
+// call's views without running anything: a generated package relies on it
+// (MSF_PLAN_CELLS_CHECKED). A tile shrunk by one row fails it.
+TEST(FusedErrors, CellCheckAcceptsRealPlansAndRefusesAShrunkTile) {
+  Fixture f;
+  const plan::DevicePlan dp(f.g, f.plan);
+  EXPECT_TRUE(msf_plan_cells_ok(&dp.runtime_plan()));
+  int shrunk = 0;
+  for (const msf_step& st : dp.steps()) {
+    if (!st.fused) continue;
+    for (int32_t i = 0; i < st.num_ops; ++i) {
+      const msf_kernel_kind kind = static_cast<msf_kernel_kind>(st.ops[i].kernel->kind);
+      if (kind != MSF_KERNEL_CONV && kind != MSF_KERNEL_DEPTHWISE_CONV) continue;
+      auto* slot = const_cast<msf_slot*>(&st.slots[st.ops[i].in[0]]);
+      if (slot->whole || slot->h < 2) continue;
+      slot->h -= 1;
+      EXPECT_FALSE(msf_plan_cells_ok(&dp.runtime_plan())) << "op " << i << " with its input tile one row short";
+      slot->h += 1;
+      ++shrunk;
+    }
+  }
+  EXPECT_GT(shrunk, 0);
+  EXPECT_TRUE(msf_plan_cells_ok(&dp.runtime_plan())) << "restored plan";
+}
+
 TEST(FusedErrors, CliCheckReportsAndNothingIsWrittenOnFailure) {
   const std::string plan_path = test::TempPath("vww_min.json");
   const std::string in_path = test::TempPath("vww_in.bin");

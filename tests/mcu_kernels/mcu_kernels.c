@@ -129,6 +129,11 @@ static int8_t filt[F_MAX + 4] __attribute__((aligned(8))), filt_copy[F_MAX + 4];
 static int8_t oref[O_MAX + 2 * GUARD + 4] __attribute__((aligned(8)));
 static int8_t ofast[O_MAX + 2 * GUARD + 4] __attribute__((aligned(8)));
 static int32_t bias[CH_MAX], bias_copy[CH_MAX], eff[CH_MAX], mult[CH_MAX], shft[CH_MAX];
+/* A convolution's host-widened weights (msf_conv_params.wide_weights): the
+ * stem's 15 words per output channel are the most. */
+#define WIDE_MAX (80 * 15)
+static int32_t wide[WIDE_MAX];
+static int32_t wide_cases; /* conv cases run with wide_weights */
 
 static int32_t cases, calls, failures, per_kind[K_COUNT];
 static int32_t narrow_cases; /* conv / depthwise cases run with MSF_REQUANT_NARROW */
@@ -532,6 +537,12 @@ static void conv_case(int dw, int32_t id, const cshape *s) {
   else
     msf_conv_s8_eff_bias(&p, f, b, eff);
   e = chance(3) ? 0 : eff; /* no eff_bias: the optimised kernel runs its reference */
+  /* As codegen does for the DSP targets (their fast paths for the stem and
+   * 1x1 over K = 8, 16 read it); without it the generic kernels run. */
+  if (!dw && chance(75)) {
+    const int32_t n = msf_conv_s8_wide_weights_size(&p);
+    if (n > 0 && n <= WIDE_MAX) msf_conv_s8_wide_weights(&p, f, wide), p.wide_weights = wide, ++wide_cases;
+  }
   /* As the host's lowering does: multipliers checked once (verified), and
    * the narrow requantisation where msf_requant_narrow_ok proves it exact. */
   if (qmode <= 2 && (force_early || chance(60))) {
@@ -570,6 +581,7 @@ static void conv_case(int dw, int32_t id, const cshape *s) {
         say_quant(&q);
         say(b ? " bias" : " bias=NULL");
         say(e ? "" : " eff_bias=NULL");
+        say(p.wide_weights ? " wide_weights" : "");
         say("\n ");
         say_rect(&r);
         say_view("in", &iv);
@@ -944,6 +956,7 @@ int main(void) {
   kv("dsp", 0);
 #endif
   kv("cases", cases), kv("calls", calls), kv("failures", failures), kv("narrow", narrow_cases);
+  kv("wide", wide_cases);
   say("\nmcu_kernels:");
   for (k = 0; k < K_COUNT; ++k) kv(kind_name[k], per_kind[k]);
   say("\n");

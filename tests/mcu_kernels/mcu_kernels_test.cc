@@ -115,6 +115,9 @@ void RunOnTarget(const McuTarget& t) {
   // The narrow requantisation (SMMULR on the DSP cores) must be exercised.
   ASSERT_EQ(s.count("narrow"), 1u) << "no narrow count in:\n" << r.out;
   EXPECT_GE(s.at("narrow"), 100) << "conv / depthwise cases with MSF_REQUANT_NARROW";
+  // So must the host-widened weights of the stem and 1x1 over K = 8, 16 (and their absence).
+  ASSERT_EQ(s.count("wide"), 1u) << "no wide count in:\n" << r.out;
+  EXPECT_GE(s.at("wide"), 30) << "conv cases with msf_conv_params.wide_weights";
   for (const auto& [kind, min] : kMinCases) {
     ASSERT_EQ(s.count(kind), 1u) << kind << " missing in:\n" << r.out;
     EXPECT_GE(s.at(kind), min) << kind << " cases";

@@ -777,7 +777,7 @@ void ConvErrorPaths(bool depthwise) {
 
   ConvCall base;
   base.p = msf_conv_params{6, 6,  in_c, out_c, 3, 3, 1, 1, 1, 1, 1, 1, depthwise ? 2 : 1,
-                           5, -3, -128, 127};
+                           5, -3, -128, 127, nullptr};
   base.mult.assign(size_t(out_c), 1 << 30);
   base.shift.assign(size_t(out_c), -8);
   base.q = msf_requant{nullptr, nullptr, 1, 0};

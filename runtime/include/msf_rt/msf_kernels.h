@@ -39,15 +39,23 @@ msf_status msf_conv_s8_ref(const msf_conv_params *p, const msf_requant *q, const
                            const int8_t *filter, const int32_t *bias, const msf_rect *out_rect,
                            msf_view *out);
 int32_t msf_conv_s8_buffer_size(const msf_conv_params *p);
-/* msf_conv_s8 in two halves, for a caller that runs one layer on many
- * cells (the patch loop of a fused block): msf_conv_s8_layer_ok checks the
+/* msf_conv_s8 in parts, for a caller that runs one layer on many cells
+ * (the patch loop of a fused block): msf_conv_s8_layer_ok checks the
  * arguments that belong to the layer (params, requant, filter) once, and
  * msf_conv_s8_cell, called on a layer so checked, checks only the call's
- * views and rectangle. msf_conv_s8 is the two in one. */
+ * views and rectangle. msf_conv_s8 is the two in one. msf_conv_s8_cell is
+ * in turn msf_conv_s8_cell_ok (the call's check) then msf_conv_s8_cell_run
+ * (no check), for a caller that checked every call of a fixed schedule
+ * before running it (msf_plan_cells_ok). */
 int msf_conv_s8_layer_ok(const msf_conv_params *p, const msf_requant *q, const int8_t *filter);
 msf_status msf_conv_s8_cell(const msf_conv_params *p, const msf_requant *q, const msf_view *in,
                             const int8_t *filter, const int32_t *bias, const int32_t *eff_bias,
                             const msf_rect *out_rect, msf_view *out);
+int msf_conv_s8_cell_ok(const msf_conv_params *p, const msf_view *in, const msf_rect *out_rect,
+                        const msf_view *out);
+msf_status msf_conv_s8_cell_run(const msf_conv_params *p, const msf_requant *q, const msf_view *in,
+                                const int8_t *filter, const int32_t *bias, const int32_t *eff_bias,
+                                const msf_rect *out_rect, msf_view *out);
 /* msf_conv_s8's fixed-length pixel pairs: the convolutions whose interior
  * pixel pairs run dot products of a compile-time length, fully unrolled
  * (the others loop over theirs). msf's latency model asks
@@ -65,6 +73,15 @@ static inline int msf_conv_s8_fixed_length_pairs(const msf_conv_params *p) {
   if (p->kernel_h == 1 && p->kernel_w == 1) return MSF_CONV_S8_FIXED_K(p->in_c);
   return MSF_CONV_S8_STEM_3X3X3(p) && p->dilation_w == 1 && p->act_min == -128 && p->act_max == 127;
 }
+/* msf_conv_params.wide_weights: the int32 words of the layer's table (0 if
+ * its DSP kernels read none) and the table, per layer, on the host (flash).
+ * Each holds two int16 weights in the lanes the DSP kernels widen an input
+ * word into: for every 4 filter bytes w0..w3, (w0 | w2 << 16) then
+ * (w1 | w3 << 16). A 1x1 convolution over K = 8 or 16 inputs: K / 2 words
+ * per output channel. The 3x3 stem over 3 inputs: per output channel and
+ * kernel row, 4 words for the row's first 8 bytes, then (w8 | 0 << 16). */
+int32_t msf_conv_s8_wide_weights_size(const msf_conv_params *p);
+void msf_conv_s8_wide_weights(const msf_conv_params *p, const int8_t *filter, int32_t *wide);
 /* eff_bias[oc] = bias[oc] + input_offset * (sum of filter[oc]), wrapping as
  * int32 arithmetic does on the target. Per layer, on the host. */
 void msf_conv_s8_eff_bias(const msf_conv_params *p, const int8_t *filter, const int32_t *bias,
@@ -81,11 +98,16 @@ msf_status msf_depthwise_conv_s8_ref(const msf_conv_params *p, const msf_requant
                                      const msf_view *in, const int8_t *filter, const int32_t *bias,
                                      const msf_rect *out_rect, msf_view *out);
 int32_t msf_depthwise_conv_s8_buffer_size(const msf_conv_params *p);
-/* The two halves of msf_depthwise_conv_s8, as msf_conv_s8_layer_ok / _cell. */
+/* The parts of msf_depthwise_conv_s8, as msf_conv_s8_layer_ok / _cell / _cell_ok / _cell_run. */
 int msf_depthwise_conv_s8_layer_ok(const msf_conv_params *p, const msf_requant *q, const int8_t *filter);
 msf_status msf_depthwise_conv_s8_cell(const msf_conv_params *p, const msf_requant *q,
                                       const msf_view *in, const int8_t *filter, const int32_t *bias,
                                       const int32_t *eff_bias, const msf_rect *out_rect, msf_view *out);
+int msf_depthwise_conv_s8_cell_ok(const msf_conv_params *p, const msf_view *in, const msf_rect *out_rect,
+                                  const msf_view *out);
+msf_status msf_depthwise_conv_s8_cell_run(const msf_conv_params *p, const msf_requant *q,
+                                          const msf_view *in, const int8_t *filter, const int32_t *bias,
+                                          const int32_t *eff_bias, const msf_rect *out_rect, msf_view *out);
 void msf_depthwise_conv_s8_eff_bias(const msf_conv_params *p, const int8_t *filter,
                                     const int32_t *bias, int32_t *eff_bias);
 

@@ -173,6 +173,12 @@ msf_status msf_run_plan_stream(const msf_plan *plan, msf_read_rows_fn read_rows,
                                void *const *outputs, uint8_t *arena);
 /* The same for a plan with one input and one output. */
 msf_status msf_run_plan(const msf_plan *plan, const int8_t *input, int8_t *output, uint8_t *arena);
+/* Whether every convolution call of the plan's schedule (views and
+ * rectangle) passes the kernels' _cell_ok check, walked without running
+ * anything. msf codegen checks each plan so on the host and builds the
+ * package with MSF_PLAN_CELLS_CHECKED: its executor then calls the kernels'
+ * _cell_run entries, without the per-call check. (Not in such builds.) */
+int msf_plan_cells_ok(const msf_plan *plan);
 
 /* Building blocks of the iterative global pool (msf_global_pool_s8.c). */
 void msf_channel_sums_s8(const msf_view *in, const msf_rect *rect, int32_t *sums);

@@ -57,6 +57,10 @@ typedef struct {
   int32_t input_offset;        /* -input zero point */
   int32_t output_offset;       /* output zero point */
   int32_t act_min, act_max;    /* clamp after requantisation */
+  /* CONV_2D on DSP builds: the filter widened to int16 pairs on the host
+   * (msf_conv_s8_wide_weights), or 0: the kernel then widens the int8
+   * filter itself. Other builds ignore it. */
+  const int32_t *wide_weights;
 } msf_conv_params;
 
 /* AVERAGE_POOL_2D / MAX_POOL_2D: padding cells are excluded (TFLite). */
