@@ -738,7 +738,7 @@ def flash_table(tname, opt, sizes):
         lines.append("| **%s** | **%s** | **%s** | **%s** |" % (k, fmt_int(t), fmt_int(r), fmt_int(t + r)))
     lines.append("")
     lines.append("Input sections kept by --gc-sections in either model's ELF (the two models use "
-                 "different kernels), without `msf_*_eff_bias` (host-side in msf). \"optimised\" is "
+                 "different kernels), without `msf_*_eff_bias` and `msf_conv_s8_wide_weights*` (host-side in msf). \"optimised\" is "
                  "every non-`_ref` runtime object, shared helpers included.")
     lines.append("")
     return lines
