@@ -150,6 +150,11 @@ void LayerBenches(std::vector<Bench>* out, bool tiny) {
   dw(40, 48, 3, 2, 1);
   dw(32, 4, 3, 1, 1);
   dw(26, 12, 3, 1, 1);
+  // Stems on large maps (the networks' are 40x40 to 88x88): the stems above
+  // are 12-16% border pixels, too few interior ones to tell the border
+  // path's cost from a pixel's (real stems were predicted 8% high).
+  conv(64, 3, 16, 3, 2);
+  conv(48, 3, 8, 3, 2);
   // Layers on the wide requantisation path (a left shift; the others above
   // all take the narrow one), linear so that no clamp hides the path: the
   // fixed-K 1x1 pairs (K 8, 16), other K, the unrolled stem, a 3x3 window,

@@ -54,6 +54,9 @@ struct StepWork {
   std::array<int64_t, kWorkKinds> loop_macs{};      // executed MACs of a convolution without a fixed-length
                                                     // pixel-pair kernel: its dot products loop (1x1 over 8
                                                     // or 16 channels and the 3x3 stem over 3 run unrolled)
+  std::array<int64_t, kWorkKinds> k16_macs{};       // of those fixed-length MACs, a 1x1 convolution's over 16
+                                                    // input channels: its pairs' widened inputs outnumber the
+                                                    // registers (DSP), or it runs the 2 x 2 block (portable)
   std::array<int64_t, kWorkKinds> wide_bytes{};     // output bytes of a full-range convolution whose
                                                     // requantisation is not provably narrow: the wide
                                                     // output stage, not one rounding high multiply

@@ -270,6 +270,13 @@ bool ClampsOutput(const ir::Graph& g, const ir::Op& op) {
   return lo != -128 || hi != 127;
 }
 
+// A convolution pairs its interior pixels (runtime/src/msf_conv_s8.c); a
+// call with an odd number of them runs the last alone. Its MACs:
+int64_t InteriorPixelMacs(const ir::Graph& g, const ir::Op& conv) {
+  const ir::ConvAttrs& a = conv.conv();
+  return int64_t{a.kernel_h} * a.kernel_w * g.tensor(conv.input()).C() * g.tensor(conv.output()).C();
+}
+
 // Window counts of op `op_index` over rows x cols of computed cells.
 void AddWindowWork(const ir::Graph& g, const GraphLiveness& live, int32_t op_index, const AxisCount& rows,
                    const AxisCount& cols, StepWork* w) {
@@ -282,8 +289,15 @@ void AddWindowWork(const ir::Graph& g, const GraphLiveness& live, int32_t op_ind
   w->taps[k] += taps;
   w->tap_rows[k] += rows.inside * cols.cells * channels;
   w->executed_macs[k] += op.kind == ir::OpKind::kConv2D ? taps * g.tensor(op.input()).C() : taps;
-  if (op.kind == ir::OpKind::kConv2D && !live.fixed_length_pairs[static_cast<size_t>(op_index)]) {
-    w->loop_macs[k] += taps * g.tensor(op.input()).C();
+  if (op.kind == ir::OpKind::kConv2D) {
+    const int64_t in_c = g.tensor(op.input()).C();
+    if (!live.fixed_length_pairs[static_cast<size_t>(op_index)]) {
+      w->loop_macs[k] += taps * in_c;
+    } else {
+      // Pixels whose window is clipped run the looping border path (the stem's).
+      w->loop_macs[k] += taps * in_c - rows.interior * cols.interior * InteriorPixelMacs(g, op);
+      if (in_c == 16) w->k16_macs[k] += taps * in_c;  // 1x1 (no border); the stem's K is 3
+    }
   }
   // The blocked loops take 4 channels (depthwise, pools) or 4 elements of a
   // window row run (convolutions: kernel_w * in_c) at a time; the rest runs
@@ -321,13 +335,6 @@ int64_t LinesOf(bool walks_columns, std::vector<int64_t> rows, std::vector<int64
     lines += below_sum + h * static_cast<int64_t>(cols.size() - below);
   }
   return lines;
-}
-
-// A convolution pairs its interior pixels (runtime/src/msf_conv_s8.c); a
-// call with an odd number of them runs the last alone. Its MACs:
-int64_t InteriorPixelMacs(const ir::Graph& g, const ir::Op& conv) {
-  const ir::ConvAttrs& a = conv.conv();
-  return int64_t{a.kernel_h} * a.kernel_w * g.tensor(conv.input()).C() * g.tensor(conv.output()).C();
 }
 
 // Output bytes `bytes` of op `op`: the output-stage counts.
