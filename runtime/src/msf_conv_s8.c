@@ -50,9 +50,15 @@ static int32_t wide_pair(int32_t lo, int32_t hi) {
   return (int32_t)(((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16));
 }
 
+/* The stem's table: per output channel and tap row, 4 words for the row's
+ * first 8 bytes, then (w8 | 0); the DSP kernels widen an input pixel into
+ * the same layout (stem_widen). */
+#define STEM_ROW_WORDS 5
+#define STEM_OC_WORDS (3 * STEM_ROW_WORDS)
+
 int32_t msf_conv_s8_wide_weights_size(const msf_conv_params *p) {
   if (p->kernel_h == 1 && p->kernel_w == 1 && MSF_CONV_S8_FIXED_K(p->in_c)) return p->out_c * p->in_c / 2;
-  if (MSF_CONV_S8_STEM_3X3X3(p)) return p->out_c * 15;
+  if (MSF_CONV_S8_STEM_3X3X3(p)) return p->out_c * STEM_OC_WORDS;
   return 0;
 }
 
@@ -434,7 +440,7 @@ MSF_NOINLINE void kxk_2px_narrow(const conv_ctx *c, const conv_px *pa, const con
  * step from 258 to 201 instructions on Cortex-M4; the two pixels take 120 B
  * of stack. */
 typedef struct {
-  int32_t v[15];
+  int32_t v[STEM_OC_WORDS];
 } stem_px;
 
 MSF_FORCE_INLINE void stem_widen(const conv_px *px, stem_px *x) {
@@ -443,15 +449,15 @@ MSF_FORCE_INLINE void stem_widen(const conv_px *px, stem_px *x) {
   for (ky = 0; ky < 3; ++ky) {
     const int8_t *const r = px->run[ky];
     const uint32_t lo = msf_load_s8x4(r), hi = msf_load_s8x4(r + 4);
-    x->v[5 * ky] = __sxtb16(lo), x->v[5 * ky + 1] = msf_sxtb16_odd(lo);
-    x->v[5 * ky + 2] = __sxtb16(hi), x->v[5 * ky + 3] = msf_sxtb16_odd(hi);
-    x->v[5 * ky + 4] = r[8];
+    int32_t *const v = x->v + STEM_ROW_WORDS * ky;
+    v[0] = __sxtb16(lo), v[1] = msf_sxtb16_odd(lo), v[2] = __sxtb16(hi), v[3] = msf_sxtb16_odd(hi);
+    v[4] = r[8];
   }
 }
 
 /* The 3x3 stem over 3 input channels: two pixels (`two`, a literal; else
  * pa's alone), two output channels at a time, on the host-widened weights
- * (15 words per output channel, msf_conv_s8_wide_weights; the 9th tap
+ * (STEM_OC_WORDS per output channel, msf_conv_s8_wide_weights; the 9th tap
  * against a zero high lane). */
 MSF_FORCE_INLINE void stem_px_run(const conv_ctx *c, const conv_px *pa, const conv_px *pb, int two, int full,
                                   int narrow, int8_t *dst_a, int8_t *dst_b) {
@@ -471,12 +477,12 @@ MSF_FORCE_INLINE void stem_px_run(const conv_ctx *c, const conv_px *pa, const co
     uint32_t a0 = (uint32_t)eff[oc], b0 = a0, a1 = (uint32_t)eff[oc + 1], b1 = a1; /* wraps as TFLite's */
     MSF_UNROLL4
     for (ky = 0; ky < 3; ++ky) {
-      const int32_t *const xv = x.v + 5 * ky, *const yv = y.v + 5 * ky;
+      const int32_t *const xv = x.v + STEM_ROW_WORDS * ky, *const yv = y.v + STEM_ROW_WORDS * ky;
       int32_t h;
       MSF_UNROLL4
       for (h = 0; h < 2; ++h) {
-        const int32_t e0 = wide[5 * ky + 2 * h], o0 = wide[5 * ky + 2 * h + 1];
-        const int32_t e1 = wide[15 + 5 * ky + 2 * h], o1 = wide[15 + 5 * ky + 2 * h + 1];
+        const int32_t *const w0row = wide + STEM_ROW_WORDS * ky, *const w1row = w0row + STEM_OC_WORDS;
+        const int32_t e0 = w0row[2 * h], o0 = w0row[2 * h + 1], e1 = w1row[2 * h], o1 = w1row[2 * h + 1];
         const int32_t xe = xv[2 * h], xo = xv[2 * h + 1];
         a0 = (uint32_t)__smlad(xe, e0, (int32_t)a0), a0 = (uint32_t)__smlad(xo, o0, (int32_t)a0);
         a1 = (uint32_t)__smlad(xe, e1, (int32_t)a1), a1 = (uint32_t)__smlad(xo, o1, (int32_t)a1);
@@ -487,7 +493,7 @@ MSF_FORCE_INLINE void stem_px_run(const conv_ctx *c, const conv_px *pa, const co
         }
       }
       { /* (w8, 0) against (x8, its sign) */
-        const int32_t s0 = wide[5 * ky + 4], s1 = wide[15 + 5 * ky + 4];
+        const int32_t s0 = wide[STEM_ROW_WORDS * ky + 4], s1 = wide[STEM_OC_WORDS + STEM_ROW_WORDS * ky + 4];
         a0 = (uint32_t)__smlad(xv[4], s0, (int32_t)a0), a1 = (uint32_t)__smlad(xv[4], s1, (int32_t)a1);
         if (two) b0 = (uint32_t)__smlad(yv[4], s0, (int32_t)b0), b1 = (uint32_t)__smlad(yv[4], s1, (int32_t)b1);
       }
@@ -510,13 +516,13 @@ MSF_FORCE_INLINE void stem_px_run(const conv_ctx *c, const conv_px *pa, const co
         dst_b[oc + 1] = msf_rq_stage((int32_t)b1, m1, s1, o, full);
       }
     }
-    w0 = w1 + 27, wide += 30, m += 2 * qs, sh += 2 * qs;
+    w0 = w1 + 27, wide += 2 * STEM_OC_WORDS, m += 2 * qs, sh += 2 * qs;
   }
   if (oc < out_c) {
     uint32_t sa = (uint32_t)eff[oc], sb = sa;
     MSF_UNROLL4
     for (ky = 0; ky < 3; ++ky) {
-      const int32_t *const xv = x.v + 5 * ky, *const yv = y.v + 5 * ky;
+      const int32_t *const xv = x.v + STEM_ROW_WORDS * ky, *const yv = y.v + STEM_ROW_WORDS * ky;
       const uint32_t lo = msf_load_s8x4(w0 + 9 * ky), hi = msf_load_s8x4(w0 + 9 * ky + 4);
       const int32_t el = __sxtb16(lo), ol = msf_sxtb16_odd(lo), eh = __sxtb16(hi), oh = msf_sxtb16_odd(hi);
       const int32_t s = w0[9 * ky + 8];

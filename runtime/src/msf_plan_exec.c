@@ -244,6 +244,7 @@ typedef struct {
 #ifdef MSF_PLAN_CELLS_CHECKED
 #define CHECK_ONLY(ctx) 0
 #define VIEW_BASE(ctx, s) slot_base((s), (ctx)->mem)
+#define RETURN_IF_CHECK_ONLY(ctx, k, in0, r, out) ((void)0)
 #else
 /* The views of a checking walk point here: they are never read or written. */
 static int8_t check_byte;
@@ -258,6 +259,11 @@ static int cell_ok(const msf_kernel *k, const msf_view *in0, const msf_rect *r, 
   if (k->kind == MSF_KERNEL_DEPTHWISE_CONV) return msf_depthwise_conv_s8_cell_ok(p, in0, r, out);
   return 1;
 }
+/* In a checking walk a call returns its check and runs nothing. */
+#define RETURN_IF_CHECK_ONLY(ctx, k, in0, r, out)                               \
+  do {                                                                          \
+    if ((ctx)->check_only) return cell_ok(k, in0, r, out) ? MSF_OK : MSF_ARG_ERROR; \
+  } while (0)
 #endif
 
 /* Origin of a slot's tile on a patched axis for patch p (0 if streamed). */
@@ -292,9 +298,7 @@ static msf_status run_cells(const msf_run_ctx *ctx, int32_t i, msf_interval rows
                     tile_origin(st->row_need, st->row_patches, op->out, r),
                     tile_origin(st->col_need, st->col_patches, op->out, c));
   }
-#ifndef MSF_PLAN_CELLS_CHECKED
-  if (ctx->check_only) return cell_ok(op->kernel, &in[0], &rect, &out) ? MSF_OK : MSF_ARG_ERROR;
-#endif
+  RETURN_IF_CHECK_ONLY(ctx, op->kernel, &in[0], &rect, &out);
 #ifndef MSF_PLAN_WITHOUT_READ_INPUT
   if (op->kernel->kind == MSF_KERNEL_READ_INPUT) {
     status = read_input(ctx->mem, op->kernel, &in[0], &rect, &out);
@@ -378,9 +382,7 @@ static msf_status run_whole(const msf_run_ctx *ctx, const msf_step_op *op) {
   }
   out = make_view(&st->slots[op->out], VIEW_BASE(ctx, &st->slots[op->out]), 0, 0);
   rect.y0 = 0, rect.x0 = 0, rect.h = out.h, rect.w = out.w;
-#ifndef MSF_PLAN_CELLS_CHECKED
-  if (ctx->check_only) return cell_ok(op->kernel, &in[0], &rect, &out) ? MSF_OK : MSF_ARG_ERROR;
-#endif
+  RETURN_IF_CHECK_ONLY(ctx, op->kernel, &in[0], &rect, &out);
 #ifndef MSF_PLAN_WITHOUT_READ_INPUT
   if (op->kernel->kind == MSF_KERNEL_READ_INPUT) return read_input(ctx->mem, op->kernel, &in[0], &rect, &out);
 #endif
