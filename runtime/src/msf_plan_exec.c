@@ -407,6 +407,12 @@ static msf_status run_head(const msf_run_ctx *ctx) {
   return status;
 }
 
+#ifdef MSF_STEP_DONE
+/* A profiling harness's hook, called after each step (msf codegen
+ * --profile-steps defines it; without it the executor has no call here). */
+void MSF_STEP_DONE(int32_t step);
+#endif
+
 /* check_only (without MSF_PLAN_CELLS_CHECKED): msf_plan_cells_ok's walk,
  * with no memory behind the views. */
 static msf_status run_steps(const msf_plan *plan, const msf_memory *mem, int check_only) {
@@ -436,6 +442,9 @@ static msf_status run_steps(const msf_plan *plan, const msf_memory *mem, int che
         status = run_head(&ctx);
     }
     if (status != MSF_OK) return status;
+#ifdef MSF_STEP_DONE
+    MSF_STEP_DONE(s);
+#endif
   }
   return MSF_OK;
 }

@@ -68,6 +68,9 @@ void AddCodegen(CLI::App& parent, std::vector<Command>* commands) {
   AddValue(app, "--arena", "static|extern",
            "who owns the arena: a static array (default), or the caller, passed to msf_model_invoke",
            [a](const std::string& v) { a->options.arena = codegen::ParseArenaOwner(v); });
+  AddFlag(app, "--profile-steps",
+          "make run also prints each step's instructions beside the latency model's prediction (MCU targets)",
+          &a->options.profile_steps);
   commands->push_back({app, [a] { return RunCodegen(*a); }});
 }
 

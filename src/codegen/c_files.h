@@ -4,6 +4,7 @@
 //   model.h             the model's interface (c_files.cc)
 //   model_input.c       the embedded input tensor (c_files.cc)
 //   model.c             the plan as runtime descriptor tables (model_tables.cc)
+//   profile_steps.h     with --profile-steps (profile_steps_file.cc)
 // Every file name and other text from the user enters through CText.
 #pragma once
 #include <cstdint>
@@ -30,6 +31,9 @@ std::string WeightsSourceFile(const CFileContext& c);  // model_weights.c
 std::string ModelHeaderFile(const CFileContext& c, int64_t input_bytes, int64_t output_bytes);  // model.h
 std::string ModelInputFile(const CFileContext& c);   // model_input.c
 std::string ModelSourceFile(const CFileContext& c);  // model.c
+// profile_steps.h (--profile-steps): the steps' labels and the target's
+// latency-model prediction per step (profile_steps_file.cc).
+std::string ProfileStepsFile(const CFileContext& c, const plan::Plan& plan);
 
 // --- shared by the emitters ---------------------------------------------------
 

@@ -78,6 +78,9 @@ Package Generate(const ir::Graph& g, const plan::Plan& plan, const Options& opti
     throw Error("the embedded input has " + std::to_string(options.input->size()) + " bytes, the model input " +
                 ShapeString(g.tensor(g.input()).shape) + " needs " + std::to_string(pkg.input_bytes));
   }
+  if (options.profile_steps && options.target == Target::kHost) {
+    throw Error("--profile-steps needs an MCU target: the host harness counts no instructions");
+  }
   const CFileContext c{g, dp, options};
   pkg.files.push_back({"model_weights.h", WeightsHeaderFile(c)});
   pkg.files.push_back({"model_weights.c", WeightsSourceFile(c)});
@@ -114,10 +117,18 @@ Package Generate(const ir::Graph& g, const plan::Plan& plan, const Options& opti
       sources.push_back("start.S");
     }
   }
+  std::vector<std::string> harness_defines;  // the Makefile's build only, not the CMake library
+  if (options.profile_steps) {
+    pkg.files.push_back({"profile_steps.h", ProfileStepsFile(c, plan)});
+    headers.push_back("profile_steps.h");
+    harness_defines = {"-DMSF_HARNESS_PROFILE_STEPS", "-DMSF_STEP_DONE=msf_harness_step_done"};
+  }
   std::sort(sources.begin(), sources.end());
   std::sort(headers.begin(), headers.end());
   const std::vector<std::string> defines = PlanDefines(dp);
-  pkg.files.push_back({"Makefile", RenderMakefile(options, sources, headers, defines)});
+  std::vector<std::string> make_defines = defines;
+  make_defines.insert(make_defines.end(), harness_defines.begin(), harness_defines.end());
+  pkg.files.push_back({"Makefile", RenderMakefile(options, sources, headers, make_defines)});
   std::vector<std::string> library;  // the model and the runtime, without the harness
   for (const std::string& f : sources) {
     if (f.rfind("model", 0) == 0 || f.rfind("runtime/", 0) == 0) library.push_back(f);

@@ -48,6 +48,9 @@ struct Options {
   Optimize optimize = Optimize::kSpeed;
   ArenaOwner arena = ArenaOwner::kStatic;
   std::optional<std::vector<int8_t>> input;  // embedded input tensor (--embed-input)
+  // The harness counts each step's instructions and prints them beside the
+  // latency model's prediction (--profile-steps; MCU targets only).
+  bool profile_steps = false;
   std::string model_label;                   // shown in file headers (e.g. the model path)
   std::string plan_label;                    // shown in file headers (e.g. the plan path)
 };

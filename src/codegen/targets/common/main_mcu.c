@@ -7,7 +7,12 @@
  * plan asked for a row twice or out of order.
  * With -DMSF_HARNESS_INPUT_IN_RAM (make run INPUT_IN_RAM=1) the input is
  * first copied to a RAM buffer, as firmware holding a camera frame would:
- * ram_static then counts it. */
+ * ram_static then counts it.
+ * With -DMSF_HARNESS_PROFILE_STEPS (msf codegen --profile-steps) the runtime
+ * calls msf_harness_step_done after each plan step, and one line per step
+ * follows: its instructions, the latency model's prediction and the error
+ * (profile_steps.h). The total then includes the hook (about 30 instructions
+ * a step). */
 #include <stdint.h>
 
 #include "harness.h"
@@ -17,6 +22,15 @@
 static int8_t output[MSF_MODEL_OUTPUT_BYTES] __attribute__((aligned(4)));
 #ifdef MSF_HARNESS_INPUT_IN_RAM
 static int8_t input_ram[MSF_MODEL_INPUT_BYTES] __attribute__((aligned(4)));
+#endif
+#ifdef MSF_HARNESS_PROFILE_STEPS
+#include "profile_steps.h"
+static uint64_t step_end[MSF_PROFILE_STEPS]; /* the counter after each step */
+static int32_t steps_done;
+void msf_harness_step_done(int32_t step);
+void msf_harness_step_done(int32_t step) {
+  if (step >= 0 && step < MSF_PROFILE_STEPS) step_end[step] = plat_instructions(), steps_done = step + 1;
+}
 #endif
 
 /* A small line buffer flushed to the console when full. */
@@ -47,6 +61,29 @@ static void put_u64(uint64_t v) {
   } while (v != 0u);
   while (n > 0) put_char(digits[--n]);
 }
+
+#ifdef MSF_HARNESS_PROFILE_STEPS
+/* step S: N instructions, predicted P (+E.EE%), WHAT */
+static void put_step(int32_t s, uint64_t n) {
+  const uint64_t p = msf_profile_predicted[s];
+  const int64_t e = n > 0u ? ((int64_t)p - (int64_t)n) * 10000 / (int64_t)n : 0; /* hundredths of a percent */
+  const uint64_t a = (uint64_t)(e < 0 ? -e : e);
+  put_str("step ");
+  put_u64((uint64_t)s);
+  put_str(": ");
+  put_u64(n);
+  put_str(" instructions, predicted ");
+  put_u64(p);
+  put_str(e < 0 ? " (-" : " (+");
+  put_u64(a / 100u);
+  put_char('.');
+  put_char((char)('0' + (int)(a / 10u % 10u)));
+  put_char((char)('0' + (int)(a % 10u)));
+  put_str("%), ");
+  put_str(msf_profile_step_names[s]);
+  put_char('\n');
+}
+#endif
 
 static void put_hex_byte(uint8_t b) {
   static const char hex[] = "0123456789abcdef";
@@ -87,6 +124,9 @@ int main(void) {
   put_str(" instructions=");
   put_u64(instructions);
   put_char('\n');
+#ifdef MSF_HARNESS_PROFILE_STEPS
+  for (i = 0; i < steps_done; ++i) put_step(i, step_end[i] - (i > 0 ? step_end[i - 1] : start));
+#endif
 #ifdef MSF_HARNESS_SENSOR
   put_str("input_pixels_read=");
   put_u64(sensor.pixels);
