@@ -29,10 +29,10 @@ constexpr const char* kFamilies[step::kWorkKinds] = {
 constexpr const char* kFields[] = {"per_mac",  "per_tap",   "per_tap_row",      "per_out_byte",
                                    "per_call", "per_pixel", "per_border_pixel", "per_tail_elem",
                                    "per_line", "per_lone_mac", "per_clamp_byte", "per_wide_byte",
-                                   "per_loop_mac", "per_k16_mac"};
+                                   "per_loop_mac", "per_k16_mac", "per_border_byte"};
 // Fields newer than some committed calibrations: a model without one
 // predicts without that work (0), as it did when it was fitted.
-constexpr const char* kOptionalFields[] = {"per_wide_byte", "per_loop_mac", "per_k16_mac"};
+constexpr const char* kOptionalFields[] = {"per_wide_byte", "per_loop_mac", "per_k16_mac", "per_border_byte"};
 constexpr size_t kPerKernel = std::size(kFields);
 constexpr size_t kFixed = 4;
 constexpr size_t kNumFeatures = kFixed + kPerKernel * (step::kWorkKinds - 1);
@@ -41,7 +41,7 @@ double& Field(KernelCost& kc, size_t f) {
   double* fields[] = {&kc.per_mac,  &kc.per_tap,   &kc.per_tap_row,      &kc.per_out_byte,
                       &kc.per_call, &kc.per_pixel, &kc.per_border_pixel, &kc.per_tail_elem,
                       &kc.per_line, &kc.per_lone_mac, &kc.per_clamp_byte, &kc.per_wide_byte,
-                      &kc.per_loop_mac, &kc.per_k16_mac};
+                      &kc.per_loop_mac, &kc.per_k16_mac, &kc.per_border_byte};
   static_assert(std::size(fields) == kPerKernel);
   return *fields[f];
 }
@@ -125,6 +125,7 @@ std::vector<double> StepFeatures(const step::StepWork& work, step::StepKind kind
     f[i + 11] = static_cast<double>(work.wide_bytes[kk]);
     f[i + 12] = static_cast<double>(work.loop_macs[kk]);
     f[i + 13] = static_cast<double>(work.k16_macs[kk]);
+    f[i + 14] = static_cast<double>(work.border_bytes[kk]);
   }
   return f;
 }

@@ -11,7 +11,7 @@
 //            + per_tail_elem[k] * tail_elems[k] + per_line[k] * lines[k]
 //            + per_lone_mac[k] * lone_macs[k] + per_clamp_byte[k] * clamp_bytes[k]
 //            + per_wide_byte[k] * wide_bytes[k] + per_loop_mac[k] * loop_macs[k]
-//            + per_k16_mac[k] * k16_macs[k]
+//            + per_k16_mac[k] * k16_macs[k] + per_border_byte[k] * border_bytes[k]
 //   plan = per_invoke + sum of its steps
 //
 // MACs alone do not predict a kernel's time: a 3x3 convolution over 3
@@ -43,6 +43,7 @@ struct KernelCost {
   double per_wide_byte = 0;   // one full-range output byte on the wide requantisation path, on top of per_out_byte
   double per_loop_mac = 0;    // one MAC of a convolution whose dot products loop (no fixed length), on top of per_mac
   double per_k16_mac = 0;     // one MAC of a fixed-length 1x1 convolution over 16 input channels, on top of per_mac
+  double per_border_byte = 0; // one output byte of a border pixel (its channel's clipped window), on top of per_out_byte
 };
 
 struct LatencyModel {

@@ -57,6 +57,8 @@ struct StepWork {
   std::array<int64_t, kWorkKinds> k16_macs{};       // of those fixed-length MACs, a 1x1 convolution's over 16
                                                     // input channels: its pairs' widened inputs outnumber the
                                                     // registers (DSP), or it runs the 2 x 2 block (portable)
+  std::array<int64_t, kWorkKinds> border_bytes{};   // output bytes of the border pixels (each channel of a
+                                                    // clipped window runs the looping border path)
   std::array<int64_t, kWorkKinds> wide_bytes{};     // output bytes of a full-range convolution whose
                                                     // requantisation is not provably narrow: the wide
                                                     // output stage, not one rounding high multiply

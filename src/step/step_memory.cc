@@ -286,6 +286,7 @@ void AddWindowWork(const ir::Graph& g, const GraphLiveness& live, int32_t op_ind
   const int64_t taps = rows.inside * cols.inside * channels;
   w->pixels[k] += rows.cells * cols.cells;
   w->border_pixels[k] += rows.cells * cols.cells - rows.interior * cols.interior;
+  w->border_bytes[k] += (rows.cells * cols.cells - rows.interior * cols.interior) * channels;
   w->taps[k] += taps;
   w->tap_rows[k] += rows.inside * cols.cells * channels;
   w->executed_macs[k] += op.kind == ir::OpKind::kConv2D ? taps * g.tensor(op.input()).C() : taps;

@@ -72,39 +72,45 @@ TEST(LatencyModel, BadJsonIsOneLineError) {
 }
 
 TEST(LatencyModel, CalibrationsWithoutTheNewerTermsPredictWithoutThem) {
-  // Models fitted before per_wide_byte, per_loop_mac and per_k16_mac existed read 0 for them.
+  // Models fitted before per_wide_byte, per_loop_mac, per_k16_mac and
+  // per_border_byte existed read 0 for them.
   cost::LatencyModel full = cost::BuiltinLatencyModel("cortex-m4");
-  for (cost::KernelCost& k : full.kernel) k.per_wide_byte = 1, k.per_loop_mac = 2, k.per_k16_mac = 3;
+  for (cost::KernelCost& k : full.kernel) k.per_wide_byte = 1, k.per_loop_mac = 2, k.per_k16_mac = 3, k.per_border_byte = 4;
   nlohmann::json j = nlohmann::json::parse(cost::LatencyModelToJson(full));
   for (auto& [family, fields] : j["kernels"].items()) {
-    fields.erase("per_wide_byte"), fields.erase("per_loop_mac"), fields.erase("per_k16_mac");
+    fields.erase("per_wide_byte"), fields.erase("per_loop_mac"), fields.erase("per_k16_mac"), fields.erase("per_border_byte");
   }
   const std::string text = j.dump();
-  ASSERT_EQ(text.find("per_wide_byte"), std::string::npos);
-  ASSERT_EQ(text.find("per_k16_mac"), std::string::npos);
+  for (const char* field : {"per_wide_byte", "per_loop_mac", "per_k16_mac", "per_border_byte"}) {
+    ASSERT_EQ(text.find(field), std::string::npos) << field;
+  }
   const cost::LatencyModel m = cost::LatencyModelFromJson(text);
-  for (const cost::KernelCost& k : m.kernel) EXPECT_EQ(k.per_wide_byte + k.per_loop_mac + k.per_k16_mac, 0);
+  for (const cost::KernelCost& k : m.kernel) {
+    EXPECT_EQ(k.per_wide_byte + k.per_loop_mac + k.per_k16_mac + k.per_border_byte, 0);
+  }
   EXPECT_EQ(m.kernel[1].per_mac, full.kernel[1].per_mac);
 }
 
 TEST(LatencyModel, PredictionIsTheLinearForm) {
   cost::LatencyModel m;
   m.per_layer_step = 100, m.per_fused_step = 300, m.per_iteration = 7;
-  m.kernel[1] = {2, 3, 5, 11, 13, 37, 41, 53, 61, 67, 71, 89, 101, 107};    // conv
-  m.kernel[2] = {17, 19, 23, 29, 31, 43, 47, 59, 73, 79, 83, 97, 103, 109};  // depthwise
+  m.kernel[1] = {2, 3, 5, 11, 13, 37, 41, 53, 61, 67, 71, 89, 101, 107, 113};    // conv
+  m.kernel[2] = {17, 19, 23, 29, 31, 43, 47, 59, 73, 79, 83, 97, 103, 109, 127};  // depthwise
   step::StepWork w;
   w.executed_macs[1] = 1000, w.taps[1] = 100, w.tap_rows[1] = 30, w.out_bytes[1] = 10, w.calls[1] = 2;
   w.pixels[1] = 5, w.border_pixels[1] = 3, w.tail_elems[1] = 8, w.lines[1] = 4, w.lone_macs[1] = 9;
   w.clamp_bytes[1] = 12, w.wide_bytes[1] = 15, w.loop_macs[1] = 600, w.k16_macs[1] = 320;
+  w.border_bytes[1] = 24;
   w.executed_macs[2] = 90, w.taps[2] = 90, w.tap_rows[2] = 30, w.out_bytes[2] = 10, w.calls[2] = 4;
   w.pixels[2] = 7, w.border_pixels[2] = 1, w.tail_elems[2] = 6, w.lines[2] = 3, w.lone_macs[2] = 2;
   w.clamp_bytes[2] = 14, w.wide_bytes[2] = 16, w.loop_macs[2] = 7, w.k16_macs[2] = 5;
+  w.border_bytes[2] = 18;
   w.calls[0] = 6;
   w.macs[1] = 999999;  // nominal MACs (padding included) are not a feature
   const double conv = 2 * 1000 + 3 * 100 + 5 * 30 + 11 * 10 + 13 * 2 + 37 * 5 + 41 * 3 + 53 * 8 + 61 * 4 + 67 * 9 +
-                      71 * 12 + 89 * 15 + 101 * 600 + 107 * 320;
+                      71 * 12 + 89 * 15 + 101 * 600 + 107 * 320 + 113 * 24;
   const double dw = 17 * 90 + 19 * 90 + 23 * 30 + 29 * 10 + 31 * 4 + 43 * 7 + 47 * 1 + 59 * 6 + 73 * 3 + 79 * 2 +
-                    83 * 14 + 97 * 16 + 103 * 7 + 109 * 5;
+                    83 * 14 + 97 * 16 + 103 * 7 + 109 * 5 + 127 * 18;
   EXPECT_DOUBLE_EQ(m.PredictStep(w, step::StepKind::kLayer), 100 + conv + dw + 7 * 6);
   EXPECT_DOUBLE_EQ(m.PredictStep(w, step::StepKind::kFused), 300 + conv + dw + 7 * 6);
 }
@@ -166,6 +172,7 @@ TEST(LatencyWork, LayerWindowCountsSkipPadding) {
     EXPECT_EQ(w.tap_rows[k], expect.rows) << op;
     EXPECT_EQ(w.pixels[k], expect.pixels) << op;
     EXPECT_EQ(w.border_pixels[k], expect.border) << op;
+    EXPECT_EQ(w.border_bytes[k], expect.border * 5) << op;  // 5 output channels
     EXPECT_GT(w.border_pixels[k], 0) << op;
     // tails: conv rows of 3 taps x 3 channels = 9 elements -> 1 scalar; depthwise 5 channels -> 1
     EXPECT_EQ(w.tail_elems[k], op == 0 ? expect.rows * 1 : expect.taps / 5 * 1) << op;
@@ -287,7 +294,9 @@ TEST(LatencyWork, LoopMacsOfConvolutionsWithoutFixedLengthPairs) {
       ASSERT_GT(w.executed_macs[k], 0);
       const int64_t interior_macs = (w.pixels[k] - w.border_pixels[k]) * c.k * c.k * c.in_c * 6;
       EXPECT_EQ(w.loop_macs[k], c.loops ? w.executed_macs[k] : w.executed_macs[k] - interior_macs) << c.in_c << " " << c.k;
-      if (!c.loops && c.k == 1) EXPECT_EQ(w.loop_macs[k], 0);
+      if (!c.loops && c.k == 1) {
+        EXPECT_EQ(w.loop_macs[k], 0);
+      }
       if (!c.loops && c.k == 3 && spec.kind == step::StepKind::kLayer) {
         // 6x6 outputs, 4x4 interior: 16 x 16 in-input taps, 16 x 9 of them interior, x 3 x 6.
         EXPECT_EQ(w.executed_macs[k], 16 * 16 * 3 * 6);

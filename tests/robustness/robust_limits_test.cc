@@ -441,7 +441,7 @@ TEST(RobustCalibration, HugeWorkTimesLargeCoefficientsSaturates) {
     for (auto* counts : {&e.work.executed_macs, &e.work.taps, &e.work.tap_rows, &e.work.out_bytes, &e.work.calls,
                          &e.work.pixels, &e.work.border_pixels, &e.work.tail_elems, &e.work.lines,
                          &e.work.lone_macs, &e.work.clamp_bytes, &e.work.wide_bytes,
-                         &e.work.loop_macs, &e.work.k16_macs}) {
+                         &e.work.loop_macs, &e.work.k16_macs, &e.work.border_bytes}) {
       counts->fill(std::numeric_limits<int64_t>::max());
     }
   }
