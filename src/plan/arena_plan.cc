@@ -187,19 +187,10 @@ int64_t Place(std::vector<ArenaBuffer>& buffers, const std::vector<size_t>& orde
 }  // namespace
 
 int64_t ArenaPlan::WholeOffset(const step::GraphLiveness& live, const ir::Graph& g, ir::TensorId t) const {
-  const ir::TensorId s = live.storage[static_cast<size_t>(t)];
-  // An input tensor itself reads the caller's input; anything else sharing
-  // an output's storage (a RESHAPE chain, even of an input) is that output.
-  for (size_t i = 0; i < g.inputs.size(); ++i) {
-    if (g.inputs[i] == t) return MSF_SLOT_INPUT_N(static_cast<int64_t>(i));
-  }
-  for (size_t i = 0; i < g.outputs.size(); ++i) {
-    if (live.storage[static_cast<size_t>(g.outputs[i])] == s) return MSF_SLOT_OUTPUT_N(static_cast<int64_t>(i));
-  }
-  for (size_t i = 0; i < g.inputs.size(); ++i) {
-    if (live.storage[static_cast<size_t>(g.inputs[i])] == s) return MSF_SLOT_INPUT_N(static_cast<int64_t>(i));
-  }
-  auto it = whole_index.find(s);
+  const step::WholeBuffer b = step::WholeBufferOf(g, live, t);
+  if (b.kind == step::WholeBuffer::Kind::kInput) return MSF_SLOT_INPUT_N(b.index);
+  if (b.kind == step::WholeBuffer::Kind::kOutput) return MSF_SLOT_OUTPUT_N(b.index);
+  auto it = whole_index.find(static_cast<ir::TensorId>(b.index));
   if (it == whole_index.end()) throw Error("internal: tensor '" + g.tensor(t).name + "' has no arena buffer");
   return buffers[it->second].offset;
 }

@@ -66,6 +66,20 @@ int64_t StepMacs(const ir::Graph& g, const StepMemory& m, const StepSpec& step) 
   return m.schedule ? m.schedule->Macs(g) : ir::OpMacs(g, g.ops[static_cast<size_t>(step.from)]);
 }
 
+WholeBuffer WholeBufferOf(const ir::Graph& g, const GraphLiveness& live, ir::TensorId t) {
+  const ir::TensorId s = live.storage[static_cast<size_t>(t)];
+  for (size_t i = 0; i < g.inputs.size(); ++i) {
+    if (g.inputs[i] == t) return {WholeBuffer::Kind::kInput, static_cast<int64_t>(i)};
+  }
+  for (size_t i = 0; i < g.outputs.size(); ++i) {
+    if (live.storage[static_cast<size_t>(g.outputs[i])] == s) return {WholeBuffer::Kind::kOutput, static_cast<int64_t>(i)};
+  }
+  for (size_t i = 0; i < g.inputs.size(); ++i) {
+    if (live.storage[static_cast<size_t>(g.inputs[i])] == s) return {WholeBuffer::Kind::kInput, static_cast<int64_t>(i)};
+  }
+  return {WholeBuffer::Kind::kArena, s};
+}
+
 GraphLiveness ComputeLiveness(const ir::Graph& g) {
   GraphLiveness l;
   l.storage = ir::StorageIds(g);
@@ -352,9 +366,12 @@ void AddOutputBytes(const ir::Graph& g, const GraphLiveness& live, int32_t op, s
 void AddWholeOp(const ir::Graph& g, const GraphLiveness& live, int32_t op, StepWork* w) {
   const ir::Op& o = g.ops[static_cast<size_t>(op)];
   const size_t k = static_cast<size_t>(WorkKindOf(g, o));
+  w->calls[k] += 1;
+  if (o.kind == ir::OpKind::kReshape && WholeBufferOf(g, live, o.input()) == WholeBufferOf(g, live, o.output())) {
+    return;  // in place: the copy kernel's call alone
+  }
   w->macs[k] += ir::OpMacs(g, o);
   AddOutputBytes(g, live, op, k, g.tensor(o.output()).Bytes(), w);
-  w->calls[k] += 1;
   if (const ir::Tensor& out = g.tensor(o.output()); out.shape.size() == 4) {
     w->lines[k] += LinesOf(WalksColumns(o.kind), {out.H()}, {out.W()});
   }

@@ -64,6 +64,19 @@ struct GraphLiveness {
 };
 GraphLiveness ComputeLiveness(const ir::Graph& g);
 
+// Where a whole tensor lives on the device: an input tensor itself in the
+// caller's input buffer; anything sharing an output's storage (a RESHAPE
+// chain, even of an input) in that output's buffer; anything else sharing an
+// input's storage in that input's; the rest in the arena buffer of its
+// storage (ArenaPlan::WholeOffset places them so). A RESHAPE (the runtime's
+// copy) moves bytes only when its input's and output's buffers differ.
+struct WholeBuffer {
+  enum class Kind { kInput, kOutput, kArena } kind = Kind::kArena;
+  int64_t index = 0;  // the input's or output's position, or the storage tensor (kArena)
+  bool operator==(const WholeBuffer&) const = default;
+};
+WholeBuffer WholeBufferOf(const ir::Graph& g, const GraphLiveness& live, ir::TensorId t);
+
 // MACs a described step performs (recomputation included).
 int64_t StepMacs(const ir::Graph& g, const StepMemory& m, const StepSpec& step);
 

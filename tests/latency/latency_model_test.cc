@@ -308,6 +308,31 @@ TEST(LatencyWork, LoopMacsOfConvolutionsWithoutFixedLengthPairs) {
   }
 }
 
+TEST(LatencyWork, ReshapeMovesBytesOnlyBetweenDifferentBuffers) {
+  // A RESHAPE shares its input's storage: after a convolution it is in place
+  // (the runtime's copy sees one buffer and skips), while a RESHAPE of the
+  // model input into the model output copies between the caller's buffers.
+  const size_t copy = MSF_KERNEL_COPY;
+  for (bool after_conv : {true, false}) {
+    ir::GraphBuilder b = calib::BenchGraphBuilder("reshape", {1, 1, 1, 64}, 3);
+    if (after_conv) b.Conv(10, 1, 1, ir::Activation::kNone);
+    b.Flatten();
+    const ir::Graph g = calib::TakeBenchGraph(b);
+    const step::GraphLiveness live = step::ComputeLiveness(g);
+    const int32_t op = static_cast<int32_t>(g.ops.size()) - 1;
+    ASSERT_EQ(g.ops[static_cast<size_t>(op)].kind, ir::OpKind::kReshape);
+    const step::StepSpec spec = step::LayerStep(op);
+    const step::StepWork w = step::StepWorkOf(g, live, *step::DescribeStep(g, live, spec), spec);
+    EXPECT_EQ(step::WorkKindOf(g, g.ops[static_cast<size_t>(op)]), MSF_KERNEL_COPY);
+    EXPECT_EQ(w.calls[copy], 1);
+    EXPECT_EQ(w.out_bytes[copy], after_conv ? 0 : 64) << after_conv;
+    const step::WholeBuffer in = step::WholeBufferOf(g, live, g.ops[static_cast<size_t>(op)].input());
+    const step::WholeBuffer out = step::WholeBufferOf(g, live, g.ops[static_cast<size_t>(op)].output());
+    EXPECT_EQ(out.kind, step::WholeBuffer::Kind::kOutput);
+    EXPECT_EQ(in == out, after_conv);
+  }
+}
+
 TEST(LatencyNnls, RecoversNonNegativeCoefficients) {
   // 6 x 3 system with an exact non-negative solution.
   const std::vector<double> a = {1, 0, 2, 0, 1, 1, 3, 1, 0, 1, 1, 1, 2, 0, 5, 0, 4, 1};
