@@ -298,28 +298,28 @@ void AddWindowWork(const ir::Graph& g, const GraphLiveness& live, int32_t op_ind
   const size_t k = static_cast<size_t>(WorkKindOf(g, op));
   const int64_t channels = g.tensor(op.output()).C();
   const int64_t taps = rows.inside * cols.inside * channels;
-  w->pixels[k] += rows.cells * cols.cells;
-  w->border_pixels[k] += rows.cells * cols.cells - rows.interior * cols.interior;
-  w->border_bytes[k] += (rows.cells * cols.cells - rows.interior * cols.interior) * channels;
+  const int64_t cells = rows.cells * cols.cells, interior = rows.interior * cols.interior;
+  const bool conv = op.kind == ir::OpKind::kConv2D;
+  const int64_t in_c = conv ? g.tensor(op.input()).C() : 1;  // a convolution's tap is in_c MACs
+  const int64_t macs = taps * in_c;
+  w->pixels[k] += cells;
+  w->border_pixels[k] += cells - interior;
+  w->border_bytes[k] += (cells - interior) * channels;
   w->taps[k] += taps;
   w->tap_rows[k] += rows.inside * cols.cells * channels;
-  w->executed_macs[k] += op.kind == ir::OpKind::kConv2D ? taps * g.tensor(op.input()).C() : taps;
-  if (op.kind == ir::OpKind::kConv2D) {
-    const int64_t in_c = g.tensor(op.input()).C();
-    if (!live.fixed_length_pairs[static_cast<size_t>(op_index)]) {
-      w->loop_macs[k] += taps * in_c;
-    } else {
-      // Pixels whose window is clipped run the looping border path (the stem's).
-      w->loop_macs[k] += taps * in_c - rows.interior * cols.interior * InteriorPixelMacs(g, op);
-      if (in_c == 16) w->k16_macs[k] += taps * in_c;  // 1x1 (no border); the stem's K is 3
-    }
+  w->executed_macs[k] += macs;
+  if (conv && !live.fixed_length_pairs[static_cast<size_t>(op_index)]) {
+    w->loop_macs[k] += macs;
+  } else if (conv) {
+    // Pixels whose window is clipped run the looping border path (the stem's).
+    w->loop_macs[k] += macs - interior * InteriorPixelMacs(g, op);
+    if (in_c == 16) w->k16_macs[k] += macs;  // 1x1 (no border); the stem's K is 3
   }
   // The blocked loops take 4 channels (depthwise, pools) or 4 elements of a
   // window row run (convolutions: kernel_w * in_c) at a time; the rest runs
   // one by one.
-  if (op.kind == ir::OpKind::kConv2D) {
-    const int64_t run = static_cast<int64_t>(op.conv().kernel_w) * g.tensor(op.input()).C();
-    w->tail_elems[k] += rows.inside * cols.cells * channels * (run % 4);
+  if (conv) {
+    w->tail_elems[k] += rows.inside * cols.cells * channels * (op.conv().kernel_w * in_c % 4);
   } else {
     w->tail_elems[k] += rows.inside * cols.inside * (channels % 4);
   }

@@ -31,10 +31,9 @@ std::set<std::string> Paths(const codegen::Package& p) {
 }
 
 const std::string& Text(const codegen::Package& p, const std::string& path) {
-  for (const codegen::File& f : p.files) {
-    if (f.path == path) return f.text;
-  }
-  throw Error("no file " + path);
+  const codegen::File* f = test::FindPackageFile(p, path);
+  if (f == nullptr) throw Error("no file " + path);
+  return f->text;
 }
 
 std::vector<int8_t> PatternInput(int64_t n, int seed) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "codegen/codegen.h"
 #include "search/exact_dag.h"
 #include "plan/plan_json.h"
 #include "search/solvers.h"
@@ -64,6 +65,14 @@ inline plan::Plan MakeCodegenPlan(const ir::Graph& g, const std::string& kind) {
   plan.cost_model = "exact";
   plan.objective = objective;
   return plan;
+}
+
+// The file `path` of a generated package; nullptr if it has none.
+inline const codegen::File* FindPackageFile(const codegen::Package& p, const std::string& path) {
+  for (const codegen::File& f : p.files) {
+    if (f.path == path) return &f;
+  }
+  return nullptr;
 }
 
 inline std::string ShellQuote(const std::string& s) {

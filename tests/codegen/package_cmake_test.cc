@@ -44,10 +44,8 @@ Built Generate(codegen::Target target, codegen::ArenaOwner arena, const std::str
 }
 
 std::string FileText(const codegen::Package& p, const std::string& path) {
-  for (const codegen::File& f : p.files) {
-    if (f.path == path) return f.text;
-  }
-  return "";
+  const codegen::File* f = test::FindPackageFile(p, path);
+  return f != nullptr ? f->text : "";
 }
 
 TEST(CodegenPackage, ExternArenaIsTheCallersAndDeclaredInTheHeader) {

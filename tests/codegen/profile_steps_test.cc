@@ -51,13 +51,6 @@ std::string ErrorText(int64_t predicted, int64_t measured) {
   return buf;
 }
 
-const codegen::File* FindFile(const codegen::Package& p, const std::string& path) {
-  for (const codegen::File& f : p.files) {
-    if (f.path == path) return &f;
-  }
-  return nullptr;
-}
-
 TEST(CodegenPackage, ProfileStepsCountsEveryStepBesideItsPrediction) {
   for (const char* tool : {"make", "arm-none-eabi-gcc", "qemu-system-arm"}) {
     ASSERT_TRUE(test::HaveProgram(tool)) << tool << " is missing: run tools/install-mcu-deps.sh";
@@ -74,9 +67,9 @@ TEST(CodegenPackage, ProfileStepsCountsEveryStepBesideItsPrediction) {
   for (bool profile : {false, true}) {
     o.profile_steps = profile;
     const codegen::Package package = codegen::Generate(g, plan, o);
-    const codegen::File* header = FindFile(package, "profile_steps.h");
-    const codegen::File* makefile = FindFile(package, "Makefile");
-    const codegen::File* cmake = FindFile(package, "CMakeLists.txt");
+    const codegen::File* header = test::FindPackageFile(package, "profile_steps.h");
+    const codegen::File* makefile = test::FindPackageFile(package, "Makefile");
+    const codegen::File* cmake = test::FindPackageFile(package, "CMakeLists.txt");
     ASSERT_TRUE(makefile != nullptr && cmake != nullptr);
     EXPECT_EQ(header != nullptr, profile);
     EXPECT_EQ(makefile->text.find("MSF_STEP_DONE") != std::string::npos, profile);
